@@ -1,0 +1,150 @@
+// Package arm finds the virtual machines and scale sets in an ARM template
+// (including Bicep-compiled JSON) the way Azure Resource Manager does, and
+// normalises their patch settings into model.VM facts.
+package arm
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+// Kind is what a JSON file turned out to be.
+type Kind string
+
+const (
+	Template   Kind = "template"
+	Parameters Kind = "parameters"
+	Unknown    Kind = "unknown"
+)
+
+// maxTemplateDepth bounds nested deployments so a hostile file cannot recurse forever.
+const maxTemplateDepth = 64
+
+// Adapter turns parsed ARM files into VM facts. It is safe for concurrent use.
+type Adapter struct {
+	images *imageOS
+}
+
+// NewAdapter loads the adapter's embedded data.
+func NewAdapter() (*Adapter, error) {
+	t, err := loadImageOS()
+	if err != nil {
+		return nil, err
+	}
+	return &Adapter{images: t}, nil
+}
+
+// VM is one extracted machine: its facts and the raw osProfile subtree the
+// schema stage validates.
+type VM struct {
+	Facts     model.VM
+	OSProfile *jsonpos.Value // nil when absent or an expression
+	// OSProfilePointer is the JSON pointer of OSProfile in the file.
+	OSProfilePointer string
+}
+
+// Classify says whether a parsed file is a template, a parameter file or
+// neither, and why.
+func Classify(doc *jsonpos.Document) (Kind, string) {
+	root := doc.Root
+	if root == nil || root.Kind != jsonpos.Object {
+		return Unknown, fmt.Sprintf("the top level is %s, not an object", kindName(root))
+	}
+	schema := ""
+	if s := root.Get("$schema"); s != nil && s.Kind == jsonpos.String {
+		schema = strings.ToLower(s.Str)
+	}
+	switch {
+	case strings.Contains(schema, "deploymentparameters.json"):
+		return Parameters, "deployment parameter file"
+	case strings.Contains(schema, "deploymenttemplate.json"):
+		return Template, ""
+	case root.Get("resources") != nil:
+		return Template, ""
+	}
+	return Unknown, "no ARM deploymentTemplate $schema and no resources"
+}
+
+func kindName(v *jsonpos.Value) string {
+	if v == nil {
+		return "empty"
+	}
+	return "a " + v.Kind.String()
+}
+
+// Extract returns every VM and scale set of a template, in document order.
+func (a *Adapter) Extract(doc *jsonpos.Document) []VM {
+	w := &walker{a: a, doc: doc}
+	w.template(doc.Root, "", 0)
+	return w.vms
+}
+
+type walker struct {
+	a   *Adapter
+	doc *jsonpos.Document
+	vms []VM
+}
+
+func (w *walker) loc(offset int, ptr string) model.Loc {
+	line, col := w.doc.Position(offset)
+	return model.Loc{Pointer: ptr, Line: line, Column: col}
+}
+
+func (w *walker) template(t *jsonpos.Value, ptr string, depth int) {
+	if t == nil || t.Kind != jsonpos.Object || depth > maxTemplateDepth {
+		return
+	}
+	if m := t.GetMember("resources"); m != nil {
+		w.resources(m.Value, ptr+"/"+EscapePointer(m.Key), "", depth)
+	}
+}
+
+// resources walks a resources collection: an array, or (languageVersion 2.0)
+// an object keyed by symbolic name.
+func (w *walker) resources(v *jsonpos.Value, ptr, parentType string, depth int) {
+	switch v.Kind {
+	case jsonpos.Array:
+		for i, r := range v.Items {
+			w.resource(r, indexPointer(ptr, i), "", parentType, depth)
+		}
+	case jsonpos.Object:
+		for _, m := range v.Members {
+			w.resource(m.Value, ptr+"/"+EscapePointer(m.Key), m.Key, parentType, depth)
+		}
+	}
+}
+
+func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, depth int) {
+	if r == nil || r.Kind != jsonpos.Object {
+		return
+	}
+	if e := r.Get("existing"); e != nil && e.Kind == jsonpos.Bool && e.Bool {
+		return // a reference to a deployed resource, not something this template deploys
+	}
+	typ := ""
+	if t := r.Get("type"); t != nil && t.Kind == jsonpos.String {
+		typ = t.Str
+	}
+	// A child resource may give its type relative to its parent.
+	if parentType != "" && typ != "" && !strings.Contains(typ, "/") {
+		typ = parentType + "/" + typ
+	}
+	switch strings.ToLower(typ) {
+	case "microsoft.compute/virtualmachines":
+		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVM))
+	case "microsoft.compute/virtualmachinescalesets":
+		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVMS))
+	case "microsoft.resources/deployments":
+		if p := r.GetMember("properties"); p != nil {
+			if t := p.Value.GetMember("template"); t != nil {
+				w.template(t.Value, ptr+"/"+EscapePointer(p.Key)+"/"+EscapePointer(t.Key), depth+1)
+			}
+		}
+	}
+	if m := r.GetMember("resources"); m != nil {
+		w.resources(m.Value, ptr+"/"+EscapePointer(m.Key), typ, depth)
+	}
+}

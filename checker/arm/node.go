@@ -1,0 +1,91 @@
+package arm
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+)
+
+// node is a step in a walk down a resource: the value found (nil when
+// absent), its JSON pointer, its human property path, and the unresolved ARM
+// expression that hides it, if it or an ancestor is one.
+type node struct {
+	v        *jsonpos.Value
+	offset   int // of the key when reached through an object member, else of the value
+	ptr      string
+	prop     string
+	expr     string // the unresolved expression that stands for this value or an ancestor
+	exprNode *node  // the node holding expr (this one or an ancestor)
+}
+
+// child steps into key (matched case-insensitively, as ARM does). canonical
+// is the spelling used in messages.
+func (n *node) child(key string) *node {
+	c := &node{ptr: n.ptr + "/" + key, prop: joinProp(n.prop, key), offset: n.offset}
+	if n.expr != "" {
+		c.expr, c.exprNode = n.expr, n.exprNode
+		return c
+	}
+	if n.v == nil || n.v.Kind != jsonpos.Object {
+		return c
+	}
+	m := n.v.GetMember(key)
+	if m == nil {
+		return c
+	}
+	c.v, c.offset, c.ptr = m.Value, m.KeyOffset, n.ptr+"/"+EscapePointer(m.Key)
+	if e, ok := expression(m.Value); ok {
+		c.expr, c.exprNode = e, c
+	}
+	return c
+}
+
+// present reports whether the value exists (even as an expression).
+func (n *node) present() bool { return n.v != nil && n.v.Kind != jsonpos.Null }
+
+// object reports whether the value is a literal JSON object.
+func (n *node) object() bool { return n.expr == "" && n.v != nil && n.v.Kind == jsonpos.Object }
+
+func joinProp(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// expression reports whether v is an ARM template expression: a string in
+// square brackets. "[[" escapes a literal bracket and is not an expression.
+func expression(v *jsonpos.Value) (string, bool) {
+	if v == nil || v.Kind != jsonpos.String {
+		return "", false
+	}
+	s := strings.TrimSpace(v.Str)
+	if len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' && !strings.HasPrefix(s, "[[") {
+		return s, true
+	}
+	return "", false
+}
+
+// literalString returns a string value with ARM's "[[" escape undone.
+func literalString(v *jsonpos.Value) string {
+	if strings.HasPrefix(v.Str, "[[") {
+		return v.Str[1:]
+	}
+	return v.Str
+}
+
+func EscapePointer(key string) string {
+	if !strings.ContainsAny(key, "~/") {
+		return key
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
+}
+
+func indexPointer(ptr string, i int) string { return ptr + "/" + strconv.Itoa(i) }
+
+// IsExpression reports whether v is an unresolved ARM template expression.
+func IsExpression(v *jsonpos.Value) bool {
+	_, ok := expression(v)
+	return ok
+}

@@ -1,0 +1,250 @@
+package arm
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+var apiDate = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(-[A-Za-z0-9.]+)?$`)
+
+// facts collects one VM's facts; seen de-duplicates unresolved expressions
+// that hide several properties at once.
+type facts struct {
+	w    *walker
+	vm   model.VM
+	seen map[string]bool
+}
+
+func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
+	f := &facts{w: w, seen: map[string]bool{}}
+	f.vm = model.VM{
+		Kind:         kind,
+		Name:         resourceName(r, symbolic),
+		Type:         typ,
+		Loc:          w.loc(r.Offset, ptr),
+		Unresolved:   []model.Unresolved{},
+		SchemaErrors: []model.SchemaError{},
+	}
+	res := &node{v: r, ptr: ptr, offset: r.Offset}
+	f.vm.Copy = copyLoop(res)
+	f.vm.APIVersion = f.apiVersion(res.child("apiVersion"))
+
+	profile := res.child("properties")
+	if kind == model.KindVMS {
+		profile = profile.child("virtualMachineProfile")
+	}
+	profile.prop = "" // messages name properties from the VM profile down
+	osProfile := profile.child("osProfile")
+	win := osProfile.child("windowsConfiguration")
+	lin := osProfile.child("linuxConfiguration")
+	storage := profile.child("storageProfile")
+
+	f.vm.Image = f.image(storage.child("imageReference"))
+	f.vm.OS = f.os(win, lin, storage.child("osDisk").child("osType"))
+
+	cfg := win
+	if f.vm.OS.Value == "linux" || (!win.present() && lin.present()) {
+		cfg = lin
+	}
+	settings := cfg.child("patchSettings")
+	f.vm.PatchSettings = model.Presence{Present: settings.present(), Loc: f.loc(settings)}
+	f.vm.PatchMode = f.fact(settings.child("patchMode"), jsonpos.String, "patchMode")
+	f.vm.AssessmentMode = f.fact(settings.child("assessmentMode"), jsonpos.String, "assessmentMode")
+	f.vm.ProvisionVMAgent = f.fact(cfg.child("provisionVMAgent"), jsonpos.Bool, "provisionVMAgent")
+	f.vm.EnableAutomaticUpdates = f.fact(win.child("enableAutomaticUpdates"), jsonpos.Bool, "enableAutomaticUpdates")
+	f.applyDefaults()
+
+	out := VM{Facts: f.vm}
+	if osProfile.object() {
+		out.OSProfile, out.OSProfilePointer = osProfile.v, osProfile.ptr
+	}
+	return out
+}
+
+func resourceName(r *jsonpos.Value, symbolic string) string {
+	if n := r.Get("name"); n != nil && n.Kind == jsonpos.String && n.Str != "" {
+		return n.Str
+	}
+	if symbolic != "" {
+		return symbolic
+	}
+	return "(unnamed)"
+}
+
+func copyLoop(res *node) *model.Copy {
+	c := res.child("copy")
+	if !c.object() {
+		return nil
+	}
+	out := &model.Copy{}
+	if n := c.v.Get("name"); n != nil && n.Kind == jsonpos.String {
+		out.Name = n.Str
+	}
+	if n := c.v.Get("count"); n != nil && (n.Kind == jsonpos.Number || n.Kind == jsonpos.String) {
+		out.Count = n.Str
+	}
+	return out
+}
+
+// loc is where a finding about n points: the property when it exists, else
+// the resource (SPEC §3).
+func (f *facts) loc(n *node) model.Loc {
+	if n.v == nil {
+		return f.vm.Loc
+	}
+	return f.w.loc(n.offset, n.ptr)
+}
+
+// fact reads a scalar property. A value of the wrong JSON type is Invalid
+// (the schema stage reports it as PC010); an expression is recorded as
+// unresolved (PC011) under topic, which tells the rule when it matters.
+func (f *facts) fact(n *node, want jsonpos.Kind, topic string) model.Fact {
+	out := model.Fact{Property: n.prop, Loc: f.loc(n)}
+	switch {
+	case n.expr != "":
+		out.State, out.Expression = model.Expression, n.expr
+		f.unresolved(n, topic)
+		if n.exprNode != n {
+			out.Loc = f.loc(n.exprNode)
+		}
+	case !n.present():
+		out.State = model.Absent
+	case n.v.Kind != want:
+		out.State = model.Invalid
+	case want == jsonpos.Bool:
+		out.State, out.Value = model.Literal, n.v.Bool
+	default:
+		out.State, out.Value = model.Literal, literalString(n.v)
+	}
+	return out
+}
+
+// unresolved records the expression hiding n once. An expression on an
+// ancestor (a whole osProfile from a variable, say) hides many settings, so
+// it matters whatever the topic.
+func (f *facts) unresolved(n *node, topic string) {
+	holder := n.exprNode
+	if holder != n {
+		topic = model.TopicAny
+	}
+	if f.seen[holder.ptr] {
+		return
+	}
+	f.seen[holder.ptr] = true
+	f.vm.Unresolved = append(f.vm.Unresolved, model.Unresolved{
+		Property: holder.prop, Expression: holder.expr, Topic: topic, Loc: f.loc(holder),
+	})
+}
+
+func (f *facts) apiVersion(n *node) model.APIVersion {
+	out := model.APIVersion{Fact: f.fact(n, jsonpos.String, "apiVersion")}
+	out.Property = "apiVersion"
+	if out.State == model.Literal {
+		if m := apiDate.FindStringSubmatch(out.Value.(string)); m != nil {
+			out.Date = m[1]
+		} else {
+			out.State = model.Invalid
+			f.vm.SchemaErrors = append(f.vm.SchemaErrors, model.SchemaError{
+				Property: "apiVersion", Loc: out.Loc,
+				Message: fmt.Sprintf("%q is not an API version; expected YYYY-MM-DD with an optional suffix such as -preview", out.Value),
+			})
+		}
+	}
+	return out
+}
+
+// image classifies the source image. Any id (managed image, shared or
+// community gallery) is a custom image, even when the id is an expression.
+func (f *facts) image(ref *node) model.Image {
+	img := model.Image{Loc: f.loc(ref)}
+	for _, key := range []string{"id", "sharedGalleryImageId", "communityGalleryImageId"} {
+		if id := ref.child(key); id.present() {
+			// Whatever an id expression resolves to, the image is custom:
+			// show the text as written and raise no PC011 for it.
+			img.Kind = model.ImageCustom
+			img.ID = model.Fact{State: model.Literal, Value: id.v.Str, Property: id.prop, Loc: f.loc(id)}
+			return img
+		}
+	}
+	img.Publisher = f.fact(ref.child("publisher"), jsonpos.String, "image")
+	img.Offer = f.fact(ref.child("offer"), jsonpos.String, "image")
+	img.Sku = f.fact(ref.child("sku"), jsonpos.String, "image")
+	img.ID = model.Fact{State: model.Absent, Property: ref.prop + ".id", Loc: img.Loc}
+	switch {
+	case ref.expr != "" || img.Publisher.State == model.Expression || img.Offer.State == model.Expression || img.Sku.State == model.Expression:
+		img.Kind = model.ImageUnresolved
+	case !ref.present():
+		img.Kind = model.ImageNone
+	default:
+		img.Kind = model.ImageMarketplace
+		if img.Publisher.Known() && img.Offer.Known() && img.Sku.Known() {
+			img.Key = strings.ToLower(fmt.Sprintf("%s:%s:%s", img.Publisher.Value, img.Offer.Value, img.Sku.Value))
+		}
+	}
+	return img
+}
+
+// os infers the OS: the configuration block first, then the image, then
+// osDisk.osType. It never guesses: with no evidence the OS is unknown.
+func (f *facts) os(win, lin, osType *node) model.OS {
+	hasWin, hasLin := win.present(), lin.present()
+	switch {
+	case hasWin && !hasLin:
+		return model.OS{Value: "windows", Source: "osProfile.windowsConfiguration"}
+	case hasLin && !hasWin:
+		return model.OS{Value: "linux", Source: "osProfile.linuxConfiguration"}
+	}
+	img := f.vm.Image
+	if img.Publisher.Known() && img.Offer.Known() {
+		if os := f.w.a.images.infer(img.Publisher.Value.(string), img.Offer.Value.(string)); os != "" {
+			return model.OS{Value: os, Source: fmt.Sprintf("image %s:%s", img.Publisher.Value, img.Offer.Value)}
+		}
+	}
+	if t := f.fact(osType, jsonpos.String, model.TopicAny); t.Known() {
+		switch strings.ToLower(t.Value.(string)) {
+		case "windows":
+			return model.OS{Value: "windows", Source: "storageProfile.osDisk.osType"}
+		case "linux":
+			return model.OS{Value: "linux", Source: "storageProfile.osDisk.osType"}
+		}
+	}
+	why := []string{"no windowsConfiguration or linuxConfiguration"}
+	if hasWin && hasLin {
+		why[0] = "both windowsConfiguration and linuxConfiguration"
+	}
+	switch img.Kind {
+	case model.ImageMarketplace:
+		why = append(why, fmt.Sprintf("image publisher %v offer %v not recognised", img.Publisher.Value, img.Offer.Value))
+	case model.ImageCustom:
+		why = append(why, "a custom image")
+	case model.ImageUnresolved:
+		why = append(why, "an unresolved image reference")
+	default:
+		why = append(why, "no image reference")
+	}
+	why = append(why, "no osDisk.osType")
+	return model.OS{Value: "unknown", Source: strings.Join(why, ", ")}
+}
+
+// applyDefaults fills absent settings with Azure's documented defaults.
+func (f *facts) applyDefaults() {
+	os := f.vm.OS.Value
+	if f.vm.PatchMode.State == model.Absent {
+		switch os {
+		case "windows":
+			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "AutomaticByOS"
+		case "linux":
+			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "ImageDefault"
+		}
+	}
+	if f.vm.ProvisionVMAgent.State == model.Absent {
+		f.vm.ProvisionVMAgent.State, f.vm.ProvisionVMAgent.Value = model.Default, true
+	}
+	if os == "windows" && f.vm.EnableAutomaticUpdates.State == model.Absent {
+		f.vm.EnableAutomaticUpdates.State, f.vm.EnableAutomaticUpdates.Value = model.Default, true
+	}
+}

@@ -1,0 +1,178 @@
+// Package checker lints ARM templates for automatic VM guest patching: it
+// finds the inputs, runs each through parse → adapt → schema → Rego on a
+// worker pool, and collects one report.
+package checker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/patchcheck/patchcheck/checker/arm"
+	"github.com/patchcheck/patchcheck/checker/engine"
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/checker/report"
+	"github.com/patchcheck/patchcheck/checker/schema"
+	"github.com/patchcheck/patchcheck/policies"
+)
+
+// Options configure a Linter.
+type Options struct {
+	Profile string // knowledge profile; policies.DefaultProfile when empty
+	Workers int    // files checked at once; GOMAXPROCS when 0
+	Version string // reported in outputs
+}
+
+// Linter checks files. Build it once per run: it compiles the policies and
+// the schema; Check is safe to call from many goroutines.
+type Linter struct {
+	opts      Options
+	adapter   *arm.Adapter
+	validator *schema.Validator
+	engine    *engine.Engine
+	profile   report.Profile
+}
+
+// New compiles policies and schemas for opts.Profile.
+func New(ctx context.Context, opts Options) (*Linter, error) {
+	if opts.Profile == "" {
+		opts.Profile = policies.DefaultProfile
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	pol, err := engine.Load(policies.FS())
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	eng, err := engine.New(ctx, pol, opts.Profile)
+	if err != nil {
+		return nil, err
+	}
+	if err := engine.CheckMetadata(eng.Rules()); err != nil {
+		return nil, err
+	}
+	adapter, err := arm.NewAdapter()
+	if err != nil {
+		return nil, err
+	}
+	validator, err := schema.New()
+	if err != nil {
+		return nil, err
+	}
+	title := ""
+	if p, ok := pol.Profiles[opts.Profile].(map[string]any); ok {
+		title, _ = p["title"].(string)
+	}
+	return &Linter{
+		opts: opts, adapter: adapter, validator: validator, engine: eng,
+		profile: report.Profile{Name: opts.Profile, Title: title},
+	}, nil
+}
+
+// Rules is the rule catalog of the policies in use.
+func (l *Linter) Rules() []model.Rule { return l.engine.Rules() }
+
+// Profile is the knowledge profile in use.
+func (l *Linter) Profile() report.Profile { return l.profile }
+
+// Run checks every input on a worker pool and returns the report, with files
+// in input order. stdin is read when an input is "-".
+func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *report.Report {
+	r := &report.Report{
+		Tool: "patchcheck", Version: l.opts.Version, Profile: l.profile, Rules: l.Rules(),
+		Files: make([]report.File, len(inputs)),
+	}
+	var stdinData []byte
+	var stdinErr error
+	for _, in := range inputs {
+		if in.Path == Stdin {
+			stdinData, stdinErr = io.ReadAll(stdin)
+			break
+		}
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(l.opts.Workers, max(len(inputs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				in := inputs[i]
+				switch {
+				case in.Err != nil:
+					r.Files[i] = errored(in.Path, in.Err)
+				case in.Path == Stdin && stdinErr != nil:
+					r.Files[i] = errored(in.Path, fmt.Errorf("read standard input: %w", stdinErr))
+				case in.Path == Stdin:
+					r.Files[i] = l.Check(ctx, in, stdinData)
+				default:
+					data, err := os.ReadFile(in.Path)
+					if err != nil {
+						r.Files[i] = errored(in.Path, err)
+						continue
+					}
+					r.Files[i] = l.Check(ctx, in, data)
+				}
+			}
+		}()
+	}
+	for i := range inputs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return r
+}
+
+func errored(path string, err error) report.File {
+	var se *jsonpos.SyntaxError
+	fe := &report.FileError{Message: err.Error()}
+	if errors.As(err, &se) {
+		fe = &report.FileError{Line: se.Line, Column: se.Column, Message: "invalid JSON: " + se.Msg}
+	}
+	return report.File{Path: path, Status: report.Errored, Error: fe, Findings: []model.Finding{}}
+}
+
+// Check lints one file's bytes.
+func (l *Linter) Check(ctx context.Context, in Input, data []byte) report.File {
+	name := in.Path
+	doc, err := jsonpos.Parse(name, data)
+	if err != nil {
+		return errored(name, err)
+	}
+	kind, why := arm.Classify(doc)
+	out := report.File{Path: name, Status: report.Checked, Kind: string(kind), Findings: []model.Finding{}}
+	switch kind {
+	case arm.Parameters:
+		out.Status, out.Reason = report.Skipped, "deployment parameter file, not a template"
+		return out
+	case arm.Unknown:
+		if in.Explicit {
+			return errored(name, fmt.Errorf("not an ARM template: %s (expected a deploymentTemplate $schema or a resources list)", why))
+		}
+		out.Status, out.Reason = report.Skipped, "not an ARM template: "+why
+		return out
+	}
+	vms := l.adapter.Extract(doc)
+	facts := make([]model.VM, len(vms))
+	for i := range vms {
+		l.validator.Check(doc, &vms[i])
+		facts[i] = vms[i].Facts
+	}
+	out.VMs = len(vms)
+	findings, err := l.engine.Evaluate(ctx, name, facts)
+	if err != nil {
+		return errored(name, err)
+	}
+	report.SortFindings(findings)
+	if findings != nil {
+		out.Findings = findings
+	}
+	return out
+}

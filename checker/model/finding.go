@@ -1,0 +1,49 @@
+package model
+
+// Severity of a finding, in increasing order of weight.
+type Severity string
+
+const (
+	Info    Severity = "info"
+	Warning Severity = "warning"
+	Error   Severity = "error"
+)
+
+// Rank orders severities (info < warning < error); unknown severities rank 0.
+func (s Severity) Rank() int {
+	switch s {
+	case Info:
+		return 1
+	case Warning:
+		return 2
+	case Error:
+		return 3
+	}
+	return 0
+}
+
+// Finding is one rule violation, pinned to a file position.
+type Finding struct {
+	RuleID          string   `json:"ruleId"`
+	Severity        Severity `json:"severity"`
+	Title           string   `json:"title"`
+	Message         string   `json:"message"`
+	Remediation     string   `json:"remediation"`
+	File            string   `json:"file"`
+	Line            int      `json:"line"`
+	Column          int      `json:"column"`
+	Pointer         string   `json:"pointer"`
+	Resource        string   `json:"resource"`
+	ResourceType    string   `json:"resourceType"`
+	ResourcePointer string   `json:"resourcePointer"`
+}
+
+// Rule is one catalog entry, read from a rule's METADATA annotation.
+type Rule struct {
+	ID          string   `json:"id"`
+	Severity    Severity `json:"severity"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Remediation string   `json:"remediation"`
+	Package     string   `json:"package"`
+}

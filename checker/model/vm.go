@@ -1,0 +1,124 @@
+// Package model defines the data exchanged between patchcheck's stages: the
+// normalised per-VM facts every adapter produces and the rules read, and the
+// findings the rules return.
+package model
+
+// Loc is where a value came from in its input file.
+type Loc struct {
+	Pointer string `json:"pointer"` // RFC 6901 JSON pointer into the file
+	Line    int    `json:"line"`    // 1-based
+	Column  int    `json:"column"`  // 1-based, in Unicode code points
+}
+
+// State says how a fact's value was obtained; rules only trust literal and default.
+type State string
+
+const (
+	Literal    State = "literal"    // written in the input
+	Default    State = "default"    // absent; Azure's documented default applied
+	Absent     State = "absent"     // absent and no default applies
+	Expression State = "expression" // an ARM expression patchcheck could not resolve
+	Invalid    State = "invalid"    // present but breaks the schema (reported as PC010)
+)
+
+// Fact is one patch-relevant setting of a VM.
+type Fact struct {
+	Value      any    `json:"value,omitempty"`
+	State      State  `json:"state"`
+	Property   string `json:"property"` // human path, e.g. osProfile.windowsConfiguration.patchSettings.patchMode
+	Expression string `json:"expression,omitempty"`
+	Loc        Loc    `json:"loc"`
+}
+
+// Known reports whether the fact's value can be used by a rule.
+func (f Fact) Known() bool { return f.State == Literal || f.State == Default }
+
+// OS is the operating system and the evidence it was inferred from.
+type OS struct {
+	Value  string `json:"value"`  // windows | linux | unknown
+	Source string `json:"source"` // e.g. "osProfile.windowsConfiguration", "imageReference publisher MicrosoftWindowsServer"
+}
+
+// Image kinds.
+const (
+	ImageMarketplace = "marketplace"
+	ImageCustom      = "custom"     // imageReference.id, shared or community gallery image
+	ImageNone        = "none"       // no imageReference: attached or restored OS disk
+	ImageUnresolved  = "unresolved" // imageReference (or a part) is an expression
+)
+
+// Image is the VM's source image.
+type Image struct {
+	Kind      string `json:"kind"`
+	Key       string `json:"key,omitempty"` // lower-case publisher:offer:sku, for O(1) lookup in profile data
+	Publisher Fact   `json:"publisher"`
+	Offer     Fact   `json:"offer"`
+	Sku       Fact   `json:"sku"`
+	ID        Fact   `json:"id"`
+	Loc       Loc    `json:"loc"`
+}
+
+// Presence records whether an object such as patchSettings exists.
+type Presence struct {
+	Present bool `json:"present"`
+	Loc     Loc  `json:"loc"`
+}
+
+// Unresolved is a patch-relevant value that stayed an ARM expression.
+type Unresolved struct {
+	Property   string `json:"property"`
+	Expression string `json:"expression"`
+	// Topic names the setting the expression hides (patchMode, image,
+	// apiVersion, ...), so PC011 reports it only where a rule needs it.
+	Topic string `json:"topic"`
+	Loc   Loc    `json:"loc"`
+}
+
+// TopicAny marks an unresolved value that matters to every rule.
+const TopicAny = "any"
+
+// SchemaError is a schema violation in a patch-relevant property (PC010).
+type SchemaError struct {
+	Property string `json:"property"`
+	Message  string `json:"message"`
+	Loc      Loc    `json:"loc"`
+}
+
+// Copy describes a resource produced by an ARM copy loop; it is checked once.
+type Copy struct {
+	Name  string `json:"name"`
+	Count string `json:"count"`
+}
+
+// Resource kinds.
+const (
+	KindVM  = "virtualMachine"
+	KindVMS = "virtualMachineScaleSet"
+)
+
+// VM is the normalised view of one virtual machine or scale set: everything
+// the rules need, whatever the input format.
+type VM struct {
+	Kind                   string        `json:"kind"`
+	Name                   string        `json:"name"`
+	Type                   string        `json:"type"`
+	Loc                    Loc           `json:"loc"`
+	Copy                   *Copy         `json:"copy,omitempty"`
+	OS                     OS            `json:"os"`
+	APIVersion             APIVersion    `json:"apiVersion"`
+	PatchSettings          Presence      `json:"patchSettings"`
+	PatchMode              Fact          `json:"patchMode"`
+	AssessmentMode         Fact          `json:"assessmentMode"`
+	EnableAutomaticUpdates Fact          `json:"enableAutomaticUpdates"`
+	ProvisionVMAgent       Fact          `json:"provisionVMAgent"`
+	Image                  Image         `json:"image"`
+	Unresolved             []Unresolved  `json:"unresolved"`
+	SchemaErrors           []SchemaError `json:"schemaErrors"`
+}
+
+// APIVersion is the resource's apiVersion with its date part split out, so
+// rules compare dates and ignore suffixes such as -preview.
+type APIVersion struct {
+	Fact
+	Date string `json:"date,omitempty"`
+}

@@ -1,0 +1,164 @@
+// Package report holds the result of a lint run and writes it in each
+// output format (text, json, sarif) behind one interface.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+// Status of one input file.
+type Status string
+
+const (
+	Checked Status = "checked" // parsed and evaluated
+	Skipped Status = "skipped" // recognised and deliberately not linted (a parameter file, say); the reason is shown
+	Errored Status = "error"   // could not be read, parsed or evaluated: the run fails closed (exit 2)
+)
+
+// FileError says what went wrong with a file and where.
+type FileError struct {
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// File is the outcome for one input.
+type File struct {
+	Path     string          `json:"path"`
+	Status   Status          `json:"status"`
+	Kind     string          `json:"kind,omitempty"`   // template, parameters, unknown
+	Reason   string          `json:"reason,omitempty"` // why a file was skipped
+	Error    *FileError      `json:"error,omitempty"`
+	VMs      int             `json:"vms"`
+	Findings []model.Finding `json:"findings"`
+}
+
+// Profile names the knowledge profile a run used.
+type Profile struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+}
+
+// Report is everything a lint run produced.
+type Report struct {
+	Tool    string       `json:"tool"`
+	Version string       `json:"version"`
+	Profile Profile      `json:"profile"`
+	Rules   []model.Rule `json:"-"`
+	Files   []File       `json:"files"`
+}
+
+// Summary counts files and findings.
+type Summary struct {
+	Files        int `json:"files"`
+	Checked      int `json:"checked"`
+	WithFindings int `json:"withFindings"`
+	Skipped      int `json:"skipped"`
+	Errored      int `json:"errored"`
+	VMs          int `json:"vms"`
+	Errors       int `json:"errors"`
+	Warnings     int `json:"warnings"`
+	Infos        int `json:"infos"`
+}
+
+// Summarize counts the report.
+func (r *Report) Summarize() Summary {
+	s := Summary{Files: len(r.Files)}
+	for _, f := range r.Files {
+		switch f.Status {
+		case Checked:
+			s.Checked++
+		case Skipped:
+			s.Skipped++
+		case Errored:
+			s.Errored++
+		}
+		if len(f.Findings) > 0 {
+			s.WithFindings++
+		}
+		s.VMs += f.VMs
+		for _, x := range f.Findings {
+			switch x.Severity {
+			case model.Error:
+				s.Errors++
+			case model.Warning:
+				s.Warnings++
+			case model.Info:
+				s.Infos++
+			}
+		}
+	}
+	return s
+}
+
+// Exit codes (SPEC §5).
+const (
+	ExitClean    = 0
+	ExitFindings = 1
+	ExitError    = 2
+)
+
+// ExitCode is 2 when any input errored, else 1 when a finding reaches
+// failOn, else 0.
+func (r *Report) ExitCode(failOn model.Severity) int {
+	code := ExitClean
+	for _, f := range r.Files {
+		if f.Status == Errored {
+			return ExitError
+		}
+		for _, x := range f.Findings {
+			if x.Severity.Rank() >= failOn.Rank() {
+				code = ExitFindings
+			}
+		}
+	}
+	return code
+}
+
+// SortFindings orders findings by position, then rule, so output is stable.
+func SortFindings(fs []model.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+}
+
+// Formatter writes a report in one format.
+type Formatter interface {
+	Format(w io.Writer, r *Report) error
+}
+
+// Options tune formatters that have choices.
+type Options struct {
+	Color bool // ANSI colour in text output; only on a terminal
+}
+
+// Formats lists the format names, for help text.
+func Formats() []string { return []string{"text", "json", "sarif"} }
+
+// New returns the formatter for name.
+func New(name string, opts Options) (Formatter, error) {
+	switch strings.ToLower(name) {
+	case "text":
+		return textFormat{color: opts.Color}, nil
+	case "json":
+		return jsonFormat{}, nil
+	case "sarif":
+		return sarifFormat{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (choose one of %s)", name, strings.Join(Formats(), ", "))
+}

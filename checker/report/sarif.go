@@ -1,0 +1,120 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+// sarifFormat writes SARIF 2.1.0 (SPEC §5): one rule descriptor per rule ID,
+// levels error/warning/note, locations relative to the working directory,
+// and the knowledge profile in the run's properties. Files that could not be
+// checked appear as failed tool execution notifications.
+type sarifFormat struct{}
+
+const informationURI = "https://github.com/patchcheck/patchcheck"
+
+func sarifLevel(s model.Severity) string {
+	switch s {
+	case model.Error:
+		return "error"
+	case model.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+func (sarifFormat) Format(w io.Writer, r *Report) error {
+	doc, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	run := sarif.NewRunWithInformationURI(r.Tool, informationURI)
+	run.Tool.Driver.WithVersion(r.Version)
+	run.WithColumnKind("unicodeCodePoints")
+	props := sarif.NewPropertyBag()
+	props.Add("profile", r.Profile.Name)
+	props.Add("profileTitle", r.Profile.Title)
+	run.AttachPropertyBag(props)
+	for _, rule := range r.Rules {
+		d := run.AddRule(rule.ID).
+			WithName(ruleName(rule.Title)).
+			WithShortDescription(sarif.NewMultiformatMessageString(rule.Title)).
+			WithFullDescription(sarif.NewMultiformatMessageString(rule.Description)).
+			WithHelp(sarif.NewMultiformatMessageString(rule.Remediation)).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(rule.Severity)))
+		rp := sarif.NewPropertyBag()
+		rp.Add("severity", string(rule.Severity))
+		d.AttachPropertyBag(rp)
+	}
+	inv := run.AddInvocation(true)
+	for _, f := range r.Files {
+		uri := sarifURI(f.Path)
+		if f.Status == Errored {
+			inv.WithExecutionSuccess(false)
+			region := sarif.NewRegion()
+			if f.Error.Line > 0 {
+				region.WithStartLine(f.Error.Line).WithStartColumn(f.Error.Column)
+			}
+			loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
+			if f.Error.Line > 0 {
+				loc.WithRegion(region)
+			}
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+				sarif.NewNotification().WithLevel("error").WithMessage(sarif.NewTextMessage(f.Error.Message)).
+					WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(loc)}))
+			continue
+		}
+		for _, x := range f.Findings {
+			res := run.CreateResultForRule(x.RuleID).
+				WithLevel(sarifLevel(x.Severity)).
+				WithMessage(sarif.NewTextMessage(x.Message))
+			res.AddLocation(sarif.NewLocationWithPhysicalLocation(
+				sarif.NewPhysicalLocation().
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)).
+					WithRegion(sarif.NewRegion().WithStartLine(x.Line).WithStartColumn(x.Column)),
+			).WithLogicalLocations([]*sarif.LogicalLocation{
+				sarif.NewLogicalLocation().WithName(x.Resource).WithFullyQualifiedName(x.ResourcePointer).WithKind("resource"),
+			}))
+			rp := sarif.NewPropertyBag()
+			rp.Add("pointer", x.Pointer)
+			rp.Add("resourceType", x.ResourceType)
+			rp.Add("remediation", x.Remediation)
+			res.AttachPropertyBag(rp)
+		}
+	}
+	doc.AddRun(run)
+	return doc.PrettyWrite(w)
+}
+
+// sarifURI makes a path relative to the working directory with forward
+// slashes, as code-scanning services expect.
+func sarifURI(path string) string {
+	if path == "-" || strings.HasPrefix(path, "<") {
+		return "stdin"
+	}
+	if filepath.IsAbs(path) {
+		if wd, err := filepath.Abs("."); err == nil {
+			if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+				path = rel
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(path))
+}
+
+// ruleName turns a title into the PascalCase identifier SARIF viewers show.
+func ruleName(title string) string {
+	var b strings.Builder
+	for _, word := range strings.FieldsFunc(title, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+	}
+	return b.String()
+}

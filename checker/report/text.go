@@ -1,0 +1,80 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+// textFormat is for people at a terminal: one line per finding in the
+// file:line:col form editors and terminals turn into links, the fix under
+// it, and a summary that accounts for every input.
+type textFormat struct{ color bool }
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+func (t textFormat) paint(code, s string) string {
+	if !t.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t textFormat) severity(s model.Severity) string {
+	label := fmt.Sprintf("%-7s", strings.ToUpper(string(s)))
+	switch s {
+	case model.Error:
+		return t.paint(ansiRed+ansiBold, label)
+	case model.Warning:
+		return t.paint(ansiYellow, label)
+	}
+	return t.paint(ansiCyan, label)
+}
+
+func (t textFormat) Format(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s %s · profile %s (%s)\n\n", r.Tool, r.Version, r.Profile.Name, r.Profile.Title)
+	for _, f := range r.Files {
+		switch f.Status {
+		case Errored:
+			pos := f.Path
+			if f.Error.Line > 0 {
+				pos = fmt.Sprintf("%s:%d:%d", f.Path, f.Error.Line, f.Error.Column)
+			}
+			fmt.Fprintf(bw, "%s  %s  %s\n", pos, t.paint(ansiRed+ansiBold, "ERROR  "), f.Error.Message)
+		case Skipped:
+			fmt.Fprintf(bw, "%s  %s  %s\n", f.Path, t.paint(ansiDim, "SKIPPED"), f.Reason)
+		}
+		for _, x := range f.Findings {
+			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", f.Path, x.Line, x.Column, t.severity(x.Severity), x.RuleID, x.Message)
+			fmt.Fprintf(bw, "    %s %s (%s)\n", t.paint(ansiDim, "resource:"), x.Resource, x.ResourceType)
+			fmt.Fprintf(bw, "    %s %s\n", t.paint(ansiDim, "fix:"), x.Remediation)
+		}
+	}
+	s := r.Summarize()
+	if s.Errors+s.Warnings+s.Infos+s.Errored+s.Skipped > 0 {
+		fmt.Fprintln(bw)
+	}
+	fmt.Fprintf(bw, "%d %s: %d checked (%d with findings), %d skipped, %d errored · %d VMs · %d %s: %d %s, %d %s, %d info\n",
+		s.Files, plural(s.Files, "file", "files"), s.Checked, s.WithFindings, s.Skipped, s.Errored, s.VMs,
+		s.Errors+s.Warnings+s.Infos, plural(s.Errors+s.Warnings+s.Infos, "finding", "findings"),
+		s.Errors, plural(s.Errors, "error", "errors"), s.Warnings, plural(s.Warnings, "warning", "warnings"), s.Infos)
+	return bw.Flush()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,204 @@
+package schema
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/patchcheck/patchcheck/checker/arm"
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+// explain turns one validator error into messages a template author can act
+// on, pinned to the offending property in the file.
+func (v *Validator) explain(doc *jsonpos.Document, vm *arm.VM, instance any, leaf *jsonschema.ValidationError) []model.SchemaError {
+	keywordPath := splitPointer(fragment(leaf.AbsoluteKeywordLocation))
+	keyword := ""
+	if n := len(keywordPath); n > 0 {
+		keyword = keywordPath[n-1]
+	}
+	node, _ := lookup(v.raw, keywordPath[:max(len(keywordPath)-1, 0)]).(map[string]any)
+	instPath := splitPointer(leaf.InstanceLocation)
+	value := lookup(instance, instPath)
+	where := func(path []string) model.SchemaError {
+		return model.SchemaError{Property: strings.Join(path, "."), Loc: v.locate(doc, vm, path)}
+	}
+
+	if msg, ok := node["x-message"].(string); ok {
+		e := where(instPath)
+		e.Message = msg
+		return []model.SchemaError{e}
+	}
+	switch keyword {
+	case "enum":
+		allowed := toStrings(node["enum"])
+		e := where(instPath)
+		e.Message = fmt.Sprintf("%s is not an allowed value (allowed: %s)", describe(value), strings.Join(allowed, ", "))
+		if s, ok := value.(string); ok {
+			if near := nearest(s, allowed); near != "" {
+				e.Message += fmt.Sprintf("; did you mean %q?", near)
+			}
+		}
+		return []model.SchemaError{e}
+	case "type":
+		e := where(instPath)
+		e.Message = fmt.Sprintf("expected %v, found %s", node["type"], describe(value))
+		if s, ok := value.(string); ok && node["type"] == "boolean" && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
+			e.Message += fmt.Sprintf("; write %s without quotes", strings.ToLower(s))
+		}
+		return []model.SchemaError{e}
+	case "additionalProperties":
+		return v.unknownProperties(node, value, instPath, where)
+	}
+	e := where(instPath)
+	e.Message = leaf.Message
+	return []model.SchemaError{e}
+}
+
+// unknownProperties reports each key the schema does not define, one error
+// per key, at the key itself.
+func (v *Validator) unknownProperties(node map[string]any, value any, path []string, where func([]string) model.SchemaError) []model.SchemaError {
+	obj, _ := value.(map[string]any)
+	props, _ := node["properties"].(map[string]any)
+	known := make([]string, 0, len(props))
+	for k := range props {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	var keys []string
+	for k := range obj {
+		if _, ok := props[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []model.SchemaError
+	for _, k := range keys {
+		e := where(append(append([]string{}, path...), k))
+		parent := "this object"
+		if len(path) > 0 {
+			parent = path[len(path)-1]
+		}
+		e.Message = fmt.Sprintf("unknown property %q in %s (known: %s)", k, parent, strings.Join(known, ", "))
+		if near := nearest(k, known); near != "" {
+			e.Message += fmt.Sprintf("; did you mean %q?", near)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// locate maps a path in the canonical instance back to the file: keys are
+// matched case-insensitively in the original osProfile, as they were when
+// the instance was built.
+func (v *Validator) locate(doc *jsonpos.Document, vm *arm.VM, path []string) model.Loc {
+	if len(path) == 0 || path[0] != "osProfile" {
+		return vm.Facts.Loc
+	}
+	cur, offset, ptr := vm.OSProfile, vm.OSProfile.Offset, vm.OSProfilePointer
+	for _, seg := range path[1:] {
+		switch {
+		case cur == nil:
+		case cur.Kind == jsonpos.Object:
+			m := cur.GetMember(seg)
+			if m == nil {
+				cur = nil
+				continue
+			}
+			cur, offset, ptr = m.Value, m.KeyOffset, ptr+"/"+arm.EscapePointer(m.Key)
+		case cur.Kind == jsonpos.Array:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(cur.Items) {
+				cur = nil
+				continue
+			}
+			cur, offset, ptr = cur.Items[i], cur.Items[i].Offset, ptr+"/"+seg
+		default:
+			cur = nil
+		}
+	}
+	line, col := doc.Position(offset)
+	return model.Loc{Pointer: ptr, Line: line, Column: col}
+}
+
+// nearest suggests the closest allowed spelling for a near miss: a case-only
+// difference or an edit distance of at most a quarter of the word (min 2).
+func nearest(got string, allowed []string) string {
+	best, bestDist := "", 1<<30
+	for _, a := range allowed {
+		d := levenshtein.ComputeDistance(strings.ToLower(got), strings.ToLower(a))
+		if d < bestDist {
+			best, bestDist = a, d
+		}
+	}
+	if best == got || bestDist > max(2, len(best)/4) {
+		return ""
+	}
+	return best
+}
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("the string %q", x)
+	case nil:
+		return "null"
+	case bool:
+		return fmt.Sprintf("the boolean %v", x)
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return fmt.Sprintf("the number %v", v)
+}
+
+func toStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		out = append(out, fmt.Sprint(x))
+	}
+	return out
+}
+
+func fragment(url string) string {
+	if i := strings.IndexByte(url, '#'); i >= 0 {
+		return url[i+1:]
+	}
+	return ""
+}
+
+func splitPointer(p string) []string {
+	if p == "" || p == "/" {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, s := range parts {
+		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+	}
+	return parts
+}
+
+func lookup(node any, path []string) any {
+	for _, seg := range path {
+		switch n := node.(type) {
+		case map[string]any:
+			node = n[seg]
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(n) {
+				return nil
+			}
+			node = n[i]
+		default:
+			return nil
+		}
+	}
+	return node
+}

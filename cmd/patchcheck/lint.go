@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/patchcheck/patchcheck/checker"
+	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/checker/report"
+	"github.com/patchcheck/patchcheck/policies"
+)
+
+type lintFlags struct {
+	format  string
+	output  string
+	profile string
+	failOn  string
+	color   string
+	workers int
+}
+
+func newLintCommand(s streams) *cobra.Command {
+	var f lintFlags
+	cmd := &cobra.Command{
+		Use:   "lint PATH...",
+		Short: "Check ARM templates (files, folders, or - for stdin)",
+		Long: "Check ARM templates for the rules of automatic VM guest patching.\n\n" +
+			"PATH may be a file, a folder (searched recursively for .json and .jsonc files) or - for\n" +
+			"standard input. Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,\n" +
+			"2 a usage error or an input that could not be read, parsed or evaluated.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return lint(cmd, s, f, args) },
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringVar(&f.profile, "profile", policies.DefaultProfile, "knowledge profile: 2021-02 (the seed's rules) or current (Microsoft's 2024 doc)")
+	fl.StringVar(&f.failOn, "fail-on", "error", "lowest severity that fails the run with exit 1: error, warning or info")
+	fl.StringVar(&f.color, "color", "auto", "colour text output: auto (only on a terminal, unless NO_COLOR is set), always, never")
+	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
+	return cmd
+}
+
+func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
+	failOn := model.Severity(strings.ToLower(f.failOn))
+	if failOn.Rank() == 0 {
+		return fmt.Errorf("--fail-on %q: want error, warning or info", f.failOn)
+	}
+	var out io.Writer = s.out
+	toTerminal := isTerminal(s.out)
+	if f.output != "" {
+		file, err := os.Create(f.output)
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		defer file.Close()
+		out, toTerminal = file, false
+	}
+	color, err := useColor(f.color, toTerminal)
+	if err != nil {
+		return err
+	}
+	formatter, err := report.New(f.format, report.Options{Color: color})
+	if err != nil {
+		return fmt.Errorf("--format: %w", err)
+	}
+	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version})
+	if err != nil {
+		return err
+	}
+	r := linter.Run(cmd.Context(), checker.Discover(paths), s.in)
+	bw := bufio.NewWriter(out)
+	if err := formatter.Format(bw, r); err != nil {
+		return fmt.Errorf("write %s report: %w", f.format, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if f.format != "text" || f.output != "" {
+		// Machine formats keep stdout clean; people still see errors.
+		writeErrors(s.err, r)
+	}
+	if code := r.ExitCode(failOn); code != report.ExitClean {
+		return exitError{code}
+	}
+	return nil
+}
+
+// writeErrors repeats unreadable inputs on stderr, so a failing run says why
+// even when stdout carries SARIF or JSON.
+func writeErrors(w io.Writer, r *report.Report) {
+	for _, f := range r.Files {
+		if f.Status != report.Errored {
+			continue
+		}
+		if f.Error.Line > 0 {
+			fmt.Fprintf(w, "patchcheck: %s:%d:%d: %s\n", f.Path, f.Error.Line, f.Error.Column, f.Error.Message)
+		} else {
+			fmt.Fprintf(w, "patchcheck: %s: %s\n", f.Path, f.Error.Message)
+		}
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func useColor(mode string, terminal bool) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		return terminal && os.Getenv("NO_COLOR") == "", nil
+	}
+	return false, fmt.Errorf("--color %q: want auto, always or never", mode)
+}

@@ -1,0 +1,27 @@
+package patchcheck.rules.pc001
+
+import data.patchcheck.lib
+
+# METADATA
+# title: Patch mode not allowed for the OS
+# description: |
+#   AutomaticByOS and Manual exist only on Windows; ImageDefault exists only on
+#   Linux (D14). Azure rejects the deployment or ignores the setting.
+# custom:
+#   id: PC001
+#   severity: error
+#   remediation: Use AutomaticByPlatform or ImageDefault on Linux; AutomaticByPlatform, AutomaticByOS or Manual on Windows.
+deny contains f if {
+	some vm in input.vms
+	vm.patchMode.state == "literal"
+	allowed := lib.profile.patchModes[vm.os.value]
+	not vm.patchMode.value in allowed
+	f := lib.finding(rego.metadata.rule(), vm, vm.patchMode.loc, sprintf(
+		"patchMode %q is not a %s patch mode (the OS is known from %s); allowed: %s",
+		[vm.patchMode.value, title_os(vm.os.value), vm.os.source, concat(", ", allowed)],
+	))
+}
+
+title_os("windows") := "Windows"
+
+title_os("linux") := "Linux"

@@ -1,0 +1,35 @@
+package patchcheck.rules.pc002
+
+import data.patchcheck.lib
+
+# METADATA
+# title: enableAutomaticUpdates contradicts the patch mode
+# description: |
+#   On Windows the patch mode and windowsConfiguration.enableAutomaticUpdates
+#   must agree (D14, D15): Manual needs false, AutomaticByOS needs true, and
+#   AutomaticByPlatform needs true under the 2021-02 profile (true or false
+#   under current). Azure's default for an absent enableAutomaticUpdates is
+#   true, and it can only be set when the VM is created.
+# custom:
+#   id: PC002
+#   severity: error
+#   remediation: Set windowsConfiguration.enableAutomaticUpdates to the value the patch mode needs (false for Manual, true for AutomaticByOS and AutomaticByPlatform), or change the patch mode.
+deny contains f if {
+	some vm in input.vms
+	vm.os.value == "windows"
+	mode := lib.mode(vm)
+	eau := vm.enableAutomaticUpdates
+	lib.known(eau)
+	allowed := lib.profile.enableAutomaticUpdatesAllowed[mode]
+	not eau.value in allowed
+	f := lib.finding(rego.metadata.rule(), vm, location(vm), sprintf(
+		"enableAutomaticUpdates is %v%s but patchMode %s%s requires %s",
+		[eau.value, lib.assumed(eau), mode, lib.assumed(vm.patchMode), concat(" or ", [sprintf("%v", [v]) | some v in allowed])],
+	))
+}
+
+# Point at the value that was written: enableAutomaticUpdates when explicit,
+# else the patch mode that makes the default wrong.
+location(vm) := vm.enableAutomaticUpdates.loc if {
+	vm.enableAutomaticUpdates.state == "literal"
+} else := vm.patchMode.loc

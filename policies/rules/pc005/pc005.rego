@@ -1,0 +1,23 @@
+package patchcheck.rules.pc005
+
+import data.patchcheck.lib
+
+# METADATA
+# title: AutomaticByPlatform without the VM agent
+# description: |
+#   The platform patches through the Azure VM agent (D16); with
+#   provisionVMAgent false the agent is not installed and patching never runs.
+# custom:
+#   id: PC005
+#   severity: error
+#   remediation: Set provisionVMAgent to true (or remove it; Azure's default is true), or choose another patch mode.
+deny contains f if {
+	some vm in input.vms
+	lib.platform_orchestrated(vm)
+	vm.provisionVMAgent.state == "literal"
+	vm.provisionVMAgent.value == false
+	f := lib.finding(rego.metadata.rule(), vm, vm.provisionVMAgent.loc, sprintf(
+		"patchMode AutomaticByPlatform%s needs the VM agent, but %s is false",
+		[lib.assumed(vm.patchMode), vm.provisionVMAgent.property],
+	))
+}

@@ -1,0 +1,24 @@
+package patchcheck.rules.pc007
+
+import data.patchcheck.lib
+
+# METADATA
+# title: VM not orchestrated by the platform
+# description: |
+#   Only AutomaticByPlatform gets availability-first patching (D14): with any
+#   other effective mode, explicit or Azure's default, the platform does not
+#   install Critical and Security patches within 30 days for you.
+# custom:
+#   id: PC007
+#   severity: warning
+#   remediation: Set patchSettings.patchMode to AutomaticByPlatform on a supported image, or make sure another patching solution covers this VM.
+deny contains f if {
+	some vm in input.vms
+	mode := lib.mode(vm)
+	mode != "AutomaticByPlatform"
+	lib.mode_fits_os(vm)
+	f := lib.finding(rego.metadata.rule(), vm, vm.patchMode.loc, sprintf(
+		"effective patchMode is %s%s, so availability-first platform patching does not apply",
+		[mode, lib.assumed(vm.patchMode)],
+	))
+}

@@ -1,0 +1,23 @@
+package patchcheck.rules.pc008
+
+import data.patchcheck.lib
+
+# METADATA
+# title: RHEL needs native updates disabled by hand
+# description: |
+#   After enablement the platform turns off native automatic updates on
+#   Windows and Ubuntu, but not on RHEL (D18): packagekit must be stopped and
+#   masked by hand or it competes with platform patching.
+# custom:
+#   id: PC008
+#   severity: info
+#   remediation: "Run `sudo systemctl stop packagekit` and `sudo systemctl mask packagekit` on the VM (for example in cloud-init or a custom script extension)."
+deny contains f if {
+	some vm in input.vms
+	lib.platform_orchestrated(vm)
+	lib.rhel_image(vm)
+	f := lib.finding(rego.metadata.rule(), vm, vm.image.loc, sprintf(
+		"%s uses AutomaticByPlatform on RHEL (%s): packagekit must be stopped and masked by hand",
+		[vm.name, lib.image_label(vm)],
+	))
+}

@@ -1,0 +1,21 @@
+// Package schemas embeds patchcheck's JSON Schemas so that validation never
+// touches the network.
+package schemas
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed *.schema.json
+var files embed.FS
+
+// FS returns the embedded schemas, each named NAME.schema.json.
+func FS() fs.FS { return files }
+
+// BaseURL is the $id prefix every embedded schema uses; a schema's URL is
+// BaseURL + its file name.
+const BaseURL = "https://patchcheck.dev/schemas/"
+
+// VMPatchSettings is the schema of the patch-relevant part of a VM (PC010).
+const VMPatchSettings = "vm-patch-settings.schema.json"
