@@ -1,0 +1,106 @@
+package engine_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/patchcheck/patchcheck/checker/engine"
+	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/policies"
+)
+
+func load(t *testing.T) *engine.Policies {
+	t.Helper()
+	p, err := engine.Load(policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestRegoUnitTests runs every *_test.rego through OPA's tester.
+func TestRegoUnitTests(t *testing.T) {
+	results, err := engine.RunTests(context.Background(), load(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) < 30 {
+		t.Fatalf("ran %d Rego tests, expected at least 30: are the *_test.rego files embedded?", len(results))
+	}
+	for _, r := range results {
+		if !r.Pass() {
+			t.Errorf("%s.%s: %v (output: %s)", r.Package, r.Name, r.Error, r.Output)
+		}
+	}
+}
+
+func TestCatalogFromMetadata(t *testing.T) {
+	for _, profile := range []string{"2021-02", "current"} {
+		e, err := engine.New(context.Background(), load(t), profile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range e.Rules() {
+			ids = append(ids, r.ID)
+		}
+		want := "PC001 PC002 PC003 PC004 PC005 PC007 PC008 PC010 PC011 PC012"
+		if got := strings.Join(ids, " "); got != want {
+			t.Errorf("%s: catalog %q, want %q", profile, got, want)
+		}
+		if err := engine.CheckMetadata(e.Rules()); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestUnknownProfile(t *testing.T) {
+	_, err := engine.New(context.Background(), load(t), "2019")
+	if err == nil || !strings.Contains(err.Error(), "2021-02, current") {
+		t.Fatalf("want an error listing the profiles, got %v", err)
+	}
+}
+
+// TestNetworkBuiltinsRefused proves the pinned capabilities keep policies
+// off the network.
+func TestNetworkBuiltinsRefused(t *testing.T) {
+	p := load(t)
+	for _, src := range []string{
+		"package patchcheck.rules.evil\ndeny contains x if { x := http.send({\"method\": \"get\", \"url\": \"http://example.com\"}) }",
+		"package patchcheck.rules.evil\ndeny contains x if { x := net.lookup_ip_addr(\"example.com\") }",
+		"package patchcheck.rules.evil\ndeny contains x if { x := opa.runtime() }",
+	} {
+		extra, err := parseModule(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Compile(extra); err == nil {
+			t.Errorf("compiled a policy that reaches outside:\n%s", src)
+		}
+	}
+}
+
+func TestEvaluateRejectsMalformedFindings(t *testing.T) {
+	// A well-formed VM produces well-formed findings with lines.
+	e, err := engine.New(context.Background(), load(t), "2021-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm := model.VM{
+		Kind: model.KindVM, Name: "x", Type: "Microsoft.Compute/virtualMachines",
+		Loc:              model.Loc{Pointer: "/resources/0", Line: 4, Column: 5},
+		OS:               model.OS{Value: "unknown", Source: "nothing"},
+		PatchMode:        model.Fact{State: model.Absent},
+		APIVersion:       model.APIVersion{Fact: model.Fact{State: model.Absent}},
+		Image:            model.Image{Kind: model.ImageNone},
+		ProvisionVMAgent: model.Fact{State: model.Default, Value: true},
+	}
+	fs, err := e.Evaluate(context.Background(), "f.json", []model.VM{vm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].RuleID != "PC012" || fs[0].Line != 4 || fs[0].File != "f.json" {
+		t.Fatalf("got %+v, want one PC012 at line 4", fs)
+	}
+}
