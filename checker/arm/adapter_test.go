@@ -1,0 +1,266 @@
+package arm_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/patchcheck/patchcheck/checker/arm"
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+func extract(t *testing.T, src string) []arm.VM {
+	t.Helper()
+	doc, err := jsonpos.Parse("t.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := arm.NewAdapter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kind, why := arm.Classify(doc); kind != arm.Template {
+		t.Fatalf("classified as %s (%s)", kind, why)
+	}
+	return a.Extract(doc)
+}
+
+func TestFindsVMsTheWayARMDoes(t *testing.T) {
+	tests := []struct {
+		name      string
+		src       string
+		wantNames []string
+		wantPtrs  []string
+	}{
+		{
+			name:      "case-insensitive types",
+			src:       `{"resources":[{"type":"microsoft.compute/VIRTUALMACHINES","name":"a"},{"type":"Microsoft.Compute/virtualMachineScaleSets","name":"b"},{"type":"Microsoft.Network/networkInterfaces","name":"nic"}]}`,
+			wantNames: []string{"a", "b"},
+			wantPtrs:  []string{"/resources/0", "/resources/1"},
+		},
+		{
+			name:      "child resources with full and short types",
+			src:       `{"resources":[{"type":"Microsoft.Resources/resourceGroups","name":"rg","resources":[{"type":"Microsoft.Compute/virtualMachines","name":"child"}]}]}`,
+			wantNames: []string{"child"},
+			wantPtrs:  []string{"/resources/0/resources/0"},
+		},
+		{
+			name:      "nested deployments at any depth",
+			src:       `{"resources":[{"type":"Microsoft.Resources/deployments","name":"outer","properties":{"template":{"resources":[{"type":"Microsoft.Resources/deployments","name":"inner","properties":{"Template":{"resources":[{"type":"Microsoft.Compute/virtualMachines","name":"deep"}]}}}]}}}]}`,
+			wantNames: []string{"deep"},
+			wantPtrs:  []string{"/resources/0/properties/template/resources/0/properties/Template/resources/0"},
+		},
+		{
+			name:      "symbolic names (languageVersion 2.0)",
+			src:       `{"languageVersion":"2.0","resources":{"web/vm":{"type":"Microsoft.Compute/virtualMachines","name":"web"},"old":{"existing":true,"type":"Microsoft.Compute/virtualMachines","name":"deployed"}}}`,
+			wantNames: []string{"web"},
+			wantPtrs:  []string{"/resources/web~1vm"},
+		},
+		{
+			name:      "unnamed uses symbolic name",
+			src:       `{"languageVersion":"2.0","resources":{"sym":{"type":"Microsoft.Compute/virtualMachines"}}}`,
+			wantNames: []string{"sym"},
+			wantPtrs:  []string{"/resources/sym"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vms := extract(t, tt.src)
+			var names, ptrs []string
+			for _, vm := range vms {
+				names = append(names, vm.Facts.Name)
+				ptrs = append(ptrs, vm.Facts.Loc.Pointer)
+			}
+			if strings.Join(names, ",") != strings.Join(tt.wantNames, ",") || strings.Join(ptrs, ",") != strings.Join(tt.wantPtrs, ",") {
+				t.Errorf("got %v %v, want %v %v", names, ptrs, tt.wantNames, tt.wantPtrs)
+			}
+		})
+	}
+}
+
+func vmTemplate(resource string) string {
+	return `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","resources":[` + resource + `]}`
+}
+
+func TestNormalisesFacts(t *testing.T) {
+	tests := []struct {
+		name  string
+		res   string
+		check func(t *testing.T, vm model.VM)
+	}{
+		{
+			name: "property names are case-insensitive",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","apiVersion":"2021-03-01","name":"v","Properties":{"OSPROFILE":{"WindowsConfiguration":{"PatchSettings":{"PATCHMODE":"Manual"},"enableautomaticupdates":false}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.PatchMode, model.Literal, "Manual")
+				expectFact(t, vm.EnableAutomaticUpdates, model.Literal, false)
+				if vm.OS.Value != "windows" {
+					t.Errorf("os %v", vm.OS)
+				}
+				if vm.PatchMode.Loc.Pointer != "/resources/0/Properties/OSPROFILE/WindowsConfiguration/PatchSettings/PATCHMODE" {
+					t.Errorf("pointer %s", vm.PatchMode.Loc.Pointer)
+				}
+			},
+		},
+		{
+			name: "Windows defaults",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.PatchMode, model.Default, "AutomaticByOS")
+				expectFact(t, vm.EnableAutomaticUpdates, model.Default, true)
+				expectFact(t, vm.ProvisionVMAgent, model.Default, true)
+				if vm.PatchMode.Loc.Line != 1 || vm.PatchMode.Loc.Pointer != "/resources/0" {
+					t.Errorf("absent property must point at the resource, got %+v", vm.PatchMode.Loc)
+				}
+			},
+		},
+		{
+			name: "Linux default from the image",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"storageProfile":{"imageReference":{"publisher":"Canonical","offer":"0001-com-ubuntu-server-jammy","sku":"22_04-lts"}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.PatchMode, model.Default, "ImageDefault")
+				expectFact(t, vm.EnableAutomaticUpdates, model.Absent, nil)
+				if vm.OS.Value != "linux" || !strings.Contains(vm.OS.Source, "image") {
+					t.Errorf("os %+v", vm.OS)
+				}
+				if vm.Image.Key != "canonical:0001-com-ubuntu-server-jammy:22_04-lts" {
+					t.Errorf("key %q", vm.Image.Key)
+				}
+			},
+		},
+		{
+			name: "OS from osDisk.osType for a custom image",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"storageProfile":{"imageReference":{"id":"[resourceId('Microsoft.Compute/images','golden')]"},"osDisk":{"osType":"Windows"}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.OS.Value != "windows" || vm.Image.Kind != model.ImageCustom {
+					t.Errorf("os %+v image %+v", vm.OS, vm.Image)
+				}
+				if len(vm.Unresolved) != 0 {
+					t.Errorf("an id expression is custom whatever it resolves to; unresolved %+v", vm.Unresolved)
+				}
+			},
+		},
+		{
+			name: "unknown OS says why instead of guessing",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"storageProfile":{"imageReference":{"publisher":"acme","offer":"appliance","sku":"1"}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.OS.Value != "unknown" || !strings.Contains(vm.OS.Source, "acme") {
+					t.Errorf("os %+v", vm.OS)
+				}
+				expectFact(t, vm.PatchMode, model.Absent, nil)
+			},
+		},
+		{
+			name: "expressions are never values",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","apiVersion":"[variables('api')]","name":"v","properties":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"[parameters('mode')]"}}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.PatchMode.State != model.Expression || vm.PatchMode.Expression != "[parameters('mode')]" {
+					t.Errorf("patchMode %+v", vm.PatchMode)
+				}
+				if vm.APIVersion.State != model.Expression {
+					t.Errorf("apiVersion %+v", vm.APIVersion)
+				}
+				if len(vm.Unresolved) != 2 {
+					t.Errorf("unresolved %+v", vm.Unresolved)
+				}
+			},
+		},
+		{
+			name: "an expression hiding a whole block is reported once",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":"[variables('win')]"}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				if len(vm.Unresolved) != 1 || vm.Unresolved[0].Topic != model.TopicAny || vm.Unresolved[0].Property != "osProfile.windowsConfiguration" {
+					t.Errorf("unresolved %+v", vm.Unresolved)
+				}
+				if vm.OS.Value != "windows" {
+					t.Errorf("windowsConfiguration present means Windows, got %+v", vm.OS)
+				}
+				if vm.PatchMode.State != model.Expression {
+					t.Errorf("patchMode %+v", vm.PatchMode)
+				}
+			},
+		},
+		{
+			name: "escaped bracket is a literal",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"[[literal]"}}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.PatchMode, model.Literal, "[literal]")
+			},
+		},
+		{
+			name: "wrong JSON type is invalid, not a value",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":"false"}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.EnableAutomaticUpdates.State != model.Invalid {
+					t.Errorf("enableAutomaticUpdates %+v", vm.EnableAutomaticUpdates)
+				}
+			},
+		},
+		{
+			name: "scale set settings live under virtualMachineProfile",
+			res:  `{"type":"Microsoft.Compute/virtualMachineScaleSets","apiVersion":"2022-03-01-preview","name":"ss","properties":{"virtualMachineProfile":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"AutomaticByPlatform"}}}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.PatchMode, model.Literal, "AutomaticByPlatform")
+				if vm.Kind != model.KindVMS || vm.APIVersion.Date != "2022-03-01" || !vm.PatchSettings.Present {
+					t.Errorf("kind %s date %s", vm.Kind, vm.APIVersion.Date)
+				}
+			},
+		},
+		{
+			name: "copy loop recorded",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"[concat('vm', copyIndex())]","copy":{"name":"vmLoop","count":3},"properties":{}}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.Copy == nil || vm.Copy.Name != "vmLoop" || vm.Copy.Count != "3" {
+					t.Errorf("copy %+v", vm.Copy)
+				}
+			},
+		},
+		{
+			name: "bad apiVersion is a schema error",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","apiVersion":"latest","name":"v","properties":{}}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.APIVersion.State != model.Invalid || len(vm.SchemaErrors) != 1 {
+					t.Errorf("apiVersion %+v errors %+v", vm.APIVersion, vm.SchemaErrors)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vms := extract(t, vmTemplate(tt.res))
+			if len(vms) != 1 {
+				t.Fatalf("found %d VMs", len(vms))
+			}
+			tt.check(t, vms[0].Facts)
+		})
+	}
+}
+
+func expectFact(t *testing.T, f model.Fact, state model.State, value any) {
+	t.Helper()
+	if f.State != state || f.Value != value {
+		t.Errorf("%s: got %s %v, want %s %v", f.Property, f.State, f.Value, state, value)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		src  string
+		want arm.Kind
+	}{
+		{`{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#","parameters":{}}`, arm.Parameters},
+		{`{"$schema":"https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#","resources":[]}`, arm.Template},
+		{`{"resources":[]}`, arm.Template},
+		{`{"name":"package","version":"1.0.0"}`, arm.Unknown},
+		{`[1,2]`, arm.Unknown},
+	}
+	for _, tt := range tests {
+		doc, err := jsonpos.Parse("t.json", []byte(tt.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, why := arm.Classify(doc); got != tt.want {
+			t.Errorf("%s: got %s (%s), want %s", tt.src, got, why, tt.want)
+		}
+	}
+}
