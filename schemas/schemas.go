@@ -19,3 +19,6 @@ const BaseURL = "https://patchcheck.dev/schemas/"
 
 // VMPatchSettings is the schema of the patch-relevant part of a VM (PC010).
 const VMPatchSettings = "vm-patch-settings.schema.json"
+
+// LintReport documents `patchcheck lint --format json`.
+const LintReport = "lint-report.schema.json"

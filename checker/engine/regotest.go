@@ -35,4 +35,3 @@ func RunTests(ctx context.Context, p *Policies) ([]*tester.Result, error) {
 	}
 	return results, nil
 }
-
