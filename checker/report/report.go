@@ -145,6 +145,7 @@ type Formatter interface {
 // Options tune formatters that have choices.
 type Options struct {
 	Color bool // ANSI colour in text output; only on a terminal
+	Quiet bool // text output leaves out files without findings (the summary still counts them)
 }
 
 // Formats lists the format names, for help text.
@@ -154,7 +155,7 @@ func Formats() []string { return []string{"text", "json", "sarif"} }
 func New(name string, opts Options) (Formatter, error) {
 	switch strings.ToLower(name) {
 	case "text":
-		return textFormat{color: opts.Color}, nil
+		return textFormat{color: opts.Color, quiet: opts.Quiet}, nil
 	case "json":
 		return jsonFormat{}, nil
 	case "sarif":

@@ -12,7 +12,7 @@ import (
 // textFormat is for people at a terminal: one line per finding in the
 // file:line:col form editors and terminals turn into links, the fix under
 // it, and a summary that accounts for every input.
-type textFormat struct{ color bool }
+type textFormat struct{ color, quiet bool }
 
 const (
 	ansiReset  = "\x1b[0m"
@@ -54,6 +54,10 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 			fmt.Fprintf(bw, "%s  %s  %s\n", pos, t.paint(ansiRed+ansiBold, "ERROR  "), f.Error.Message)
 		case Skipped:
 			fmt.Fprintf(bw, "%s  %s  %s\n", f.Path, t.paint(ansiDim, "SKIPPED"), f.Reason)
+		case Checked:
+			if len(f.Findings) == 0 && !t.quiet {
+				fmt.Fprintf(bw, "%s  %s  %d %s checked\n", f.Path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"))
+			}
 		}
 		for _, x := range f.Findings {
 			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", f.Path, x.Line, x.Column, t.severity(x.Severity), x.RuleID, x.Message)

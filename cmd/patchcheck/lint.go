@@ -23,6 +23,7 @@ type lintFlags struct {
 	failOn  string
 	color   string
 	workers int
+	quiet   bool
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -44,6 +45,7 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.StringVar(&f.failOn, "fail-on", "error", "lowest severity that fails the run with exit 1: error, warning or info")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto (only on a terminal, unless NO_COLOR is set), always, never")
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
 	return cmd
 }
 
@@ -66,7 +68,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	formatter, err := report.New(f.format, report.Options{Color: color})
+	formatter, err := report.New(f.format, report.Options{Color: color, Quiet: f.quiet})
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
