@@ -626,7 +626,8 @@ func (p *parser) parseStringSlow(start, i int) (string, bool) {
 				return "", false
 			}
 			switch e := s[i+1]; e {
-			case '"', '\\', '/':
+			case '"', '\\', '/', '\'':
+				// \' is not JSON, but Newtonsoft (and so ARM) accepts it.
 				b = append(b, e)
 			case 'b':
 				b = append(b, '\b')
