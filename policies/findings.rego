@@ -2,7 +2,7 @@
 # title: patchcheck entrypoint
 # description: |
 #   The one query Go prepares: every finding of every rule package under
-#   data.patchcheck.rules, for the VMs of one input file.
+#   data.patchcheck.rules, for the VM in input.vm.
 package patchcheck
 
 findings contains f if {

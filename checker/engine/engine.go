@@ -28,6 +28,8 @@ type Engine struct {
 	query   rego.PreparedEvalQuery
 	profile string
 	rules   []model.Rule
+	byID    map[string]model.Rule
+	cache   *resultCache
 }
 
 // Policies is a loaded policy tree: modules, profiles and capabilities.
@@ -140,7 +142,11 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", Query, err)
 	}
-	return &Engine{query: q, profile: profile, rules: catalog(compiler)}, nil
+	e := &Engine{query: q, profile: profile, rules: catalog(compiler), byID: map[string]model.Rule{}, cache: newResultCache(cacheEntries)}
+	for _, r := range e.rules {
+		e.byID[r.ID] = r
+	}
+	return e, nil
 }
 
 // Profile is the knowledge profile this engine evaluates with.
@@ -149,28 +155,66 @@ func (e *Engine) Profile() string { return e.profile }
 // Rules is the catalog read from the policies' METADATA, sorted by ID.
 func (e *Engine) Rules() []model.Rule { return e.rules }
 
-// Evaluate runs every rule on the VMs of one file. Safe for concurrent use.
+// Evaluate runs every rule on each VM of one file. Each VM is its own input,
+// so rule helpers are computed once per VM and cached by OPA; results are
+// reused for VMs whose facts are equal (policies are pure, see
+// capabilities). Safe for concurrent use.
 func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]model.Finding, error) {
-	if len(vms) == 0 {
-		return nil, nil
-	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(inputValue(e.profile, vms)))
-	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %w", err)
-	}
 	var out []model.Finding
+	for i := range vms {
+		vm := &vms[i]
+		input := inputValue(e.profile, vm)
+		key := input.String()
+		raw, ok := e.cache.get(key)
+		if !ok {
+			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+			if err != nil {
+				return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
+			}
+			if raw, err = decodeResults(rs); err != nil {
+				return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
+			}
+			e.cache.put(key, raw)
+		}
+		for _, r := range raw {
+			f, err := e.finding(file, vm, r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// rawFinding is what a rule returns: which rule, about which fact, saying what.
+type rawFinding struct {
+	RuleID, At, Message string
+	Severity            model.Severity // empty: the rule's default
+}
+
+func decodeResults(rs rego.ResultSet) ([]rawFinding, error) {
+	var out []rawFinding
 	for _, r := range rs {
 		for _, expr := range r.Expressions {
 			list, ok := expr.Value.([]any)
 			if !ok {
-				return nil, fmt.Errorf("evaluate policies: %s returned %T, want a set", Query, expr.Value)
+				return nil, fmt.Errorf("%s returned %T, want a set", Query, expr.Value)
 			}
 			for _, item := range list {
-				f, err := decodeFinding(item)
-				if err != nil {
-					return nil, err
+				obj, ok := item.(map[string]any)
+				if !ok {
+					return nil, fmt.Errorf("a finding is %T, want an object", item)
 				}
-				f.File = file
+				var f rawFinding
+				f.RuleID, _ = obj["ruleId"].(string)
+				f.At, _ = obj["at"].(string)
+				f.Message, _ = obj["message"].(string)
+				sev, _ := obj["severity"].(string)
+				f.Severity = model.Severity(sev)
+				if f.RuleID == "" || f.At == "" || f.Message == "" || (sev != "" && f.Severity.Rank() == 0) {
+					return nil, fmt.Errorf("malformed finding %v: want ruleId, at and message, and severity error, warning or info if given", obj)
+				}
 				out = append(out, f)
 			}
 		}
@@ -178,32 +222,24 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 	return out, nil
 }
 
-func decodeFinding(item any) (model.Finding, error) {
-	obj, ok := item.(map[string]any)
+// finding completes a rule's result with its METADATA and the position of
+// the fact it names.
+func (e *Engine) finding(file string, vm *model.VM, r rawFinding) (model.Finding, error) {
+	rule, ok := e.byID[r.RuleID]
 	if !ok {
-		return model.Finding{}, fmt.Errorf("evaluate policies: a finding is %T, want an object", item)
+		return model.Finding{}, fmt.Errorf("evaluate policies: rule %s has no METADATA with custom.id", r.RuleID)
 	}
-	str := func(k string) string { s, _ := obj[k].(string); return s }
-	num := func(k string) int {
-		switch n := obj[k].(type) {
-		case json.Number:
-			i, _ := n.Int64()
-			return int(i)
-		case float64:
-			return int(n)
-		case int:
-			return n
-		}
-		return 0
+	loc, ok := vm.LocOf(r.At)
+	if !ok {
+		return model.Finding{}, fmt.Errorf("evaluate policies: rule %s names unknown fact %q", r.RuleID, r.At)
 	}
-	f := model.Finding{
-		RuleID: str("ruleId"), Severity: model.Severity(str("severity")), Title: str("title"),
-		Message: str("message"), Remediation: str("remediation"), Line: num("line"), Column: num("column"),
-		Pointer: str("pointer"), Resource: str("resource"), ResourceType: str("resourceType"),
-		ResourcePointer: str("resourcePointer"),
+	sev := r.Severity
+	if sev == "" {
+		sev = rule.Severity
 	}
-	if f.RuleID == "" || f.Severity.Rank() == 0 || f.Line == 0 {
-		return f, fmt.Errorf("evaluate policies: malformed finding %v (needs ruleId, a severity of error/warning/info, and a line)", obj)
-	}
-	return f, nil
+	return model.Finding{
+		RuleID: r.RuleID, Severity: sev, Title: rule.Title, Message: r.Message, Remediation: rule.Remediation,
+		File: file, Line: loc.Line, Column: loc.Column, Pointer: loc.Pointer,
+		Resource: vm.Name, ResourceType: vm.Type, ResourcePointer: vm.Loc.Pointer,
+	}, nil
 }

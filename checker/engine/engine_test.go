@@ -10,7 +10,7 @@ import (
 	"github.com/patchcheck/patchcheck/policies"
 )
 
-func load(t *testing.T) *engine.Policies {
+func load(t testing.TB) *engine.Policies {
 	t.Helper()
 	p, err := engine.Load(policies.FS())
 	if err != nil {
@@ -81,8 +81,7 @@ func TestNetworkBuiltinsRefused(t *testing.T) {
 	}
 }
 
-func TestEvaluateRejectsMalformedFindings(t *testing.T) {
-	// A well-formed VM produces well-formed findings with lines.
+func TestEvaluatePinsFindingsToFacts(t *testing.T) {
 	e, err := engine.New(context.Background(), load(t), "2021-02")
 	if err != nil {
 		t.Fatal(err)
@@ -96,11 +95,34 @@ func TestEvaluateRejectsMalformedFindings(t *testing.T) {
 		Image:            model.Image{Kind: model.ImageNone},
 		ProvisionVMAgent: model.Fact{State: model.Default, Value: true},
 	}
-	fs, err := e.Evaluate(context.Background(), "f.json", []model.VM{vm})
-	if err != nil {
-		t.Fatal(err)
+	moved := vm
+	moved.Loc = model.Loc{Pointer: "/resources/7", Line: 40, Column: 9}
+	for _, tc := range []struct {
+		vm   model.VM
+		line int
+	}{{vm, 4}, {moved, 40}} { // the second is a cache hit and must still get its own position
+		fs, err := e.Evaluate(context.Background(), "f.json", []model.VM{tc.vm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fs) != 1 || fs[0].RuleID != "PC012" || fs[0].Line != tc.line || fs[0].File != "f.json" ||
+			fs[0].Severity != model.Warning || fs[0].Title == "" || fs[0].Remediation == "" {
+			t.Fatalf("got %+v, want one complete PC012 at line %d", fs, tc.line)
+		}
 	}
-	if len(fs) != 1 || fs[0].RuleID != "PC012" || fs[0].Line != 4 || fs[0].File != "f.json" {
-		t.Fatalf("got %+v, want one PC012 at line 4", fs)
+}
+
+// TestNonDeterministicBuiltinsRefused: results are cached per input, which is
+// only exact if no policy can read the clock or draw random numbers.
+func TestNonDeterministicBuiltinsRefused(t *testing.T) {
+	p := load(t)
+	for _, call := range []string{"time.now_ns()", `rand.intn("x", 10)`, `uuid.rfc4122("x")`} {
+		extra, err := parseModule("package patchcheck.rules.evil\ndeny contains x if { x := " + call + " }")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Compile(extra); err == nil {
+			t.Errorf("compiled a policy calling %s", call)
+		}
 	}
 }

@@ -6,17 +6,16 @@ import (
 	"github.com/patchcheck/patchcheck/checker/model"
 )
 
-// inputValue builds the Rego input for one file directly as AST values: a
-// JSON round trip per file (what ast.InterfaceToValue does for structs) would
-// cost more than evaluating the rules. Field names match model's JSON tags.
-func inputValue(profile string, vms []model.VM) ast.Value {
-	list := make([]*ast.Term, len(vms))
-	for i := range vms {
-		list[i] = ast.NewTerm(vmValue(&vms[i]))
-	}
+// inputValue builds the Rego input for one VM directly as AST values: a
+// JSON round trip (what ast.InterfaceToValue does for structs) would cost
+// more than evaluating the rules. Field names match model's JSON tags.
+// Positions are left out: rules name the fact a finding is about and Go
+// looks its position up, so two VMs that differ only in where they stand
+// are the same input (see Engine's result cache).
+func inputValue(profile string, vm *model.VM) ast.Value {
 	return ast.NewObject(
 		item("profile", ast.StringTerm(profile)),
-		item("vms", ast.ArrayTerm(list...)),
+		item("vm", ast.NewTerm(vmValue(vm))),
 	)
 }
 
@@ -29,7 +28,6 @@ func vmValue(vm *model.VM) ast.Object {
 			item("property", ast.StringTerm(u.Property)),
 			item("expression", ast.StringTerm(u.Expression)),
 			item("topic", ast.StringTerm(u.Topic)),
-			item("loc", locTerm(u.Loc)),
 		)
 	}
 	schemaErrors := make([]*ast.Term, len(vm.SchemaErrors))
@@ -37,7 +35,6 @@ func vmValue(vm *model.VM) ast.Object {
 		schemaErrors[i] = ast.ObjectTerm(
 			item("property", ast.StringTerm(e.Property)),
 			item("message", ast.StringTerm(e.Message)),
-			item("loc", locTerm(e.Loc)),
 		)
 	}
 	api := factItems(vm.APIVersion.Fact)
@@ -46,10 +43,9 @@ func vmValue(vm *model.VM) ast.Object {
 		item("kind", ast.StringTerm(vm.Kind)),
 		item("name", ast.StringTerm(vm.Name)),
 		item("type", ast.StringTerm(vm.Type)),
-		item("loc", locTerm(vm.Loc)),
 		item("os", ast.ObjectTerm(item("value", ast.StringTerm(vm.OS.Value)), item("source", ast.StringTerm(vm.OS.Source)))),
 		item("apiVersion", ast.ObjectTerm(api...)),
-		item("patchSettings", ast.ObjectTerm(item("present", ast.BooleanTerm(vm.PatchSettings.Present)), item("loc", locTerm(vm.PatchSettings.Loc)))),
+		item("patchSettings", ast.ObjectTerm(item("present", ast.BooleanTerm(vm.PatchSettings.Present)))),
 		item("patchMode", factTerm(vm.PatchMode)),
 		item("assessmentMode", factTerm(vm.AssessmentMode)),
 		item("enableAutomaticUpdates", factTerm(vm.EnableAutomaticUpdates)),
@@ -61,7 +57,6 @@ func vmValue(vm *model.VM) ast.Object {
 			item("offer", factTerm(vm.Image.Offer)),
 			item("sku", factTerm(vm.Image.Sku)),
 			item("id", factTerm(vm.Image.ID)),
-			item("loc", locTerm(vm.Image.Loc)),
 		)),
 		item("unresolved", ast.ArrayTerm(unresolved...)),
 		item("schemaErrors", ast.ArrayTerm(schemaErrors...)),
@@ -78,7 +73,6 @@ func factItems(f model.Fact) [][2]*ast.Term {
 	items := [][2]*ast.Term{
 		item("state", ast.StringTerm(string(f.State))),
 		item("property", ast.StringTerm(f.Property)),
-		item("loc", locTerm(f.Loc)),
 	}
 	switch v := f.Value.(type) {
 	case string:
@@ -90,12 +84,4 @@ func factItems(f model.Fact) [][2]*ast.Term {
 		items = append(items, item("expression", ast.StringTerm(f.Expression)))
 	}
 	return items
-}
-
-func locTerm(l model.Loc) *ast.Term {
-	return ast.ObjectTerm(
-		item("pointer", ast.StringTerm(l.Pointer)),
-		item("line", ast.IntNumberTerm(l.Line)),
-		item("column", ast.IntNumberTerm(l.Column)),
-	)
 }

@@ -3,6 +3,11 @@
 // findings the rules return.
 package model
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Loc is where a value came from in its input file.
 type Loc struct {
 	Pointer string `json:"pointer"` // RFC 6901 JSON pointer into the file
@@ -121,4 +126,43 @@ type VM struct {
 type APIVersion struct {
 	Fact
 	Date string `json:"date,omitempty"`
+}
+
+// LocOf returns where the fact a finding names is: a fact name ("patchMode",
+// "image", ...), "vm" for the resource itself, or "schemaErrors/N" and
+// "unresolved/N" for entries of those lists.
+func (vm *VM) LocOf(at string) (Loc, bool) {
+	switch at {
+	case "vm":
+		return vm.Loc, true
+	case "apiVersion":
+		return vm.APIVersion.Loc, true
+	case "patchSettings":
+		return vm.PatchSettings.Loc, true
+	case "patchMode":
+		return vm.PatchMode.Loc, true
+	case "assessmentMode":
+		return vm.AssessmentMode.Loc, true
+	case "enableAutomaticUpdates":
+		return vm.EnableAutomaticUpdates.Loc, true
+	case "provisionVMAgent":
+		return vm.ProvisionVMAgent.Loc, true
+	case "image":
+		return vm.Image.Loc, true
+	}
+	list, index, ok := strings.Cut(at, "/")
+	if !ok {
+		return Loc{}, false
+	}
+	i, err := strconv.Atoi(index)
+	if err != nil || i < 0 {
+		return Loc{}, false
+	}
+	switch {
+	case list == "schemaErrors" && i < len(vm.SchemaErrors):
+		return vm.SchemaErrors[i].Loc, true
+	case list == "unresolved" && i < len(vm.Unresolved):
+		return vm.Unresolved[i].Loc, true
+	}
+	return Loc{}, false
 }

@@ -3,15 +3,13 @@
 # description: Normalised VM documents for the rules' unit tests.
 package patchcheck.test.fixtures
 
-loc := {"pointer": "/resources/0", "line": 3, "column": 5}
+fact(value) := {"state": "literal", "value": value, "property": "p"}
 
-fact(value) := {"state": "literal", "value": value, "property": "p", "loc": loc}
+defaulted(value) := {"state": "default", "value": value, "property": "p"}
 
-defaulted(value) := {"state": "default", "value": value, "property": "p", "loc": loc}
+absent := {"state": "absent", "property": "p"}
 
-absent := {"state": "absent", "property": "p", "loc": loc}
-
-expression(text) := {"state": "expression", "expression": text, "property": "p", "loc": loc}
+expression(text) := {"state": "expression", "expression": text, "property": "p"}
 
 image(publisher, offer, sku) := {
 	"kind": "marketplace",
@@ -20,19 +18,17 @@ image(publisher, offer, sku) := {
 	"offer": fact(offer),
 	"sku": fact(sku),
 	"id": absent,
-	"loc": loc,
 }
 
-api(version) := {"state": "literal", "value": version, "date": substring(version, 0, 10), "property": "apiVersion", "loc": loc}
+api(version) := {"state": "literal", "value": version, "date": substring(version, 0, 10), "property": "apiVersion"}
 
 windows_vm := {
 	"kind": "virtualMachine",
 	"name": "win",
 	"type": "Microsoft.Compute/virtualMachines",
-	"loc": loc,
 	"os": {"value": "windows", "source": "osProfile.windowsConfiguration"},
 	"apiVersion": api("2021-03-01"),
-	"patchSettings": {"present": true, "loc": loc},
+	"patchSettings": {"present": true},
 	"patchMode": fact("AutomaticByPlatform"),
 	"assessmentMode": absent,
 	"enableAutomaticUpdates": fact(true),
@@ -51,6 +47,6 @@ linux_vm := object.union(windows_vm, {
 
 with_(vm, changes) := object.union(vm, changes)
 
-seed(vms) := {"profile": "2021-02", "vms": vms}
+seed(vm) := {"profile": "2021-02", "vm": vm}
 
-current(vms) := {"profile": "current", "vms": vms}
+current(vm) := {"profile": "current", "vm": vm}

@@ -12,11 +12,11 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Use AutomaticByPlatform or ImageDefault on Linux; AutomaticByPlatform, AutomaticByOS or Manual on Windows.
 deny contains f if {
-	some vm in input.vms
+	vm := lib.vm
 	vm.patchMode.state == "literal"
 	allowed := lib.profile.patchModes[vm.os.value]
 	not vm.patchMode.value in allowed
-	f := lib.finding(rego.metadata.rule(), vm, vm.patchMode.loc, sprintf(
+	f := lib.finding(rego.metadata.rule(), "patchMode", sprintf(
 		"patchMode %q is not a %s patch mode (the OS is known from %s); allowed: %s",
 		[vm.patchMode.value, title_os(vm.os.value), vm.os.source, concat(", ", allowed)],
 	))

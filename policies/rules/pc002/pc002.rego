@@ -15,14 +15,14 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Set windowsConfiguration.enableAutomaticUpdates to the value the patch mode needs (false for Manual, true for AutomaticByOS and AutomaticByPlatform), or change the patch mode.
 deny contains f if {
-	some vm in input.vms
+	vm := lib.vm
 	vm.os.value == "windows"
-	mode := lib.mode(vm)
+	mode := lib.mode
 	eau := vm.enableAutomaticUpdates
 	lib.known(eau)
 	allowed := lib.profile.enableAutomaticUpdatesAllowed[mode]
 	not eau.value in allowed
-	f := lib.finding(rego.metadata.rule(), vm, location(vm), sprintf(
+	f := lib.finding(rego.metadata.rule(), at, sprintf(
 		"enableAutomaticUpdates is %v%s but patchMode %s%s requires %s",
 		[eau.value, lib.assumed(eau), mode, lib.assumed(vm.patchMode), concat(" or ", [sprintf("%v", [v]) | some v in allowed])],
 	))
@@ -30,6 +30,6 @@ deny contains f if {
 
 # Point at the value that was written: enableAutomaticUpdates when explicit,
 # else the patch mode that makes the default wrong.
-location(vm) := vm.enableAutomaticUpdates.loc if {
-	vm.enableAutomaticUpdates.state == "literal"
-} else := vm.patchMode.loc
+at := "enableAutomaticUpdates" if {
+	lib.vm.enableAutomaticUpdates.state == "literal"
+} else := "patchMode"

@@ -13,12 +13,12 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Raise the resource's apiVersion to 2021-03-01 or later (at least 2020-12-01).
 deny contains f if {
-	some vm in input.vms
+	vm := lib.vm
 	vm.patchSettings.present
 	lib.known(vm.apiVersion)
 	limits := lib.profile.apiVersion[vm.os.value]
 	[severity, msg] := verdict(vm.apiVersion, vm.os.value, limits)
-	f := lib.finding_with_severity(rego.metadata.rule(), severity, vm, vm.apiVersion.loc, msg)
+	f := lib.finding_with_severity(rego.metadata.rule(), severity, "apiVersion", msg)
 }
 
 verdict(api, os, limits) := ["error", sprintf(

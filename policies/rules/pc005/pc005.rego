@@ -12,11 +12,11 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Set provisionVMAgent to true (or remove it; Azure's default is true), or choose another patch mode.
 deny contains f if {
-	some vm in input.vms
-	lib.platform_orchestrated(vm)
+	vm := lib.vm
+	lib.platform_orchestrated
 	vm.provisionVMAgent.state == "literal"
 	vm.provisionVMAgent.value == false
-	f := lib.finding(rego.metadata.rule(), vm, vm.provisionVMAgent.loc, sprintf(
+	f := lib.finding(rego.metadata.rule(), "provisionVMAgent", sprintf(
 		"patchMode AutomaticByPlatform%s needs the VM agent, but %s is false",
 		[lib.assumed(vm.patchMode), vm.provisionVMAgent.property],
 	))

@@ -13,11 +13,11 @@ import data.patchcheck.lib
 #   severity: warning
 #   remediation: Set patchSettings.patchMode to AutomaticByPlatform on a supported image, or make sure another patching solution covers this VM.
 deny contains f if {
-	some vm in input.vms
-	mode := lib.mode(vm)
+	vm := lib.vm
+	mode := lib.mode
 	mode != "AutomaticByPlatform"
-	lib.mode_fits_os(vm)
-	f := lib.finding(rego.metadata.rule(), vm, vm.patchMode.loc, sprintf(
+	lib.mode_fits_os
+	f := lib.finding(rego.metadata.rule(), "patchMode", sprintf(
 		"effective patchMode is %s%s, so availability-first platform patching does not apply",
 		[mode, lib.assumed(vm.patchMode)],
 	))

@@ -13,11 +13,11 @@ import data.patchcheck.lib
 #   severity: info
 #   remediation: "Run `sudo systemctl stop packagekit` and `sudo systemctl mask packagekit` on the VM (for example in cloud-init or a custom script extension)."
 deny contains f if {
-	some vm in input.vms
-	lib.platform_orchestrated(vm)
-	lib.rhel_image(vm)
-	f := lib.finding(rego.metadata.rule(), vm, vm.image.loc, sprintf(
+	vm := lib.vm
+	lib.platform_orchestrated
+	lib.rhel_image
+	f := lib.finding(rego.metadata.rule(), "image", sprintf(
 		"%s uses AutomaticByPlatform on RHEL (%s): packagekit must be stopped and masked by hand",
-		[vm.name, lib.image_label(vm)],
+		[vm.name, lib.image_label],
 	))
 }

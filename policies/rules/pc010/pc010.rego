@@ -13,7 +13,7 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Fix the property as the message says; the Microsoft.Compute schema lists the allowed names, types and values.
 deny contains f if {
-	some vm in input.vms
-	some problem in vm.schemaErrors
-	f := lib.finding(rego.metadata.rule(), vm, problem.loc, sprintf("%s: %s", [problem.property, problem.message]))
+	vm := lib.vm
+	some i, problem in vm.schemaErrors
+	f := lib.finding(rego.metadata.rule(), sprintf("schemaErrors/%d", [i]), sprintf("%s: %s", [problem.property, problem.message]))
 }

@@ -14,31 +14,31 @@ import data.patchcheck.lib
 #   severity: warning
 #   remediation: Supply the value (a literal, or a parameter default), or check this property by hand.
 deny contains f if {
-	some vm in input.vms
-	some u in vm.unresolved
-	needed(vm, u.topic)
-	f := lib.finding(rego.metadata.rule(), vm, u.loc, sprintf(
+	vm := lib.vm
+	some i, u in vm.unresolved
+	needed(u.topic)
+	f := lib.finding(rego.metadata.rule(), sprintf("unresolved/%d", [i]), sprintf(
 		"%s is the unresolved expression %s, so the rules that need it were not checked",
 		[u.property, u.expression],
 	))
 }
 
 # needed says whether a rule depends on the hidden value for this VM.
-needed(_, "any")
+needed("any")
 
-needed(_, "patchMode")
+needed("patchMode")
 
-needed(vm, "enableAutomaticUpdates") if vm.os.value != "linux"
+needed("enableAutomaticUpdates") if lib.vm.os.value != "linux"
 
-needed(vm, "apiVersion") if vm.patchSettings.present
+needed("apiVersion") if lib.vm.patchSettings.present
 
-needed(vm, "image") if not settled_off_platform(vm)
+needed("image") if not settled_off_platform
 
-needed(vm, "provisionVMAgent") if not settled_off_platform(vm)
+needed("provisionVMAgent") if not settled_off_platform
 
 # settled_off_platform: the mode is known and is not AutomaticByPlatform, so
 # neither the image nor the agent changes any verdict.
-settled_off_platform(vm) if {
-	mode := lib.mode(vm)
-	mode != "AutomaticByPlatform"
+settled_off_platform if {
+	lib.mode
+	not lib.platform_orchestrated
 }

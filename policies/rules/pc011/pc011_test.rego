@@ -3,30 +3,30 @@ package patchcheck.rules.pc011_test
 import data.patchcheck.rules.pc011
 import data.patchcheck.test.fixtures as fx
 
-u(topic) := {"property": "p", "expression": "[parameters('x')]", "topic": topic, "loc": fx.loc}
+u(topic) := {"property": "p", "expression": "[parameters('x')]", "topic": topic}
 
 test_unresolved_mode_reported if {
 	vm := fx.with_(fx.windows_vm, {"patchMode": fx.expression("[parameters('x')]"), "unresolved": [u("patchMode")]})
-	some f in pc011.deny with input as fx.seed([vm])
+	some f in pc011.deny with input as fx.seed(vm)
 	contains(f.message, "[parameters('x')]")
 }
 
 test_image_irrelevant_off_platform if {
 	vm := fx.with_(fx.windows_vm, {"patchMode": fx.defaulted("AutomaticByOS"), "unresolved": [u("image")]})
-	count(pc011.deny) == 0 with input as fx.seed([vm])
+	count(pc011.deny) == 0 with input as fx.seed(vm)
 }
 
 test_image_relevant_on_platform if {
 	vm := fx.with_(fx.windows_vm, {"unresolved": [u("image")]})
-	count(pc011.deny) == 1 with input as fx.seed([vm])
+	count(pc011.deny) == 1 with input as fx.seed(vm)
 }
 
 test_updates_irrelevant_on_linux if {
 	vm := fx.with_(fx.linux_vm, {"unresolved": [u("enableAutomaticUpdates")]})
-	count(pc011.deny) == 0 with input as fx.seed([vm])
+	count(pc011.deny) == 0 with input as fx.seed(vm)
 }
 
 test_ancestor_expression_always_reported if {
 	vm := fx.with_(fx.linux_vm, {"unresolved": [u("any")]})
-	count(pc011.deny) == 1 with input as fx.seed([vm])
+	count(pc011.deny) == 1 with input as fx.seed(vm)
 }

@@ -14,9 +14,9 @@ import data.patchcheck.lib
 #   severity: warning
 #   remediation: Add osProfile.windowsConfiguration or osProfile.linuxConfiguration, or storageProfile.osDisk.osType.
 deny contains f if {
-	some vm in input.vms
+	vm := lib.vm
 	vm.os.value == "unknown"
-	f := lib.finding(rego.metadata.rule(), vm, vm.loc, sprintf(
+	f := lib.finding(rego.metadata.rule(), "vm", sprintf(
 		"the OS of %s could not be determined (%s), so OS-dependent rules were not checked",
 		[vm.name, vm.os.source],
 	))
