@@ -67,3 +67,20 @@ func BenchmarkCheckParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N*len(files))/b.Elapsed().Seconds(), "files/s")
 }
+
+// BenchmarkCorpus lints a folder of templates end to end, as the CLI does;
+// point PATCHCHECK_CORPUS at one written by scripts/benchcorpus to profile
+// a realistic run (scripts/bench.sh keeps one with KEEP=1).
+func BenchmarkCorpus(b *testing.B) {
+	dir := os.Getenv("PATCHCHECK_CORPUS")
+	if dir == "" {
+		b.Skip("set PATCHCHECK_CORPUS to a corpus folder")
+	}
+	inputs := checker.Discover([]string{dir})
+	b.ReportAllocs()
+	for b.Loop() {
+		// A new Linter each time, so its result cache starts cold as in a real run.
+		newLinter(b, "2021-02").Run(context.Background(), inputs, nil)
+	}
+	b.ReportMetric(float64(b.N*len(inputs))/b.Elapsed().Seconds(), "files/s")
+}

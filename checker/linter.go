@@ -4,6 +4,7 @@
 package checker
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -102,6 +103,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := &worker{}
 			for i := range jobs {
 				in := inputs[i]
 				switch {
@@ -110,14 +112,14 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 				case in.Path == Stdin && stdinErr != nil:
 					r.Files[i] = errored(in.Path, fmt.Errorf("read standard input: %w", stdinErr))
 				case in.Path == Stdin:
-					r.Files[i] = l.Check(ctx, in, stdinData)
+					r.Files[i] = l.check(ctx, w, in, stdinData)
 				default:
-					data, err := os.ReadFile(in.Path)
+					data, err := w.read(in.Path)
 					if err != nil {
 						r.Files[i] = errored(in.Path, err)
 						continue
 					}
-					r.Files[i] = l.Check(ctx, in, data)
+					r.Files[i] = l.check(ctx, w, in, data)
 				}
 			}
 		}()
@@ -139,10 +141,34 @@ func errored(path string, err error) report.File {
 	return report.File{Path: path, Status: report.Errored, Error: fe, Findings: []model.Finding{}}
 }
 
+// worker holds memory one goroutine reuses from file to file: the read
+// buffer and the parser's value arena. Nothing in a report points into it.
+type worker struct {
+	parser jsonpos.Parser
+	buf    bytes.Buffer
+}
+
+func (w *worker) read(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	w.buf.Reset()
+	if _, err := w.buf.ReadFrom(f); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return w.buf.Bytes(), nil
+}
+
 // Check lints one file's bytes.
 func (l *Linter) Check(ctx context.Context, in Input, data []byte) report.File {
+	return l.check(ctx, &worker{}, in, data)
+}
+
+func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) report.File {
 	name := in.Path
-	doc, err := jsonpos.Parse(name, data)
+	doc, err := w.parser.Parse(name, data)
 	if err != nil {
 		return errored(name, err)
 	}

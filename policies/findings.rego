@@ -1,10 +1,13 @@
 # METADATA
 # title: patchcheck entrypoint
 # description: |
-#   The one query Go prepares: every finding of every rule package under
-#   data.patchcheck.rules, for the VM in input.vm.
+#   The one query Go prepares: every finding of every rule package
+#   data.patchcheck.rules.<name> (one rule, named deny, per package), for the
+#   VM in input.vm, tagged with the package so Go can attach the rule
+#   annotation (ID, title, severity, fix hint) to it.
 package patchcheck
 
-findings contains f if {
-	some f in data.patchcheck.rules[_].deny
+findings contains object.union(f, {"package": name}) if {
+	some name
+	some f in data.patchcheck.rules[name].deny
 }

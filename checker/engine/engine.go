@@ -28,8 +28,10 @@ type Engine struct {
 	query   rego.PreparedEvalQuery
 	profile string
 	rules   []model.Rule
-	byID    map[string]model.Rule
-	cache   *resultCache
+	// byPackage maps the last element of a rule's package
+	// (patchcheck.rules.NAME) to its catalog entry.
+	byPackage map[string]model.Rule
+	cache     *resultCache
 }
 
 // Policies is a loaded policy tree: modules, profiles and capabilities.
@@ -142,9 +144,9 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", Query, err)
 	}
-	e := &Engine{query: q, profile: profile, rules: catalog(compiler), byID: map[string]model.Rule{}, cache: newResultCache(cacheEntries)}
+	e := &Engine{query: q, profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries)}
 	for _, r := range e.rules {
-		e.byID[r.ID] = r
+		e.byPackage[strings.TrimPrefix(r.Package, "patchcheck.rules.")] = r
 	}
 	return e, nil
 }
@@ -163,11 +165,10 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 	var out []model.Finding
 	for i := range vms {
 		vm := &vms[i]
-		input := inputValue(e.profile, vm)
-		key := input.String()
+		key := vm.Key()
 		raw, ok := e.cache.get(key)
 		if !ok {
-			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(inputValue(e.profile, vm)))
 			if err != nil {
 				return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
 			}
@@ -187,10 +188,11 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 	return out, nil
 }
 
-// rawFinding is what a rule returns: which rule, about which fact, saying what.
+// rawFinding is what a rule returns: which rule package, about which fact,
+// saying what.
 type rawFinding struct {
-	RuleID, At, Message string
-	Severity            model.Severity // empty: the rule's default
+	Package, At, Message string
+	Severity             model.Severity // empty: the rule's default
 }
 
 func decodeResults(rs rego.ResultSet) ([]rawFinding, error) {
@@ -207,13 +209,13 @@ func decodeResults(rs rego.ResultSet) ([]rawFinding, error) {
 					return nil, fmt.Errorf("a finding is %T, want an object", item)
 				}
 				var f rawFinding
-				f.RuleID, _ = obj["ruleId"].(string)
+				f.Package, _ = obj["package"].(string)
 				f.At, _ = obj["at"].(string)
 				f.Message, _ = obj["message"].(string)
 				sev, _ := obj["severity"].(string)
 				f.Severity = model.Severity(sev)
-				if f.RuleID == "" || f.At == "" || f.Message == "" || (sev != "" && f.Severity.Rank() == 0) {
-					return nil, fmt.Errorf("malformed finding %v: want ruleId, at and message, and severity error, warning or info if given", obj)
+				if f.Package == "" || f.At == "" || f.Message == "" || (sev != "" && f.Severity.Rank() == 0) {
+					return nil, fmt.Errorf("malformed finding %v: want at and message, and severity error, warning or info if given", obj)
 				}
 				out = append(out, f)
 			}
@@ -225,21 +227,23 @@ func decodeResults(rs rego.ResultSet) ([]rawFinding, error) {
 // finding completes a rule's result with its METADATA and the position of
 // the fact it names.
 func (e *Engine) finding(file string, vm *model.VM, r rawFinding) (model.Finding, error) {
-	rule, ok := e.byID[r.RuleID]
+	rule, ok := e.byPackage[r.Package]
 	if !ok {
-		return model.Finding{}, fmt.Errorf("evaluate policies: rule %s has no METADATA with custom.id", r.RuleID)
+		return model.Finding{}, fmt.Errorf("evaluate policies: package patchcheck.rules.%s has no deny rule with METADATA custom.id", r.Package)
 	}
 	loc, ok := vm.LocOf(r.At)
 	if !ok {
-		return model.Finding{}, fmt.Errorf("evaluate policies: rule %s names unknown fact %q", r.RuleID, r.At)
+		return model.Finding{}, fmt.Errorf("evaluate policies: rule %s names unknown fact %q", rule.ID, r.At)
 	}
 	sev := r.Severity
 	if sev == "" {
 		sev = rule.Severity
 	}
 	return model.Finding{
-		RuleID: r.RuleID, Severity: sev, Title: rule.Title, Message: r.Message, Remediation: rule.Remediation,
+		RuleID: rule.ID, Severity: sev, Title: rule.Title, Message: r.Message, Remediation: rule.Remediation,
 		File: file, Line: loc.Line, Column: loc.Column, Pointer: loc.Pointer,
-		Resource: vm.Name, ResourceType: vm.Type, ResourcePointer: vm.Loc.Pointer,
+		// Names are substrings of the file's text: clone them so a
+		// finding does not keep the whole file in memory.
+		Resource: strings.Clone(vm.Name), ResourceType: strings.Clone(vm.Type), ResourcePointer: vm.Loc.Pointer,
 	}, nil
 }

@@ -9,9 +9,10 @@ import (
 // inputValue builds the Rego input for one VM directly as AST values: a
 // JSON round trip (what ast.InterfaceToValue does for structs) would cost
 // more than evaluating the rules. Field names match model's JSON tags.
-// Positions are left out: rules name the fact a finding is about and Go
-// looks its position up, so two VMs that differ only in where they stand
-// are the same input (see Engine's result cache).
+// Positions, the resource name and the type's spelling are left out: rules
+// name the fact a finding is about and Go adds where it is and which
+// resource, so VMs that differ only in those are the same input (see
+// Engine's result cache).
 func inputValue(profile string, vm *model.VM) ast.Value {
 	return ast.NewObject(
 		item("profile", ast.StringTerm(profile)),
@@ -41,8 +42,6 @@ func vmValue(vm *model.VM) ast.Object {
 	api = append(api, item("date", ast.StringTerm(vm.APIVersion.Date)))
 	items := [][2]*ast.Term{
 		item("kind", ast.StringTerm(vm.Kind)),
-		item("name", ast.StringTerm(vm.Name)),
-		item("type", ast.StringTerm(vm.Type)),
 		item("os", ast.ObjectTerm(item("value", ast.StringTerm(vm.OS.Value)), item("source", ast.StringTerm(vm.OS.Source)))),
 		item("apiVersion", ast.ObjectTerm(api...)),
 		item("patchSettings", ast.ObjectTerm(item("present", ast.BooleanTerm(vm.PatchSettings.Present)))),

@@ -92,8 +92,29 @@ func bomLen(s string) int {
 // Invalid UTF-8 inside strings is replaced by U+FFFD, as encoding/json does.
 // Parse copies src once; the returned document does not retain src.
 func Parse(name string, src []byte) (*Document, error) {
+	return new(Parser).Parse(name, src)
+}
+
+// Parser parses documents one after another and reuses its memory for each:
+// a Document it returns (and every Value in it) is valid only until the next
+// call of Parse on the same Parser. Strings taken from a document stay valid.
+// A linter checking thousands of files keeps one Parser per worker, so the
+// value arena is allocated once instead of once per file. Not safe for
+// concurrent use.
+type Parser struct {
+	vals  []Value
+	mems  []Member
+	items []*Value
+}
+
+// Parse is like the package-level Parse but reuses p's memory.
+func (pp *Parser) Parse(name string, src []byte) (*Document, error) {
 	s := string(src) // the one copy; strings without escapes are substrings of it
-	p := &parser{s: s, pos: bomLen(s)}
+	p := &parser{s: s, pos: bomLen(s), vals: pp.vals[:0], mems: pp.mems[:0], items: pp.items[:0]}
+	defer func() {
+		// Keep the last (largest) chunk of each arena for the next document.
+		pp.vals, pp.mems, pp.items = p.vals, p.mems, p.items
+	}()
 	p.mstack = p.mstackBuf[:0]
 	p.istack = p.istackBuf[:0]
 	if utf8.ValidString(s) {
@@ -162,8 +183,7 @@ func (p *parser) newValue(k Kind, off int) *Value {
 	p.vals = p.vals[:n+1]
 	p.nvals++
 	v := &p.vals[n]
-	v.Kind = k
-	v.Offset = off
+	*v = Value{Kind: k, Offset: off} // the arena may hold a previous document's values
 	return v
 }
 

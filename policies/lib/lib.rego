@@ -65,14 +65,14 @@ rhel_image if {
 	contains(lower(vm.image.offer.value), needle)
 }
 
-# finding builds one result. Only the rule ID, the message and the fact the
-# finding is about (at: a fact name such as "patchMode" or "image", "vm" for
-# the resource itself, or "schemaErrors/N" / "unresolved/N") travel back to
-# Go, which takes title, severity and fix hint from this rule's METADATA and
-# the file position from the fact. Input facts carry no positions, so equal
-# VMs are equal inputs and their results can be reused.
-finding(meta, at, msg) := {"ruleId": meta.custom.id, "at": at, "message": msg}
+# finding builds one result: the fact it is about (at: a fact name such as
+# "patchMode" or "image", "vm" for the resource itself, or "schemaErrors/N" /
+# "unresolved/N") and the message. The entrypoint adds the rule's package,
+# and Go adds rule ID, title, severity and fix hint from the rule's METADATA
+# and the file position from the fact. Input facts carry no positions, so
+# equal VMs are equal inputs and their results can be reused.
+finding(at, msg) := {"at": at, "message": msg}
 
 # finding_with_severity overrides the rule's default severity (PC004's
 # warning band).
-finding_with_severity(meta, severity, at, msg) := {"ruleId": meta.custom.id, "severity": severity, "at": at, "message": msg}
+finding_with_severity(severity, at, msg) := {"severity": severity, "at": at, "message": msg}

@@ -16,7 +16,7 @@ deny contains f if {
 	vm.patchMode.state == "literal"
 	allowed := lib.profile.patchModes[vm.os.value]
 	not vm.patchMode.value in allowed
-	f := lib.finding(rego.metadata.rule(), "patchMode", sprintf(
+	f := lib.finding("patchMode", sprintf(
 		"patchMode %q is not a %s patch mode (the OS is known from %s); allowed: %s",
 		[vm.patchMode.value, title_os(vm.os.value), vm.os.source, concat(", ", allowed)],
 	))

@@ -23,7 +23,7 @@ test_linux_windows_only_modes_denied if {
 
 test_windows_image_default_denied if {
 	some f in pc001.deny with input as fx.current(fx.with_(fx.windows_vm, {"patchMode": fx.fact("ImageDefault")}))
-	f.ruleId == "PC001"
+	contains(f.message, "Windows patch mode")
 	f.at == "patchMode"
 	contains(f.message, "ImageDefault")
 }

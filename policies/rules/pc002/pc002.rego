@@ -22,7 +22,7 @@ deny contains f if {
 	lib.known(eau)
 	allowed := lib.profile.enableAutomaticUpdatesAllowed[mode]
 	not eau.value in allowed
-	f := lib.finding(rego.metadata.rule(), at, sprintf(
+	f := lib.finding(at, sprintf(
 		"enableAutomaticUpdates is %v%s but patchMode %s%s requires %s",
 		[eau.value, lib.assumed(eau), mode, lib.assumed(vm.patchMode), concat(" or ", [sprintf("%v", [v]) | some v in allowed])],
 	))

@@ -15,7 +15,7 @@ deny contains f if {
 	vm := lib.vm
 	lib.platform_orchestrated
 	reason := unsupported
-	f := lib.finding(rego.metadata.rule(), "image", sprintf(
+	f := lib.finding("image", sprintf(
 		"patchMode AutomaticByPlatform%s needs a supported platform image, but %s",
 		[lib.assumed(vm.patchMode), reason],
 	))

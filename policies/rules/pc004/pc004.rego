@@ -18,7 +18,7 @@ deny contains f if {
 	lib.known(vm.apiVersion)
 	limits := lib.profile.apiVersion[vm.os.value]
 	[severity, msg] := verdict(vm.apiVersion, vm.os.value, limits)
-	f := lib.finding_with_severity(rego.metadata.rule(), severity, "apiVersion", msg)
+	f := lib.finding_with_severity(severity, "apiVersion", msg)
 }
 
 verdict(api, os, limits) := ["error", sprintf(

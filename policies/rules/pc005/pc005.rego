@@ -16,7 +16,7 @@ deny contains f if {
 	lib.platform_orchestrated
 	vm.provisionVMAgent.state == "literal"
 	vm.provisionVMAgent.value == false
-	f := lib.finding(rego.metadata.rule(), "provisionVMAgent", sprintf(
+	f := lib.finding("provisionVMAgent", sprintf(
 		"patchMode AutomaticByPlatform%s needs the VM agent, but %s is false",
 		[lib.assumed(vm.patchMode), vm.provisionVMAgent.property],
 	))

@@ -17,7 +17,7 @@ deny contains f if {
 	mode := lib.mode
 	mode != "AutomaticByPlatform"
 	lib.mode_fits_os
-	f := lib.finding(rego.metadata.rule(), "patchMode", sprintf(
+	f := lib.finding("patchMode", sprintf(
 		"effective patchMode is %s%s, so availability-first platform patching does not apply",
 		[mode, lib.assumed(vm.patchMode)],
 	))

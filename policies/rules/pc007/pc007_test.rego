@@ -22,7 +22,7 @@ test_explicit_other_modes_flagged if {
 test_default_mode_flagged_and_says_so if {
 	vm := fx.with_(fx.linux_vm, {"patchMode": fx.defaulted("ImageDefault")})
 	some f in pc007.deny with input as fx.seed(vm)
-	f.ruleId == "PC007"
+	f.at == "patchMode"
 	contains(f.message, "was assumed")
 }
 

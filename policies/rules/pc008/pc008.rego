@@ -16,8 +16,8 @@ deny contains f if {
 	vm := lib.vm
 	lib.platform_orchestrated
 	lib.rhel_image
-	f := lib.finding(rego.metadata.rule(), "image", sprintf(
-		"%s uses AutomaticByPlatform on RHEL (%s): packagekit must be stopped and masked by hand",
-		[vm.name, lib.image_label],
+	f := lib.finding("image", sprintf(
+		"AutomaticByPlatform on RHEL (%s): the platform does not turn off native automatic updates, so packagekit must be stopped and masked by hand",
+		[lib.image_label],
 	))
 }

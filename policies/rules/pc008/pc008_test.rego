@@ -6,7 +6,7 @@ import data.patchcheck.test.fixtures as fx
 test_rhel_platform_info if {
 	vm := fx.with_(fx.linux_vm, {"image": fx.image("RedHat", "RHEL", "7.8")})
 	some f in pc008.deny with input as fx.seed(vm)
-	f.ruleId == "PC008"
+	f.at == "image"
 }
 
 test_rhel_other_mode_silent if {

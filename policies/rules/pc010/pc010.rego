@@ -15,5 +15,5 @@ import data.patchcheck.lib
 deny contains f if {
 	vm := lib.vm
 	some i, problem in vm.schemaErrors
-	f := lib.finding(rego.metadata.rule(), sprintf("schemaErrors/%d", [i]), sprintf("%s: %s", [problem.property, problem.message]))
+	f := lib.finding(sprintf("schemaErrors/%d", [i]), sprintf("%s: %s", [problem.property, problem.message]))
 }

@@ -17,7 +17,7 @@ deny contains f if {
 	vm := lib.vm
 	some i, u in vm.unresolved
 	needed(u.topic)
-	f := lib.finding(rego.metadata.rule(), sprintf("unresolved/%d", [i]), sprintf(
+	f := lib.finding(sprintf("unresolved/%d", [i]), sprintf(
 		"%s is the unresolved expression %s, so the rules that need it were not checked",
 		[u.property, u.expression],
 	))

@@ -16,8 +16,8 @@ import data.patchcheck.lib
 deny contains f if {
 	vm := lib.vm
 	vm.os.value == "unknown"
-	f := lib.finding(rego.metadata.rule(), "vm", sprintf(
-		"the OS of %s could not be determined (%s), so OS-dependent rules were not checked",
-		[vm.name, vm.os.source],
+	f := lib.finding("vm", sprintf(
+		"the OS could not be determined (%s), so OS-dependent rules were not checked",
+		[vm.os.source],
 	))
 }
