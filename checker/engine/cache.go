@@ -1,9 +1,12 @@
 package engine
 
-import "sync"
+import (
+	"crypto/sha256"
+	"sync"
+)
 
-// cacheEntries bounds the result cache: about 1 KB of key per entry, so a
-// few MB at most, whatever the size of the run.
+// cacheEntries bounds the result cache: a 32-byte digest and a few findings
+// per entry, so well under a few MB whatever the size of the run.
 const cacheEntries = 4096
 
 // resultCache remembers rule results per distinct VM input. Templates in a
@@ -15,14 +18,18 @@ const cacheEntries = 4096
 type resultCache struct {
 	mu      sync.Mutex
 	limit   int
-	entries map[string][]rawFinding
+	entries map[[sha256.Size]byte][]rawFinding
 }
+
+// digest keys the cache by SHA-256 of model.VM.Key: collisions are not a
+// practical concern, and a fixed-size key keeps memory flat.
+func digest(key string) [sha256.Size]byte { return sha256.Sum256([]byte(key)) }
 
 func newResultCache(limit int) *resultCache {
-	return &resultCache{limit: limit, entries: make(map[string][]rawFinding, limit)}
+	return &resultCache{limit: limit, entries: make(map[[sha256.Size]byte][]rawFinding, limit)}
 }
 
-func (c *resultCache) get(key string) ([]rawFinding, bool) {
+func (c *resultCache) get(key [sha256.Size]byte) ([]rawFinding, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r, ok := c.entries[key]
@@ -31,7 +38,7 @@ func (c *resultCache) get(key string) ([]rawFinding, bool) {
 
 // put stores a result; when full it starts over, which keeps memory bounded
 // without bookkeeping per entry.
-func (c *resultCache) put(key string, r []rawFinding) {
+func (c *resultCache) put(key [sha256.Size]byte, r []rawFinding) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= c.limit {

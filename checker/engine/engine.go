@@ -165,7 +165,7 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 	var out []model.Finding
 	for i := range vms {
 		vm := &vms[i]
-		key := vm.Key()
+		key := digest(vm.Key())
 		raw, ok := e.cache.get(key)
 		if !ok {
 			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(inputValue(e.profile, vm)))

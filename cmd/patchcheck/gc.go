@@ -8,7 +8,7 @@ import (
 // tuneGC trades memory the process does not need for CPU it does: a lint
 // run's live heap is small (compiled policies plus findings, ~10-20 MB) but
 // it allocates fast, so Go's default GOGC=100 collects every few MB and GC
-// becomes a fifth of the run. GOGC=400 under a soft limit of 80 MiB keeps
+// becomes a fifth of the run. GOGC=400 under a soft limit of 64 MiB keeps
 // peak memory below the 100 MB design target while collecting far less
 // often. GOGC and GOMEMLIMIT set by the user win.
 func tuneGC() {
@@ -16,6 +16,6 @@ func tuneGC() {
 		debug.SetGCPercent(400)
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(80 << 20)
+		debug.SetMemoryLimit(64 << 20)
 	}
 }
