@@ -7,7 +7,7 @@
 #   annotation (ID, title, severity, fix hint) to it.
 package patchcheck
 
-findings contains object.union(f, {"package": name}) if {
+findings contains {"package": name, "finding": f} if {
 	some name
 	some f in data.patchcheck.rules[name].deny
 }

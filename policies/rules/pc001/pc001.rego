@@ -12,7 +12,7 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Use AutomaticByPlatform or ImageDefault on Linux; AutomaticByPlatform, AutomaticByOS or Manual on Windows.
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	vm.patchMode.state == "literal"
 	allowed := lib.profile.patchModes[vm.os.value]
 	not vm.patchMode.value in allowed

@@ -15,7 +15,7 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Set windowsConfiguration.enableAutomaticUpdates to the value the patch mode needs (false for Manual, true for AutomaticByOS and AutomaticByPlatform), or change the patch mode.
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	vm.os.value == "windows"
 	mode := lib.mode
 	eau := vm.enableAutomaticUpdates
@@ -31,5 +31,5 @@ deny contains f if {
 # Point at the value that was written: enableAutomaticUpdates when explicit,
 # else the patch mode that makes the default wrong.
 at := "enableAutomaticUpdates" if {
-	lib.vm.enableAutomaticUpdates.state == "literal"
+	input.vm.enableAutomaticUpdates.state == "literal"
 } else := "patchMode"

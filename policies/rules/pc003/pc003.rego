@@ -12,7 +12,7 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Deploy from a marketplace image of the profile's supported list, or choose another patch mode and patch the VM yourself.
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	lib.platform_orchestrated
 	reason := unsupported
 	f := lib.finding("image", sprintf(
@@ -26,10 +26,10 @@ unsupported := sprintf("%s is not in the %s supported-image list", [lib.image_la
 	not lib.image_supported
 }
 
-unsupported := sprintf("the VM uses a custom or gallery image (%s)", [lib.vm.image.id.value]) if {
-	lib.vm.image.kind == "custom"
+unsupported := sprintf("the VM uses a custom or gallery image (%s)", [input.vm.image.id.value]) if {
+	input.vm.image.kind == "custom"
 }
 
 unsupported := "the VM has no storageProfile.imageReference (an attached or restored OS disk)" if {
-	lib.vm.image.kind == "none"
+	input.vm.image.kind == "none"
 }

@@ -13,7 +13,7 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Raise the resource's apiVersion to 2021-03-01 or later (at least 2020-12-01).
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	vm.patchSettings.present
 	lib.known(vm.apiVersion)
 	limits := lib.profile.apiVersion[vm.os.value]

@@ -12,7 +12,7 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Set provisionVMAgent to true (or remove it; Azure's default is true), or choose another patch mode.
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	lib.platform_orchestrated
 	vm.provisionVMAgent.state == "literal"
 	vm.provisionVMAgent.value == false

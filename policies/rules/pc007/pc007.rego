@@ -13,7 +13,7 @@ import data.patchcheck.lib
 #   severity: warning
 #   remediation: Set patchSettings.patchMode to AutomaticByPlatform on a supported image, or make sure another patching solution covers this VM.
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	mode := lib.mode
 	mode != "AutomaticByPlatform"
 	lib.mode_fits_os

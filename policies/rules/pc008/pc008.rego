@@ -13,7 +13,7 @@ import data.patchcheck.lib
 #   severity: info
 #   remediation: "Run `sudo systemctl stop packagekit` and `sudo systemctl mask packagekit` on the VM (for example in cloud-init or a custom script extension)."
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	lib.platform_orchestrated
 	lib.rhel_image
 	f := lib.finding("image", sprintf(

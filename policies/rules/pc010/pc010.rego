@@ -13,7 +13,7 @@ import data.patchcheck.lib
 #   severity: error
 #   remediation: Fix the property as the message says; the Microsoft.Compute schema lists the allowed names, types and values.
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	some i, problem in vm.schemaErrors
 	f := lib.finding(sprintf("schemaErrors/%d", [i]), sprintf("%s: %s", [problem.property, problem.message]))
 }

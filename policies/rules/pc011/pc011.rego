@@ -14,7 +14,7 @@ import data.patchcheck.lib
 #   severity: warning
 #   remediation: Supply the value (a literal, or a parameter default), or check this property by hand.
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	some i, u in vm.unresolved
 	needed(u.topic)
 	f := lib.finding(sprintf("unresolved/%d", [i]), sprintf(
@@ -28,9 +28,9 @@ needed("any")
 
 needed("patchMode")
 
-needed("enableAutomaticUpdates") if lib.vm.os.value != "linux"
+needed("enableAutomaticUpdates") if input.vm.os.value != "linux"
 
-needed("apiVersion") if lib.vm.patchSettings.present
+needed("apiVersion") if input.vm.patchSettings.present
 
 needed("image") if not settled_off_platform
 

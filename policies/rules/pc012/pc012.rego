@@ -14,7 +14,7 @@ import data.patchcheck.lib
 #   severity: warning
 #   remediation: Add osProfile.windowsConfiguration or osProfile.linuxConfiguration, or storageProfile.osDisk.osType.
 deny contains f if {
-	vm := lib.vm
+	vm := input.vm
 	vm.os.value == "unknown"
 	f := lib.finding("vm", sprintf(
 		"the OS could not be determined (%s), so OS-dependent rules were not checked",
