@@ -1,0 +1,207 @@
+// Package simulator is the contract between patchcheck and a forecast
+// simulator: the Go interface, its request and response types, and (in
+// grpc.go) the go-plugin wiring that carries them between processes. It
+// imports nothing of checker; the reference model lives in
+// plugins/simulator/reference and knows nothing of go-plugin.
+package simulator
+
+import (
+	"context"
+	"time"
+)
+
+// ProtocolVersion is the plugin protocol version; host and plugin must agree.
+const ProtocolVersion = 1
+
+// Simulator predicts how a fleet is patched this month. Implementations must
+// be pure: the same Request gives the same Forecast (time and randomness come
+// in the request).
+type Simulator interface {
+	Describe(ctx context.Context) (Description, error)
+	Simulate(ctx context.Context, req Request) (*Forecast, error)
+}
+
+// Description identifies a simulator.
+type Description struct {
+	Name            string `json:"name"`
+	Version         string `json:"version"`
+	ProtocolVersion int    `json:"protocolVersion"`
+}
+
+// Request is everything a simulation may depend on.
+type Request struct {
+	Fleet  Fleet `json:"fleet"`
+	Seed   int64 `json:"seed"`
+	Trials int   `json:"trials"` // ≥ 1; trial 0 is the reported single run, all trials feed the percentile bands
+	// Knowledge the host supplies, so every simulator judges eligibility the
+	// same way: the profile's supported images (lower-case
+	// "publisher:offer:sku" keys, plus sku patterns) and the region-pair
+	// conflict graph.
+	Profile         string              `json:"profile"`
+	SupportedImages []string            `json:"supportedImages"`
+	ImagePatterns   []ImagePattern      `json:"imagePatterns,omitempty"`
+	RegionPairs     map[string][]string `json:"regionPairs"` // region -> regions it must never share a phase or time with (symmetric)
+	// WindowsNeedsAutoUpdates is the profile's rule for Windows
+	// AutomaticByPlatform: true when enableAutomaticUpdates must be true.
+	WindowsNeedsAutoUpdates bool `json:"windowsNeedsAutoUpdates"`
+}
+
+// ImagePattern matches a family of SKUs (e.g. RHEL 7.x) by regular expression.
+type ImagePattern struct {
+	Publisher string `json:"publisher"`
+	Offer     string `json:"offer"`
+	SkuRegex  string `json:"skuRegex"`
+}
+
+// Fleet is a validated fleet file with every default applied (SPEC §4.1).
+type Fleet struct {
+	Release  Release    `json:"release"`
+	Settings Settings   `json:"settings"`
+	Phases   [][]string `json:"phases,omitempty"` // explicit plan; empty = the default plan
+	VMs      []VM       `json:"vms"`
+}
+
+// Release is the monthly patch release being rolled out.
+type Release struct {
+	Month string    `json:"month"` // YYYY-MM
+	Date  time.Time `json:"date"`  // resolved release instant (default: second Tuesday 10:00 America/Los_Angeles)
+}
+
+// Settings are the model's assumptions, each documented and overridable.
+type Settings struct {
+	AssessmentIntervalHours float64 `json:"assessmentIntervalHours"` // periodic assessment cadence (default 72)
+	EnablementMinutes       int     `json:"enablementMinutes"`       // first-time enablement work (default 200: "more than 3 hours")
+	HealthThreshold         float64 `json:"healthThreshold"`         // a phase halts when its unhealthy share exceeds this (default 0.2)
+	PhaseBakeHours          float64 `json:"phaseBakeHours"`          // wait after a phase succeeds before the next starts (default 24)
+	BatchShare              float64 `json:"batchShare"`              // share of a subscription's VMs (outside sets) per batch in a region (default 0.2)
+	DeadlineDays            int     `json:"deadlineDays"`            // compliance deadline after release (default 30)
+}
+
+// Window is a daily local time window; End before Start crosses midnight.
+type Window struct {
+	Start string `json:"start"` // HH:MM
+	End   string `json:"end"`   // HH:MM
+}
+
+// PowerWindow says when a VM is on, on some weekdays, in its time zone.
+type PowerWindow struct {
+	Days  []string `json:"days"` // Mon..Sun
+	Start string   `json:"start"`
+	End   string   `json:"end"`
+}
+
+// Outage is a dated period (inclusive dates, VM's time zone) when the VM is off.
+type Outage struct {
+	From string `json:"from"` // YYYY-MM-DD
+	To   string `json:"to"`
+}
+
+// Image is a marketplace image reference.
+type Image struct {
+	Publisher string `json:"publisher"`
+	Offer     string `json:"offer"`
+	Sku       string `json:"sku"`
+}
+
+// VM is one machine of the fleet with defaults applied.
+type VM struct {
+	Name                   string        `json:"name"`
+	Subscription           string        `json:"subscription"`
+	Region                 string        `json:"region"`
+	Zone                   string        `json:"zone,omitempty"`
+	AvailabilitySet        string        `json:"availabilitySet,omitempty"`
+	UpdateDomain           int           `json:"updateDomain"`
+	OS                     string        `json:"os"` // windows | linux
+	Image                  Image         `json:"image"`
+	CustomImage            bool          `json:"customImage,omitempty"`
+	PatchMode              string        `json:"patchMode"`
+	EnableAutomaticUpdates bool          `json:"enableAutomaticUpdates"`
+	AgentVersion           string        `json:"agentVersion,omitempty"`
+	TimeZone               string        `json:"timeZone"` // IANA name (Windows IDs are converted when the fleet is loaded)
+	OffPeak                Window        `json:"offPeak"`
+	PowerSchedule          []PowerWindow `json:"powerSchedule,omitempty"` // empty = always on
+	PowerOff               []Outage      `json:"powerOff,omitempty"`
+	InstallMinutes         int           `json:"installMinutes"`
+	FailureProbability     float64       `json:"failureProbability"`
+}
+
+// Forecast is the simulator's answer (SPEC §4.2 plus the plan and summaries).
+type Forecast struct {
+	Simulator Description     `json:"simulator"`
+	Release   time.Time       `json:"release"`
+	Deadline  time.Time       `json:"deadline"`
+	Seed      int64           `json:"seed"`
+	Trials    int             `json:"trials"`
+	Phases    []Phase         `json:"phases"`
+	Plan      []Step          `json:"plan"`
+	VMs       []VMResult      `json:"vms"`
+	Curve     []CurvePoint    `json:"curve"`
+	Regions   []RegionSummary `json:"regions"`
+}
+
+// Phase statuses.
+const (
+	PhaseSucceeded  = "succeeded"
+	PhaseHalted     = "halted"
+	PhaseNotStarted = "not-started"
+)
+
+// Phase is one step of the cross-region rollout.
+type Phase struct {
+	Index     int        `json:"index"`
+	Regions   []string   `json:"regions"`
+	Start     *time.Time `json:"start"`
+	End       *time.Time `json:"end"`
+	Status    string     `json:"status"`
+	VMs       int        `json:"vms"`
+	Patched   int        `json:"patched"`
+	Unhealthy int        `json:"unhealthy"`
+}
+
+// Step is one unit of the plan: a group of VMs updated together (a zone, an
+// update domain slice of an availability set, or a subscription batch).
+type Step struct {
+	Phase  int       `json:"phase"`
+	Region string    `json:"region"`
+	Group  string    `json:"group"` // e.g. "zone 1", "availability set web-as, UD 0, slice 1", "subscription contoso, batch 2"
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	VMs    []string  `json:"vms"`
+}
+
+// VMResult is one VM's forecast.
+type VMResult struct {
+	Name             string     `json:"name"`
+	Region           string     `json:"region"`
+	Zone             string     `json:"zone"`
+	AvailabilitySet  string     `json:"availabilitySet"`
+	UpdateDomain     int        `json:"updateDomain"`
+	Phase            int        `json:"phase"` // -1 when not platform-orchestrated
+	Eligible         bool       `json:"eligible"`
+	AssessedAt       *time.Time `json:"assessedAt"`
+	InstallStart     *time.Time `json:"installStart"`
+	InstallEnd       *time.Time `json:"installEnd"`
+	LocalInstall     string     `json:"localInstall,omitempty"` // install start in the VM's time zone, RFC 3339
+	Attempts         int        `json:"attempts"`
+	DaysAfterRelease *float64   `json:"daysAfterRelease"`
+	Compliant        bool       `json:"compliant"`
+	Reason           string     `json:"reason,omitempty"`
+}
+
+// CurvePoint is the share of the fleet patched by a day after release.
+type CurvePoint struct {
+	Day       int     `json:"day"`
+	Compliant float64 `json:"compliant"`
+	P10       float64 `json:"p10"`
+	P50       float64 `json:"p50"`
+	P90       float64 `json:"p90"`
+}
+
+// RegionSummary counts one region's outcome.
+type RegionSummary struct {
+	Region    string `json:"region"`
+	Phase     int    `json:"phase"`
+	VMs       int    `json:"vms"`
+	Eligible  int    `json:"eligible"`
+	Compliant int    `json:"compliant"`
+}

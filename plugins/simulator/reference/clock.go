@@ -1,0 +1,251 @@
+package reference
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/patchcheck/patchcheck/plugins/simulator"
+)
+
+// interval is a half-open span of absolute time [start, end).
+type interval struct{ start, end time.Time }
+
+// clock answers "when may this VM be worked on?": the off-peak windows of
+// its time zone, intersected with the times it is on. Windows are built
+// from local calendar dates, so they follow daylight saving time.
+type clock struct {
+	loc            *time.Location
+	offStart       int // minutes after local midnight
+	offEnd         int
+	power          []powerRule // empty: always on
+	outages        []interval  // whole local days when the VM is off
+}
+
+type powerRule struct {
+	days       [7]bool // indexed by time.Weekday
+	start, end int     // minutes after local midnight; end <= start crosses midnight
+}
+
+func parseHHMM(s string) (int, error) {
+	h, m, ok := strings.Cut(s, ":")
+	if !ok {
+		return 0, fmt.Errorf("time %q: want HH:MM", s)
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 {
+		return 0, fmt.Errorf("time %q: want HH:MM between 00:00 and 23:59", s)
+	}
+	return hh*60 + mm, nil
+}
+
+var weekdays = map[string]time.Weekday{
+	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
+}
+
+// newClock builds a VM's clock; locs caches loaded time zones.
+func newClock(vm simulator.VM, locs map[string]*time.Location) (*clock, error) {
+	loc, ok := locs[vm.TimeZone]
+	if !ok {
+		var err error
+		if loc, err = time.LoadLocation(vm.TimeZone); err != nil {
+			return nil, fmt.Errorf("vm %s: time zone %q: %w", vm.Name, vm.TimeZone, err)
+		}
+		locs[vm.TimeZone] = loc
+	}
+	c := &clock{loc: loc}
+	var err error
+	if c.offStart, err = parseHHMM(vm.OffPeak.Start); err != nil {
+		return nil, fmt.Errorf("vm %s: offPeak.start: %w", vm.Name, err)
+	}
+	if c.offEnd, err = parseHHMM(vm.OffPeak.End); err != nil {
+		return nil, fmt.Errorf("vm %s: offPeak.end: %w", vm.Name, err)
+	}
+	if c.offStart == c.offEnd {
+		return nil, fmt.Errorf("vm %s: offPeak window is empty (start equals end)", vm.Name)
+	}
+	for i, p := range vm.PowerSchedule {
+		var r powerRule
+		if r.start, err = parseHHMM(p.Start); err != nil {
+			return nil, fmt.Errorf("vm %s: powerSchedule[%d].start: %w", vm.Name, i, err)
+		}
+		if r.end, err = parseHHMM(p.End); err != nil {
+			return nil, fmt.Errorf("vm %s: powerSchedule[%d].end: %w", vm.Name, i, err)
+		}
+		for _, d := range p.Days {
+			wd, ok := weekdays[strings.ToLower(d)[:min(3, len(d))]]
+			if !ok {
+				return nil, fmt.Errorf("vm %s: powerSchedule[%d]: unknown day %q", vm.Name, i, d)
+			}
+			r.days[wd] = true
+		}
+		c.power = append(c.power, r)
+	}
+	for i, o := range vm.PowerOff {
+		from, err1 := time.ParseInLocation("2006-01-02", o.From, loc)
+		to, err2 := time.ParseInLocation("2006-01-02", o.To, loc)
+		if err1 != nil || err2 != nil || to.Before(from) {
+			return nil, fmt.Errorf("vm %s: powerOff[%d]: want from <= to as YYYY-MM-DD", vm.Name, i)
+		}
+		y, m, d := to.Date()
+		c.outages = append(c.outages, interval{from, time.Date(y, m, d+1, 0, 0, 0, 0, loc)})
+	}
+	return c, nil
+}
+
+// at returns the absolute time of minute-of-day mins on the local date y-m-d
+// (d may overflow; time.Date normalises it).
+func (c *clock) at(y int, m time.Month, d, mins int) time.Time {
+	return time.Date(y, m, d, mins/60, mins%60, 0, 0, c.loc)
+}
+
+// onIntervals returns when the VM is on during [from, to).
+func (c *clock) onIntervals(from, to time.Time) []interval {
+	var on []interval
+	if len(c.power) == 0 {
+		on = []interval{{from, to}}
+	} else {
+		lf := from.In(c.loc)
+		y, m, d := lf.Date()
+		for day := d - 1; ; day++ {
+			date := time.Date(y, m, day, 0, 0, 0, 0, c.loc)
+			if !date.Before(to) {
+				break
+			}
+			for _, r := range c.power {
+				if !r.days[date.Weekday()] {
+					continue
+				}
+				s := c.at(y, m, day, r.start)
+				e := c.at(y, m, day, r.end)
+				if r.end <= r.start {
+					e = c.at(y, m, day+1, r.end)
+				}
+				on = append(on, clip(interval{s, e}, from, to)...)
+			}
+		}
+		on = union(on)
+	}
+	for _, o := range c.outages {
+		on = subtract(on, o)
+	}
+	return on
+}
+
+// eachWorkable calls fn, in order, for each span in [from, to) when the VM
+// is inside an off-peak window and on, until fn returns false. It is lazy
+// because callers usually need only the first few spans of a month.
+func (c *clock) eachWorkable(from, to time.Time, fn func(interval) bool) {
+	if !from.Before(to) {
+		return
+	}
+	lf := from.In(c.loc)
+	y, m, d := lf.Date()
+	for day := d - 1; ; day++ {
+		s := c.at(y, m, day, c.offStart)
+		if !s.Before(to) {
+			return
+		}
+		e := c.at(y, m, day, c.offEnd)
+		if c.offEnd <= c.offStart {
+			e = c.at(y, m, day+1, c.offEnd)
+		}
+		for _, w := range clip(interval{s, e}, from, to) {
+			for _, on := range c.onIntervals(w.start, w.end) {
+				if !fn(on) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// firstFitWindow returns the earliest span of length dur starting at or
+// after from that lies inside one workable span (returned too) ending before
+// horizon.
+func (c *clock) firstFitWindow(from time.Time, dur time.Duration, horizon time.Time) (iv, window interval, ok bool) {
+	c.eachWorkable(from, horizon, func(w interval) bool {
+		if w.end.Sub(w.start) >= dur {
+			iv, window, ok = interval{w.start, w.start.Add(dur)}, w, true
+			return false
+		}
+		return true
+	})
+	return iv, window, ok
+}
+
+// accumulate returns when dur of workable time has passed from from: work
+// that pauses when a window closes and resumes in the next (enablement).
+func (c *clock) accumulate(from time.Time, dur time.Duration, horizon time.Time) (done time.Time, ok bool) {
+	if dur <= 0 {
+		return from, true
+	}
+	c.eachWorkable(from, horizon, func(w interval) bool {
+		if span := w.end.Sub(w.start); span >= dur {
+			done, ok = w.start.Add(dur), true
+			return false
+		} else {
+			dur -= span
+		}
+		return true
+	})
+	return done, ok
+}
+
+// isOn reports whether the VM is on at t.
+func (c *clock) isOn(t time.Time) bool {
+	return len(c.onIntervals(t, t.Add(time.Minute))) > 0
+}
+
+func clip(iv interval, from, to time.Time) []interval {
+	if iv.start.Before(from) {
+		iv.start = from
+	}
+	if iv.end.After(to) {
+		iv.end = to
+	}
+	if !iv.start.Before(iv.end) {
+		return nil
+	}
+	return []interval{iv}
+}
+
+func union(ivs []interval) []interval {
+	if len(ivs) < 2 {
+		return ivs
+	}
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i].start.Before(ivs[j].start) })
+	out := ivs[:1]
+	for _, iv := range ivs[1:] {
+		last := &out[len(out)-1]
+		if !iv.start.After(last.end) {
+			if iv.end.After(last.end) {
+				last.end = iv.end
+			}
+			continue
+		}
+		out = append(out, iv)
+	}
+	return out
+}
+
+func subtract(ivs []interval, cut interval) []interval {
+	var out []interval
+	for _, iv := range ivs {
+		if !iv.start.Before(cut.end) || !cut.start.Before(iv.end) {
+			out = append(out, iv)
+			continue
+		}
+		if iv.start.Before(cut.start) {
+			out = append(out, interval{iv.start, cut.start})
+		}
+		if cut.end.Before(iv.end) {
+			out = append(out, interval{cut.end, iv.end})
+		}
+	}
+	return out
+}

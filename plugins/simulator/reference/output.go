@@ -1,0 +1,145 @@
+package reference
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/patchcheck/patchcheck/plugins/simulator"
+)
+
+const day = 24 * time.Hour
+
+// curve is the share of the whole fleet patched by each day 0…days.
+func (tr *trial) curve(m *model, days int) []float64 {
+	counts := make([]int, days+1)
+	for _, o := range tr.out {
+		if o.end.IsZero() {
+			continue
+		}
+		d := int(math.Ceil(float64(o.end.Sub(m.release)) / float64(day)))
+		if d <= days {
+			counts[max(d, 0)]++
+		}
+	}
+	out := make([]float64, days+1)
+	total := 0
+	for d := range counts {
+		total += counts[d]
+		if n := len(tr.out); n > 0 {
+			out[d] = float64(total) / float64(n)
+		}
+	}
+	return out
+}
+
+// bands summarises the trials per day: trial 0 as "compliant", and the
+// 10th, 50th and 90th percentiles across trials (linear interpolation).
+func bands(perTrial [][]float64, days int) []simulator.CurvePoint {
+	out := make([]simulator.CurvePoint, days+1)
+	vals := make([]float64, len(perTrial))
+	for d := range out {
+		for t := range perTrial {
+			vals[t] = perTrial[t][d]
+		}
+		sort.Float64s(vals)
+		out[d] = simulator.CurvePoint{
+			Day: d, Compliant: perTrial[0][d],
+			P10: percentile(vals, 0.10), P50: percentile(vals, 0.50), P90: percentile(vals, 0.90),
+		}
+	}
+	return out
+}
+
+func percentile(sorted []float64, q float64) float64 {
+	if len(sorted) == 1 {
+		return sorted[0]
+	}
+	pos := q * float64(len(sorted)-1)
+	lo := int(math.Floor(pos))
+	hi := min(lo+1, len(sorted)-1)
+	return sorted[lo] + (sorted[hi]-sorted[lo])*(pos-float64(lo))
+}
+
+// fill writes trial tr into the forecast: phases, plan, per-VM results and
+// per-region summaries.
+func (tr *trial) fill(m *model, f *simulator.Forecast) {
+	// Times are reported in UTC (the VM-local install time is LocalInstall),
+	// so output does not depend on how a time zone prints.
+	f.Phases = tr.phases
+	for i := range f.Phases {
+		if p := &f.Phases[i]; p.Start != nil {
+			s, e := p.Start.UTC(), p.End.UTC()
+			p.Start, p.End = &s, &e
+		}
+	}
+	f.Plan = tr.steps
+	for i := range f.Plan {
+		f.Plan[i].Start, f.Plan[i].End = f.Plan[i].Start.UTC(), f.Plan[i].End.UTC()
+	}
+	days := m.req.Fleet.Settings.DeadlineDays
+	f.VMs = make([]simulator.VMResult, len(m.vms))
+	regions := map[string]*simulator.RegionSummary{}
+	for i := range m.vms {
+		s, o := &m.vms[i], &tr.out[i]
+		vm := s.vm
+		r := simulator.VMResult{
+			Name: vm.Name, Region: vm.Region, Zone: vm.Zone, AvailabilitySet: vm.AvailabilitySet,
+			UpdateDomain: vm.UpdateDomain, Phase: -1, Eligible: s.eligible, Attempts: o.attempts,
+		}
+		if p, ok := m.phaseOf[vm.Region]; ok && s.eligible {
+			r.Phase = p
+		}
+		if !o.assessed.IsZero() {
+			a := o.assessed.UTC()
+			r.AssessedAt = &a
+		}
+		switch {
+		case !s.eligible:
+			r.Reason = s.reason
+		case r.Phase < 0:
+			r.Reason = fmt.Sprintf("region %s is in no phase of the fleet's plan", vm.Region)
+		case o.phaseNotStart >= 0:
+			ph := tr.phases[o.phaseNotStart]
+			r.Reason = fmt.Sprintf("phase %d never started: phase %d halted (%d of its VMs unhealthy, above the %.0f%% health threshold)",
+				r.Phase, o.phaseNotStart, ph.Unhealthy, 100*m.req.Fleet.Settings.HealthThreshold)
+		case !o.end.IsZero():
+			start, end := o.start.UTC(), o.end.UTC()
+			r.InstallStart, r.InstallEnd = &start, &end
+			r.LocalInstall = start.In(s.clock.loc).Format(time.RFC3339)
+			d := math.Round(end.Sub(m.release).Hours()/24*100) / 100
+			r.DaysAfterRelease = &d
+			r.Compliant = !end.After(m.deadline)
+			if !r.Compliant {
+				r.Reason = fmt.Sprintf("patched on day %.1f, after the %d-day deadline", d, days)
+				if o.attempts > 1 {
+					r.Reason += fmt.Sprintf(" (%d failed attempts retried in later windows)", o.attempts-1)
+				}
+			}
+		case o.reason != "":
+			r.Reason = o.reason
+		default:
+			r.Reason = "not reached by the rollout"
+		}
+		f.VMs[i] = r
+		rs := regions[vm.Region]
+		if rs == nil {
+			rs = &simulator.RegionSummary{Region: vm.Region, Phase: -1}
+			if p, ok := m.phaseOf[vm.Region]; ok {
+				rs.Phase = p
+			}
+			regions[vm.Region] = rs
+		}
+		rs.VMs++
+		if s.eligible {
+			rs.Eligible++
+		}
+		if r.Compliant {
+			rs.Compliant++
+		}
+	}
+	for _, name := range sortedKeys(regions) {
+		f.Regions = append(f.Regions, *regions[name])
+	}
+}
