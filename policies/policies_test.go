@@ -90,3 +90,23 @@ func TestSeedImageCounts(t *testing.T) {
 		t.Errorf("current: %d exact + %d patterns, want 155 + 0", e, p)
 	}
 }
+
+func TestLoadProfile(t *testing.T) {
+	seed, err := policies.LoadProfile("2021-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := policies.LoadProfile("current")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !seed.WindowsPlatformNeedsAutoUpdates() || cur.WindowsPlatformNeedsAutoUpdates() {
+		t.Error("2021-02 requires enableAutomaticUpdates with AutomaticByPlatform; current does not")
+	}
+	if len(seed.ImageKeys()) != 6 || len(seed.SupportedImages.SkuPatterns) != 1 || len(cur.ImageKeys()) != 155 {
+		t.Errorf("image counts %d+%d, %d", len(seed.ImageKeys()), len(seed.SupportedImages.SkuPatterns), len(cur.ImageKeys()))
+	}
+	if _, err := policies.LoadProfile("nope"); err == nil {
+		t.Error("want an error for an unknown profile")
+	}
+}

@@ -194,12 +194,12 @@ func (m *model) group(tr *trial, rng *rand.Rand, phase int, region, label string
 		o := &tr.out[i]
 		o.reached = true
 		step.VMs = append(step.VMs, s.vm.Name)
-		if o.assessed.IsZero() {
-			o.reason = "never assessed: powered off at every periodic assessment"
+		if s.enabledAt.IsZero() {
+			o.reason = "powered off during (almost) every off-peak window: enablement, which needs more than 3 hours of off-peak time, never finishes"
 			continue
 		}
-		if s.enabledAt.IsZero() {
-			o.reason = "enablement (more than 3 hours of off-peak time) never finished: the VM is rarely on during off-peak hours"
+		if o.assessed.IsZero() {
+			o.reason = "never assessed: powered off at every periodic assessment"
 			continue
 		}
 		from := latest(start, o.assessed, s.enabledAt)
