@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/patchcheck/patchcheck/checker/report"
+	"github.com/patchcheck/patchcheck/plugins/fleet"
+	"github.com/patchcheck/patchcheck/plugins/forecast"
+	"github.com/patchcheck/patchcheck/plugins/regions"
+	"github.com/patchcheck/patchcheck/plugins/simulator"
+	"github.com/patchcheck/patchcheck/plugins/simulator/reference"
+	"github.com/patchcheck/patchcheck/policies"
+)
+
+type simulateFlags struct {
+	format       string
+	output       string
+	profile      string
+	seed         int64
+	trials       int
+	failUnder    float64
+	pluginPath   string
+	pluginSHA256 string
+	timeout      time.Duration
+	inProcess    bool
+}
+
+func newSimulateCommand(s streams) *cobra.Command {
+	var f simulateFlags
+	cmd := &cobra.Command{
+		Use:   "simulate FLEET",
+		Short: "Forecast this month's patch rollout of a fleet (YAML or JSON, - for stdin)",
+		Long: "Predict in what order Azure's availability-first orchestration patches the fleet this month,\n" +
+			"and which VMs will not be patched within 30 days, and why. The simulator runs as a go-plugin\n" +
+			"process: the built-in one by default, or your own with --simulator and --simulator-sha256.\n" +
+			"Exit codes: 0 success, 1 compliance below --fail-under, 2 bad input or a failed simulator.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return simulate(cmd.Context(), s, f, args[0]) },
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(forecast.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the forecast to this file instead of standard output")
+	fl.StringVar(&f.profile, "profile", policies.DefaultProfile, "knowledge profile deciding eligibility: 2021-02 or current")
+	fl.Int64Var(&f.seed, "seed", 1, "random seed: the same seed and fleet give the same forecast")
+	fl.IntVar(&f.trials, "trials", 1, "Monte Carlo trials for the p10/p50/p90 bands of the compliance curve")
+	fl.Float64Var(&f.failUnder, "fail-under", 0, "exit 1 when the share of VMs compliant at the deadline is below this (0-1)")
+	fl.StringVar(&f.pluginPath, "simulator", "", "path of an external simulator plugin (requires --simulator-sha256)")
+	fl.StringVar(&f.pluginSHA256, "simulator-sha256", "", "SHA-256 (hex) the external simulator binary must have")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up when the simulator has not answered after this long")
+	fl.BoolVar(&f.inProcess, "in-process", false, "run the built-in simulator inside this process (no plugin; for debugging and benchmarks)")
+	_ = fl.MarkHidden("in-process")
+	return cmd
+}
+
+func simulate(ctx context.Context, s streams, f simulateFlags, path string) error {
+	switch {
+	case f.trials < 1:
+		return fmt.Errorf("--trials %d: want at least 1", f.trials)
+	case f.failUnder < 0 || f.failUnder > 1:
+		return fmt.Errorf("--fail-under %v: want a share between 0 and 1", f.failUnder)
+	case f.pluginPath != "" && f.pluginSHA256 == "":
+		return fmt.Errorf("--simulator needs --simulator-sha256: patchcheck never runs an unpinned binary")
+	case f.pluginPath == "" && f.pluginSHA256 != "":
+		return fmt.Errorf("--simulator-sha256 given without --simulator")
+	}
+	if f.pluginSHA256 != "" {
+		if b, err := hex.DecodeString(f.pluginSHA256); err != nil || len(b) != 32 {
+			return fmt.Errorf("--simulator-sha256: want 64 hexadecimal digits")
+		}
+	}
+	formatter, err := forecast.New(f.format)
+	if err != nil {
+		return fmt.Errorf("--format: %w", err)
+	}
+	req, err := buildRequest(s, f, path)
+	if err != nil {
+		return err
+	}
+
+	sim, closeSim, err := openSimulator(f, s.err)
+	if err != nil {
+		return err
+	}
+	defer closeSim()
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	fc, err := sim.Simulate(ctx, req)
+	if err != nil {
+		return fmt.Errorf("simulate %s: %w", path, err)
+	}
+	if err := checkComplete(req, fc); err != nil {
+		return fmt.Errorf("simulator returned an incomplete forecast: %w", err)
+	}
+
+	var out io.Writer = s.out
+	if f.output != "" {
+		file, err := os.Create(f.output)
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		defer file.Close()
+		out = file
+	}
+	bw := bufio.NewWriter(out)
+	if err := formatter.Format(bw, fc); err != nil {
+		return fmt.Errorf("write %s forecast: %w", f.format, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write forecast: %w", err)
+	}
+	if c := forecast.Compliance(fc); c < f.failUnder {
+		fmt.Fprintf(s.err, "patchcheck: %.1f%% of VMs compliant by the deadline, below --fail-under %.1f%%\n", 100*c, 100*f.failUnder)
+		return exitError{report.ExitFindings}
+	}
+	return nil
+}
+
+// buildRequest loads the fleet and adds what the host knows: the profile's
+// supported images and the region-pair graph.
+func buildRequest(s streams, f simulateFlags, path string) (simulator.Request, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(s.in)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return simulator.Request{}, fmt.Errorf("read fleet: %w", err)
+	}
+	fl, err := fleet.Load(path, data)
+	if err != nil {
+		return simulator.Request{}, err
+	}
+	profile, err := policies.LoadProfile(f.profile)
+	if err != nil {
+		return simulator.Request{}, err
+	}
+	tab, err := regions.Load()
+	if err != nil {
+		return simulator.Request{}, err
+	}
+	req := simulator.Request{
+		Fleet: fl, Seed: f.seed, Trials: f.trials, Profile: profile.Name,
+		SupportedImages: profile.ImageKeys(), RegionPairs: tab.Conflicts(),
+		WindowsNeedsAutoUpdates: profile.WindowsPlatformNeedsAutoUpdates(),
+	}
+	for _, p := range profile.SupportedImages.SkuPatterns {
+		req.ImagePatterns = append(req.ImagePatterns, simulator.ImagePattern{Publisher: p.Publisher, Offer: p.Offer, SkuRegex: p.SkuRegex})
+	}
+	return req, nil
+}
+
+// openSimulator starts the simulator plugin: this binary re-executed in
+// plugin mode, or the pinned external binary.
+func openSimulator(f simulateFlags, stderr io.Writer) (simulator.Simulator, func(), error) {
+	if f.inProcess {
+		return reference.New(), func() {}, nil
+	}
+	cfg := simulator.HostConfig{StartTimeout: 30 * time.Second, CallTimeout: f.timeout, Stderr: stderr}
+	if f.pluginPath != "" {
+		cfg.Path, cfg.External, cfg.SHA256 = f.pluginPath, true, strings.ToLower(f.pluginSHA256)
+	} else {
+		self, err := simulator.SelfPath()
+		if err != nil {
+			return nil, nil, fmt.Errorf("find this executable to serve the built-in simulator: %w", err)
+		}
+		cfg.Path, cfg.Args = self, simulator.BuiltinArgs()
+	}
+	return simulator.Open(cfg)
+}
+
+// checkComplete refuses a forecast that does not answer for every VM: a
+// partial forecast must never pass for a complete one.
+func checkComplete(req simulator.Request, fc *simulator.Forecast) error {
+	if fc == nil {
+		return fmt.Errorf("no forecast")
+	}
+	if len(fc.VMs) != len(req.Fleet.VMs) {
+		return fmt.Errorf("%d VM results for %d VMs", len(fc.VMs), len(req.Fleet.VMs))
+	}
+	want := req.Fleet.Settings.DeadlineDays + 1
+	if len(fc.Curve) != want {
+		return fmt.Errorf("curve has %d points, want %d (days 0-%d)", len(fc.Curve), want, want-1)
+	}
+	seen := make(map[string]bool, len(fc.VMs))
+	for _, v := range fc.VMs {
+		seen[v.Name] = true
+		if !v.Compliant && v.Reason == "" {
+			return fmt.Errorf("VM %s is not compliant but has no reason", v.Name)
+		}
+	}
+	for _, v := range req.Fleet.VMs {
+		if !seen[v.Name] {
+			return fmt.Errorf("no result for VM %s", v.Name)
+		}
+	}
+	return nil
+}
+
+// newPluginCommand is the hidden entry point of the built-in simulator
+// plugin: patchcheck re-executes itself with these arguments.
+func newPluginCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:    "__plugin simulator",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if args[0] != "simulator" {
+				return fmt.Errorf("unknown plugin %q", args[0])
+			}
+			simulator.Serve(reference.New())
+			return nil
+		},
+	}
+}
