@@ -22,3 +22,6 @@ const VMPatchSettings = "vm-patch-settings.schema.json"
 
 // LintReport documents `patchcheck lint --format json`.
 const LintReport = "lint-report.schema.json"
+
+// Fleet is the schema of a fleet file (SPEC §4.1), loaded by plugins/fleet.
+const Fleet = "fleet.schema.json"

@@ -1,0 +1,271 @@
+// Package fleet loads and validates fleet files into simulator.Fleet.
+//
+// A fleet file (SPEC §4.1) is YAML or JSON (JSON is read as YAML). Load
+// validates it against the embedded schemas/fleet.schema.json, runs the
+// checks a schema cannot express, and reports every problem at once with
+// its line, column and field. A valid file becomes a simulator.Fleet with
+// every default applied: a VM's own value, else the file's defaults block,
+// else the built-in default.
+package fleet
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/patchcheck/patchcheck/plugins/simulator"
+)
+
+// Built-in defaults (SPEC §4.1), used when neither a VM nor the file's
+// defaults block gives a value.
+const (
+	DefaultTimeZone                = "UTC"
+	DefaultOffPeakStart            = "22:00"
+	DefaultOffPeakEnd              = "06:00"
+	DefaultInstallMinutes          = 60
+	DefaultFailureProbability      = 0.0
+	DefaultEnableAutomaticUpdates  = true
+	DefaultUpdateDomain            = 0
+	DefaultWindowsPatchMode        = "AutomaticByOS" // Azure's default for Windows
+	DefaultLinuxPatchMode          = "ImageDefault"  // Azure's default for Linux
+	DefaultAssessmentIntervalHours = 72.0
+	DefaultEnablementMinutes       = 200
+	DefaultHealthThreshold         = 0.2
+	DefaultPhaseBakeHours          = 24.0
+	DefaultBatchShare              = 0.2
+	DefaultDeadlineDays            = 30
+)
+
+// DefaultSettings are the model settings when the file gives none.
+func DefaultSettings() simulator.Settings {
+	return simulator.Settings{
+		AssessmentIntervalHours: DefaultAssessmentIntervalHours,
+		EnablementMinutes:       DefaultEnablementMinutes,
+		HealthThreshold:         DefaultHealthThreshold,
+		PhaseBakeHours:          DefaultPhaseBakeHours,
+		BatchShare:              DefaultBatchShare,
+		DeadlineDays:            DefaultDeadlineDays,
+	}
+}
+
+// Load parses a fleet file (YAML or JSON, detected by content; JSON is
+// YAML), validates it against schemas/fleet.schema.json, applies defaults
+// and returns the fleet. name is used in errors. On failure the error is an
+// Errors holding every problem found, sorted by line.
+func Load(name string, data []byte) (simulator.Fleet, error) {
+	doc, errs := parse(name, data)
+	if len(errs) > 0 {
+		return simulator.Fleet{}, errs
+	}
+	v, err := compiled()
+	if err != nil {
+		return simulator.Fleet{}, Errors{{File: name, Line: 1, Column: 1, Message: "internal error: " + err.Error()}}
+	}
+	errs = append(v.validate(doc), check(doc)...)
+	if len(errs) > 0 {
+		return simulator.Fleet{}, sortErrors(errs)
+	}
+	f, err := build(doc)
+	if err != nil {
+		return simulator.Fleet{}, Errors{{File: name, Line: 1, Column: 1, Message: "internal error: " + err.Error()}}
+	}
+	return f, nil
+}
+
+// file mirrors a schema-valid fleet file; pointers tell a value given from
+// one left out.
+type file struct {
+	Release struct {
+		Month string `json:"month"`
+		Date  string `json:"date"`
+	} `json:"release"`
+	Settings struct {
+		AssessmentIntervalHours *float64 `json:"assessmentIntervalHours"`
+		EnablementMinutes       *int     `json:"enablementMinutes"`
+		HealthThreshold         *float64 `json:"healthThreshold"`
+		PhaseBakeHours          *float64 `json:"phaseBakeHours"`
+		BatchShare              *float64 `json:"batchShare"`
+		DeadlineDays            *int     `json:"deadlineDays"`
+	} `json:"settings"`
+	Defaults fileVM     `json:"defaults"`
+	VMs      []fileVM   `json:"vms"`
+	Phases   [][]string `json:"phases"`
+}
+
+type fileVM struct {
+	Name                   *string                  `json:"name"`
+	Subscription           *string                  `json:"subscription"`
+	Region                 *string                  `json:"region"`
+	Zone                   *string                  `json:"zone"` // normalised: 1 and "1" are both "1"
+	AvailabilitySet        *string                  `json:"availabilitySet"`
+	UpdateDomain           *int                     `json:"updateDomain"`
+	OS                     *string                  `json:"os"`
+	Image                  *simulator.Image         `json:"image"`
+	CustomImage            *bool                    `json:"customImage"`
+	PatchMode              *string                  `json:"patchMode"`
+	EnableAutomaticUpdates *bool                    `json:"enableAutomaticUpdates"`
+	AgentVersion           *string                  `json:"agentVersion"`
+	TimeZone               *string                  `json:"timeZone"`
+	OffPeak                *simulator.Window        `json:"offPeak"`
+	PowerSchedule          *[]simulator.PowerWindow `json:"powerSchedule"`
+	PowerOff               *[]simulator.Outage      `json:"powerOff"`
+	InstallMinutes         *int                     `json:"installMinutes"`
+	FailureProbability     *float64                 `json:"failureProbability"`
+}
+
+// build turns a valid document into the fleet, applying defaults.
+func build(doc *document) (simulator.Fleet, error) {
+	raw, err := json.Marshal(normalizeZones(doc.root))
+	if err != nil {
+		return simulator.Fleet{}, err
+	}
+	var in file
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return simulator.Fleet{}, err
+	}
+
+	var out simulator.Fleet
+	out.Release.Month = in.Release.Month
+	if in.Release.Date != "" {
+		t, err := time.Parse(time.RFC3339, in.Release.Date)
+		if err != nil {
+			return simulator.Fleet{}, err
+		}
+		out.Release.Date = t.UTC()
+	} else {
+		m, err := time.Parse("2006-01", in.Release.Month)
+		if err != nil {
+			return simulator.Fleet{}, err
+		}
+		out.Release.Date = SecondTuesday(m.Year(), m.Month())
+	}
+
+	out.Settings = DefaultSettings()
+	s := in.Settings
+	setOr(&out.Settings.AssessmentIntervalHours, s.AssessmentIntervalHours)
+	setOr(&out.Settings.EnablementMinutes, s.EnablementMinutes)
+	setOr(&out.Settings.HealthThreshold, s.HealthThreshold)
+	setOr(&out.Settings.PhaseBakeHours, s.PhaseBakeHours)
+	setOr(&out.Settings.BatchShare, s.BatchShare)
+	setOr(&out.Settings.DeadlineDays, s.DeadlineDays)
+
+	if len(in.Phases) > 0 {
+		out.Phases = in.Phases
+	}
+	out.VMs = make([]simulator.VM, 0, len(in.VMs))
+	for _, v := range in.VMs {
+		vm, err := resolveVM(v, in.Defaults)
+		if err != nil {
+			return simulator.Fleet{}, err
+		}
+		out.VMs = append(out.VMs, vm)
+	}
+	return out, nil
+}
+
+// resolveVM applies, field by field, the VM's value, else the defaults
+// block's, else the built-in default.
+func resolveVM(v, d fileVM) (simulator.VM, error) {
+	vm := simulator.VM{
+		Name:                   deref(v.Name, ""),
+		Subscription:           pick(v.Subscription, d.Subscription, ""),
+		Region:                 pick(v.Region, d.Region, ""),
+		Zone:                   pick(v.Zone, d.Zone, ""),
+		AvailabilitySet:        pick(v.AvailabilitySet, d.AvailabilitySet, ""),
+		UpdateDomain:           pick(v.UpdateDomain, d.UpdateDomain, DefaultUpdateDomain),
+		OS:                     pick(v.OS, d.OS, ""),
+		Image:                  pick(v.Image, d.Image, simulator.Image{}),
+		CustomImage:            pick(v.CustomImage, d.CustomImage, false),
+		EnableAutomaticUpdates: pick(v.EnableAutomaticUpdates, d.EnableAutomaticUpdates, DefaultEnableAutomaticUpdates),
+		AgentVersion:           pick(v.AgentVersion, d.AgentVersion, ""),
+		OffPeak:                pick(v.OffPeak, d.OffPeak, simulator.Window{Start: DefaultOffPeakStart, End: DefaultOffPeakEnd}),
+		PowerSchedule:          pick(v.PowerSchedule, d.PowerSchedule, nil),
+		PowerOff:               pick(v.PowerOff, d.PowerOff, nil),
+		InstallMinutes:         pick(v.InstallMinutes, d.InstallMinutes, DefaultInstallMinutes),
+		FailureProbability:     pick(v.FailureProbability, d.FailureProbability, DefaultFailureProbability),
+	}
+	defaultMode := DefaultLinuxPatchMode
+	if vm.OS == "windows" {
+		defaultMode = DefaultWindowsPatchMode
+	}
+	vm.PatchMode = pick(v.PatchMode, d.PatchMode, defaultMode)
+	tz, err := IANAZone(pick(v.TimeZone, d.TimeZone, DefaultTimeZone))
+	if err != nil {
+		return simulator.VM{}, err
+	}
+	vm.TimeZone = tz
+	if len(vm.PowerSchedule) == 0 {
+		vm.PowerSchedule = nil
+	}
+	if len(vm.PowerOff) == 0 {
+		vm.PowerOff = nil
+	}
+	return vm, nil
+}
+
+func pick[T any](own, def *T, builtin T) T {
+	if own != nil {
+		return *own
+	}
+	if def != nil {
+		return *def
+	}
+	return builtin
+}
+
+func deref[T any](p *T, zero T) T {
+	if p != nil {
+		return *p
+	}
+	return zero
+}
+
+func setOr[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// normalizeZones copies the tree with every zone given as a number turned
+// into its string form, so "1" and 1 are the same zone.
+func normalizeZones(root any) any {
+	m, ok := root.(map[string]any)
+	if !ok {
+		return root
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	fix := func(v any) any {
+		vm, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		n, ok := vm["zone"].(json.Number)
+		if !ok {
+			return v
+		}
+		c := make(map[string]any, len(vm))
+		for k, x := range vm {
+			c[k] = x
+		}
+		c["zone"] = fmt.Sprint(n)
+		return c
+	}
+	out["defaults"] = fix(m["defaults"])
+	if list, ok := m["vms"].([]any); ok {
+		vms := make([]any, len(list))
+		for i, v := range list {
+			vms[i] = fix(v)
+		}
+		out["vms"] = vms
+	}
+	if out["defaults"] == nil {
+		delete(out, "defaults")
+	}
+	return out
+}

@@ -1,0 +1,73 @@
+package fleet
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/goccy/go-yaml/parser"
+)
+
+// compact is a small fleet touching every field, so the fuzzer starts from
+// full coverage without minimising kilobyte-sized inputs.
+const compact = `release: {month: "2026-12", date: "2026-12-08T18:00:00Z"}
+settings: {assessmentIntervalHours: 72, enablementMinutes: 200, healthThreshold: 0.2, phaseBakeHours: 24, batchShare: 0.2, deadlineDays: 30}
+defaults: {timeZone: UTC, offPeak: {start: "22:00", end: "06:00"}, installMinutes: 60, failureProbability: 0.0}
+vms:
+- {name: w, subscription: s, region: eastus, zone: "1", os: windows, image: {publisher: P, offer: O, sku: S}, customImage: false, patchMode: AutomaticByPlatform, enableAutomaticUpdates: true, agentVersion: "2.2.53.1", timeZone: Pacific Standard Time, powerSchedule: [{days: [Mon, Fri], start: "08:00", end: "18:00"}], powerOff: [{from: "2026-12-10", to: "2026-12-20"}]}
+- {name: l, subscription: s, region: eastus2, availabilitySet: as, updateDomain: 19, os: linux}
+phases: [[eastus2], [eastus]]
+`
+
+func FuzzLoad(f *testing.F) {
+	for _, s := range []string{
+		compact,
+		minimal,
+		"",
+		"{}",
+		"[]",
+		"null",
+		"release: {month: \"2026-12\"}\nvms: [{name: a}]\n",
+		"release: {month: \"2026-02\"}\ndefaults: {os: linux, subscription: s, region: x, zone: 1}\nvms: [{name: a, availabilitySet: b}]\n",
+		"vms:\n  - &a {name: x, subscription: s, region: r, os: linux}\n  - <<: *a\n    name: y\n",
+		"a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n",
+		"release: {month: \"2026-12\", date: \"bad\"}\nvms: [{name: a, subscription: s, region: x, os: linux, timeZone: Foo, powerOff: [{from: \"2026-02-30\", to: \"2026-01-01\"}]}]\nphases: [[x], [x]]\n",
+		"{\"release\": {\"month\": \"2026-12\"}, \"vms\": [{\"name\": \"a\", \"os\": \"linux\", \"zone\": 2}]}",
+		"!!str 1\n",
+		"? [a, b]\n: c\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fl, err := Load("fuzz.yaml", data)
+		if err == nil {
+			seen := map[string]bool{}
+			for _, vm := range fl.VMs {
+				if seen[vm.Name] {
+					t.Fatalf("duplicate VM name %q accepted", vm.Name)
+				}
+				seen[vm.Name] = true
+				if _, err := IANAZone(vm.TimeZone); err != nil {
+					t.Fatalf("VM %q: time zone %q: %v", vm.Name, vm.TimeZone, err)
+				}
+				if vm.OS != "windows" && vm.OS != "linux" {
+					t.Fatalf("VM %q: os %q accepted", vm.Name, vm.OS)
+				}
+			}
+			if fl.Release.Date.IsZero() {
+				t.Fatal("release date not resolved")
+			}
+			return
+		}
+		var errs Errors
+		if !errors.As(err, &errs) || len(errs) == 0 {
+			t.Fatalf("error %T %v is not a non-empty Errors", err, err)
+		}
+		if _, perr := parser.ParseBytes(data, 0); perr == nil {
+			for _, e := range errs {
+				if e.Line < 1 {
+					t.Fatalf("error without a line for input that parses as YAML: %v", e)
+				}
+			}
+		}
+	})
+}
