@@ -17,11 +17,11 @@ type interval struct{ start, end time.Time }
 // its time zone, intersected with the times it is on. Windows are built
 // from local calendar dates, so they follow daylight saving time.
 type clock struct {
-	loc            *time.Location
-	offStart       int // minutes after local midnight
-	offEnd         int
-	power          []powerRule // empty: always on
-	outages        []interval  // whole local days when the VM is off
+	loc      *time.Location
+	offStart int // minutes after local midnight
+	offEnd   int
+	power    []powerRule // empty: always on
+	outages  []interval  // whole local days when the VM is off
 }
 
 type powerRule struct {
