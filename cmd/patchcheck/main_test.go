@@ -2,8 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"testing"
+	"time"
+
+	plugin "github.com/hashicorp/go-plugin"
+
+	"github.com/patchcheck/patchcheck/plugins/simulator"
+	"github.com/patchcheck/patchcheck/plugins/simulator/reference"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -20,6 +27,7 @@ func TestMain(m *testing.M) {
 		"patchcheck": func() {
 			os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
+		"fakesim": fakeSimulator,
 	})
 }
 
@@ -31,4 +39,33 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// fakeSimulator is an external simulator plugin for the end-to-end scripts;
+// PATCHCHECK_FAKESIM makes it misbehave: crash (dies inside Simulate), hang
+// (never answers), badproto (speaks protocol 99); anything else serves the
+// reference model.
+func fakeSimulator() {
+	impl := simulator.Simulator(reference.New())
+	cfg := simulator.ServeConfig(impl)
+	switch os.Getenv("PATCHCHECK_FAKESIM") {
+	case "crash":
+		cfg = simulator.ServeConfig(misbehaving{func() { os.Exit(3) }})
+	case "hang":
+		cfg = simulator.ServeConfig(misbehaving{func() { time.Sleep(time.Hour) }})
+	case "badproto":
+		cfg.HandshakeConfig.ProtocolVersion = 99
+	}
+	plugin.Serve(cfg)
+}
+
+type misbehaving struct{ during func() }
+
+func (m misbehaving) Describe(ctx context.Context) (simulator.Description, error) {
+	return reference.New().Describe(ctx)
+}
+
+func (m misbehaving) Simulate(context.Context, simulator.Request) (*simulator.Forecast, error) {
+	m.during()
+	return nil, errors.New("unreachable")
 }

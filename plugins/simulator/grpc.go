@@ -1,0 +1,220 @@
+package simulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	plugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
+)
+
+// This file is the go-plugin wiring: the handshake both sides must agree on,
+// and the gRPC shims that carry a Simulator between processes. The wire
+// messages (proto/simulator.proto; see generate.go to regenerate the Go code)
+// carry the Request and the Forecast as JSON, so the JSON contract in
+// contract.go is the only schema.
+
+// Handshake is the go-plugin handshake between patchcheck and a simulator
+// plugin. The magic cookie is not a security measure: it only stops a plugin
+// binary started by hand from sitting there waiting for a host. The protocol
+// version must equal the host's or the host refuses the plugin.
+var Handshake = plugin.HandshakeConfig{
+	ProtocolVersion:  ProtocolVersion,
+	MagicCookieKey:   "PATCHCHECK_PLUGIN",
+	MagicCookieValue: "patchcheck-simulator-6b1f0c2e9d4a",
+}
+
+// PluginName is the name under which a simulator is served and dispensed.
+const PluginName = "simulator"
+
+// MaxMessageBytes bounds one gRPC message in either direction. A forecast
+// for a million VMs is a few hundred MiB of JSON, so both sides raise gRPC's
+// 4 MiB default to 1 GiB.
+const MaxMessageBytes = 1 << 30
+
+// GRPCPlugin is the plugin.GRPCPlugin for a Simulator. A plugin sets Impl
+// (Serve does this); the host leaves it nil and dispenses a client.
+type GRPCPlugin struct {
+	plugin.NetRPCUnsupportedPlugin
+	Impl Simulator
+}
+
+var _ plugin.GRPCPlugin = (*GRPCPlugin)(nil)
+
+// GRPCServer registers the simulator service on the plugin's gRPC server.
+func (p *GRPCPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
+	if p.Impl == nil {
+		return errors.New("simulator plugin: no Simulator to serve")
+	}
+	pb.RegisterSimulatorServer(s, &grpcServer{impl: p.Impl})
+	return nil
+}
+
+// GRPCClient returns a Simulator that calls the plugin over conn.
+func (p *GRPCPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, conn *grpc.ClientConn) (interface{}, error) {
+	return &grpcClient{client: pb.NewSimulatorClient(conn)}, nil
+}
+
+// grpcServerOptions are the server options every simulator plugin adds.
+func grpcServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{
+		grpc.MaxRecvMsgSize(MaxMessageBytes),
+		grpc.MaxSendMsgSize(MaxMessageBytes),
+	}
+}
+
+// newGRPCServer is ServeConfig.GRPCServer: go-plugin's default server with
+// the message size limits raised.
+func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
+	return plugin.DefaultGRPCServer(append(opts, grpcServerOptions()...))
+}
+
+// grpcDialOptions are the client options the host adds.
+func grpcDialOptions() []grpc.DialOption {
+	return []grpc.DialOption{
+		grpc.WithDefaultCallOptions(
+			grpc.MaxCallRecvMsgSize(MaxMessageBytes),
+			grpc.MaxCallSendMsgSize(MaxMessageBytes),
+		),
+	}
+}
+
+// grpcServer is the plugin side: it decodes the request, calls the
+// implementation and encodes its forecast.
+type grpcServer struct {
+	pb.UnimplementedSimulatorServer
+	impl Simulator
+}
+
+func (s *grpcServer) Describe(ctx context.Context, _ *pb.DescribeRequest) (resp *pb.DescribeResponse, err error) {
+	defer recoverPanic("Describe", &err)
+	d, err := s.impl.Describe(ctx)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.DescribeResponse{
+		Name:            d.Name,
+		Version:         d.Version,
+		ProtocolVersion: int32(d.ProtocolVersion), //nolint:gosec // a small version number
+	}, nil
+}
+
+func (s *grpcServer) Simulate(ctx context.Context, in *pb.SimulateRequest) (resp *pb.SimulateResponse, err error) {
+	defer recoverPanic("Simulate", &err)
+	var req Request
+	if err := json.Unmarshal(in.GetRequestJson(), &req); err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "decoding the simulation request: %v", err)
+	}
+	f, err := s.impl.Simulate(ctx, req)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	if f == nil {
+		return nil, status.Error(codes.Internal, "the simulator returned neither a forecast nor an error")
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "encoding the forecast: %v", err)
+	}
+	return &pb.SimulateResponse{ForecastJson: b}, nil
+}
+
+// recoverPanic turns a panic in the implementation into an error for this
+// call, so the host gets the panic's message instead of a dead process. The
+// stack goes to the plugin's stderr, which the host shows.
+func recoverPanic(method string, err *error) {
+	if r := recover(); r != nil {
+		fmt.Fprintf(os.Stderr, "simulator panicked in %s: %v\n%s", method, r, debug.Stack())
+		*err = status.Errorf(codes.Internal, "the simulator panicked in %s: %v", method, r)
+	}
+}
+
+// toStatus carries an implementation's error as a gRPC status with the
+// error's own message.
+func toStatus(err error) error {
+	code := codes.Unknown
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		code = codes.DeadlineExceeded
+	case errors.Is(err, context.Canceled):
+		code = codes.Canceled
+	}
+	return status.Error(code, err.Error())
+}
+
+// grpcClient is the host side: a Simulator whose methods are gRPC calls. The
+// context's deadline and cancellation travel with each call.
+type grpcClient struct {
+	client pb.SimulatorClient
+}
+
+func (c *grpcClient) Describe(ctx context.Context) (Description, error) {
+	resp, err := c.client.Describe(ctx, &pb.DescribeRequest{})
+	if err != nil {
+		return Description{}, fromStatus(err)
+	}
+	return Description{
+		Name:            resp.GetName(),
+		Version:         resp.GetVersion(),
+		ProtocolVersion: int(resp.GetProtocolVersion()),
+	}, nil
+}
+
+func (c *grpcClient) Simulate(ctx context.Context, req Request) (*Forecast, error) {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the simulation request: %w", err)
+	}
+	resp, err := c.client.Simulate(ctx, &pb.SimulateRequest{RequestJson: b})
+	if err != nil {
+		return nil, fromStatus(err)
+	}
+	raw := bytes.TrimSpace(resp.GetForecastJson())
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil, errors.New("the simulator sent no forecast")
+	}
+	var f Forecast
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("decoding the forecast: %w", err)
+	}
+	return &f, nil
+}
+
+// callError is an error from a gRPC call: its message is the remote
+// implementation's own (or gRPC's, for transport failures), and it keeps the
+// status code so the host can tell a crash or a timeout from a model error.
+type callError struct {
+	st *status.Status
+}
+
+func fromStatus(err error) error {
+	st, ok := status.FromError(err)
+	if !ok {
+		return err
+	}
+	return &callError{st: st}
+}
+
+func (e *callError) Error() string              { return e.st.Message() }
+func (e *callError) GRPCStatus() *status.Status { return e.st }
+
+// Unwrap lets errors.Is(err, context.DeadlineExceeded) and context.Canceled
+// see through a call that ended that way.
+func (e *callError) Unwrap() error {
+	switch e.st.Code() {
+	case codes.DeadlineExceeded:
+		return context.DeadlineExceeded
+	case codes.Canceled:
+		return context.Canceled
+	}
+	return nil
+}
