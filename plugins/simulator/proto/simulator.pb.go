@@ -119,8 +119,8 @@ func (x *DescribeResponse) GetProtocolVersion() int32 {
 
 type SimulateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// simulator.Request encoded as JSON.
-	RequestJson   []byte `protobuf:"bytes,1,opt,name=request_json,json=requestJson,proto3" json:"request_json,omitempty"`
+	// simulator.Request encoded with encoding/gob.
+	RequestGob    []byte `protobuf:"bytes,1,opt,name=request_gob,json=requestGob,proto3" json:"request_gob,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -155,17 +155,17 @@ func (*SimulateRequest) Descriptor() ([]byte, []int) {
 	return file_simulator_proto_rawDescGZIP(), []int{2}
 }
 
-func (x *SimulateRequest) GetRequestJson() []byte {
+func (x *SimulateRequest) GetRequestGob() []byte {
 	if x != nil {
-		return x.RequestJson
+		return x.RequestGob
 	}
 	return nil
 }
 
 type SimulateResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// simulator.Forecast encoded as JSON.
-	ForecastJson  []byte `protobuf:"bytes,1,opt,name=forecast_json,json=forecastJson,proto3" json:"forecast_json,omitempty"`
+	// simulator.Forecast encoded with encoding/gob.
+	ForecastGob   []byte `protobuf:"bytes,1,opt,name=forecast_gob,json=forecastGob,proto3" json:"forecast_gob,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -200,9 +200,9 @@ func (*SimulateResponse) Descriptor() ([]byte, []int) {
 	return file_simulator_proto_rawDescGZIP(), []int{3}
 }
 
-func (x *SimulateResponse) GetForecastJson() []byte {
+func (x *SimulateResponse) GetForecastGob() []byte {
 	if x != nil {
-		return x.ForecastJson
+		return x.ForecastGob
 	}
 	return nil
 }
@@ -216,11 +216,12 @@ const file_simulator_proto_rawDesc = "" +
 	"\x10DescribeResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12)\n" +
-	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\"4\n" +
-	"\x0fSimulateRequest\x12!\n" +
-	"\frequest_json\x18\x01 \x01(\fR\vrequestJson\"7\n" +
-	"\x10SimulateResponse\x12#\n" +
-	"\rforecast_json\x18\x01 \x01(\fR\fforecastJson2\xcd\x01\n" +
+	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\"2\n" +
+	"\x0fSimulateRequest\x12\x1f\n" +
+	"\vrequest_gob\x18\x01 \x01(\fR\n" +
+	"requestGob\"5\n" +
+	"\x10SimulateResponse\x12!\n" +
+	"\fforecast_gob\x18\x01 \x01(\fR\vforecastGob2\xcd\x01\n" +
 	"\tSimulator\x12_\n" +
 	"\bDescribe\x12(.patchcheck.simulator.v1.DescribeRequest\x1a).patchcheck.simulator.v1.DescribeResponse\x12_\n" +
 	"\bSimulate\x12(.patchcheck.simulator.v1.SimulateRequest\x1a).patchcheck.simulator.v1.SimulateResponseB@Z>github.com/patchcheck/patchcheck/plugins/simulator/proto;protob\x06proto3"
