@@ -6,25 +6,17 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/agnivade/levenshtein"
-	"github.com/santhosh-tekuri/jsonschema/v5"
-
 	"github.com/patchcheck/patchcheck/checker/arm"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 // explain turns one validator error into messages a template author can act
 // on, pinned to the offending property in the file.
-func (v *Validator) explain(doc *jsonpos.Document, vm *arm.VM, instance any, leaf *jsonschema.ValidationError) []model.SchemaError {
-	keywordPath := splitPointer(fragment(leaf.AbsoluteKeywordLocation))
-	keyword := ""
-	if n := len(keywordPath); n > 0 {
-		keyword = keywordPath[n-1]
-	}
-	node, _ := lookup(v.raw, keywordPath[:max(len(keywordPath)-1, 0)]).(map[string]any)
-	instPath := splitPointer(leaf.InstanceLocation)
-	value := lookup(instance, instPath)
+func (v *Validator) explain(doc *jsonpos.Document, vm *arm.VM, instance any, f schemas.Failure) []model.SchemaError {
+	keyword, node, instPath := f.Keyword, f.Node, f.Instance
+	value := schemas.Lookup(instance, instPath)
 	where := func(path []string) model.SchemaError {
 		return model.SchemaError{Property: strings.Join(path, "."), Loc: v.locate(doc, vm, path)}
 	}
@@ -36,11 +28,11 @@ func (v *Validator) explain(doc *jsonpos.Document, vm *arm.VM, instance any, lea
 	}
 	switch keyword {
 	case "enum":
-		allowed := toStrings(node["enum"])
+		allowed := schemas.Strings(node["enum"])
 		e := where(instPath)
 		e.Message = fmt.Sprintf("%s is not an allowed value (allowed: %s)", describe(value), strings.Join(allowed, ", "))
 		if s, ok := value.(string); ok {
-			if near := nearest(s, allowed); near != "" {
+			if near := schemas.Nearest(s, allowed); near != "" {
 				e.Message += fmt.Sprintf("; did you mean %q?", near)
 			}
 		}
@@ -56,7 +48,7 @@ func (v *Validator) explain(doc *jsonpos.Document, vm *arm.VM, instance any, lea
 		return v.unknownProperties(node, value, instPath, where)
 	}
 	e := where(instPath)
-	e.Message = leaf.Message
+	e.Message = f.Message
 	return []model.SchemaError{e}
 }
 
@@ -85,7 +77,7 @@ func (v *Validator) unknownProperties(node map[string]any, value any, path []str
 			parent = path[len(path)-1]
 		}
 		e.Message = fmt.Sprintf("unknown property %q in %s (known: %s)", k, parent, strings.Join(known, ", "))
-		if near := nearest(k, known); near != "" {
+		if near := schemas.Nearest(k, known); near != "" {
 			e.Message += fmt.Sprintf("; did you mean %q?", near)
 		}
 		out = append(out, e)
@@ -126,22 +118,6 @@ func (v *Validator) locate(doc *jsonpos.Document, vm *arm.VM, path []string) mod
 	return model.Loc{Pointer: ptr, Line: line, Column: col}
 }
 
-// nearest suggests the closest allowed spelling for a near miss: a case-only
-// difference or an edit distance of at most a quarter of the word (min 2).
-func nearest(got string, allowed []string) string {
-	best, bestDist := "", 1<<30
-	for _, a := range allowed {
-		d := levenshtein.ComputeDistance(strings.ToLower(got), strings.ToLower(a))
-		if d < bestDist {
-			best, bestDist = a, d
-		}
-	}
-	if best == got || bestDist > max(2, len(best)/4) {
-		return ""
-	}
-	return best
-}
-
 func describe(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -156,49 +132,4 @@ func describe(v any) string {
 		return "an array"
 	}
 	return fmt.Sprintf("the number %v", v)
-}
-
-func toStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, x := range list {
-		out = append(out, fmt.Sprint(x))
-	}
-	return out
-}
-
-func fragment(url string) string {
-	if i := strings.IndexByte(url, '#'); i >= 0 {
-		return url[i+1:]
-	}
-	return ""
-}
-
-func splitPointer(p string) []string {
-	if p == "" || p == "/" {
-		return nil
-	}
-	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	for i, s := range parts {
-		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-	}
-	return parts
-}
-
-func lookup(node any, path []string) any {
-	for _, seg := range path {
-		switch n := node.(type) {
-		case map[string]any:
-			node = n[seg]
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(n) {
-				return nil
-			}
-			node = n[i]
-		default:
-			return nil
-		}
-	}
-	return node
 }

@@ -3,15 +3,8 @@
 package schema
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
 	"sort"
 	"strings"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/patchcheck/patchcheck/checker/arm"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
@@ -21,38 +14,18 @@ import (
 
 // Validator checks VMs against the compiled schema. Safe for concurrent use.
 type Validator struct {
-	schema *jsonschema.Schema
-	raw    any               // the schema document, to read x-message, enum and properties of a failing node
+	schema *schemas.Compiled
 	names  map[string]string // lower-case property name -> the schema's spelling
 }
 
-// New compiles the embedded VM schema. The loader serves only embedded
-// files, so compiling never reaches the network.
+// New compiles the embedded VM schema (without network access).
 func New() (*Validator, error) {
-	fsys := schemas.FS()
-	c := jsonschema.NewCompiler()
-	c.LoadURL = func(url string) (io.ReadCloser, error) {
-		name, ok := strings.CutPrefix(url, schemas.BaseURL)
-		if !ok {
-			return nil, fmt.Errorf("schema %s is not embedded (patchcheck never loads schemas from the network)", url)
-		}
-		return fsys.Open(name)
-	}
-	url := schemas.BaseURL + schemas.VMPatchSettings
-	s, err := c.Compile(url)
+	s, err := schemas.Compile(schemas.VMPatchSettings)
 	if err != nil {
-		return nil, fmt.Errorf("compile %s: %w", schemas.VMPatchSettings, err)
+		return nil, err
 	}
-	data, err := fs.ReadFile(fsys, schemas.VMPatchSettings)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", schemas.VMPatchSettings, err)
-	}
-	var raw any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", schemas.VMPatchSettings, err)
-	}
-	v := &Validator{schema: s, raw: raw, names: map[string]string{}}
-	collectNames(raw, v.names)
+	v := &Validator{schema: s, names: map[string]string{}}
+	collectNames(s.Document(), v.names)
 	return v, nil
 }
 
@@ -88,16 +61,16 @@ func (v *Validator) Check(doc *jsonpos.Document, vm *arm.VM) {
 	if err == nil {
 		return
 	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
+	failures, ok := v.schema.Failures(err)
+	if !ok {
 		vm.Facts.SchemaErrors = append(vm.Facts.SchemaErrors, model.SchemaError{
 			Property: "osProfile", Message: err.Error(), Loc: vm.Facts.Loc,
 		})
 		return
 	}
 	var problems []model.SchemaError
-	for _, leaf := range leaves(ve) {
-		problems = append(problems, v.explain(doc, vm, instance, leaf)...)
+	for _, f := range failures {
+		problems = append(problems, v.explain(doc, vm, instance, f)...)
 	}
 	sort.SliceStable(problems, func(i, j int) bool {
 		a, b := problems[i].Loc, problems[j].Loc
@@ -107,17 +80,6 @@ func (v *Validator) Check(doc *jsonpos.Document, vm *arm.VM) {
 		vm.Facts.SchemaErrors = append(vm.Facts.SchemaErrors, p)
 		invalidate(&vm.Facts, p.Loc.Pointer)
 	}
-}
-
-func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
-	if len(ve.Causes) == 0 {
-		return []*jsonschema.ValidationError{ve}
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range ve.Causes {
-		out = append(out, leaves(c)...)
-	}
-	return out
 }
 
 func invalidate(vm *model.VM, ptr string) {

@@ -2,56 +2,27 @@ package fleet
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/agnivade/levenshtein"
-	"github.com/santhosh-tekuri/jsonschema/v5"
-
 	"github.com/patchcheck/patchcheck/schemas"
 )
 
-// validator is the compiled fleet schema and its raw document (to read
-// x-message, x-at, enum and properties of a failing node).
+// validator is the compiled fleet schema.
 type validator struct {
-	schema *jsonschema.Schema
-	raw    any
+	schema *schemas.Compiled
 }
 
-var compiled = sync.OnceValues(compileSchema)
-
-// compileSchema compiles the embedded fleet schema. The loader serves only
-// embedded files, so compiling never reaches the network.
-func compileSchema() (*validator, error) {
-	fsys := schemas.FS()
-	c := jsonschema.NewCompiler()
-	c.LoadURL = func(url string) (io.ReadCloser, error) {
-		name, ok := strings.CutPrefix(url, schemas.BaseURL)
-		if !ok {
-			return nil, fmt.Errorf("schema %s is not embedded (patchcheck never loads schemas from the network)", url)
-		}
-		return fsys.Open(name)
-	}
-	s, err := c.Compile(schemas.BaseURL + schemas.Fleet)
+var compiled = sync.OnceValues(func() (*validator, error) {
+	s, err := schemas.Compile(schemas.Fleet)
 	if err != nil {
-		return nil, fmt.Errorf("compile %s: %w", schemas.Fleet, err)
+		return nil, err
 	}
-	data, err := fs.ReadFile(fsys, schemas.Fleet)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", schemas.Fleet, err)
-	}
-	var raw any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", schemas.Fleet, err)
-	}
-	return &validator{schema: s, raw: raw}, nil
-}
+	return &validator{schema: s}, nil
+})
 
 // validate checks the document against the schema and explains every
 // violation at its place in the file.
@@ -60,41 +31,21 @@ func (v *validator) validate(doc *document) Errors {
 	if err == nil {
 		return nil
 	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
+	failures, ok := v.schema.Failures(err)
+	if !ok {
 		return Errors{doc.errAt("", err.Error())}
 	}
 	var out Errors
-	for _, leaf := range leaves(ve) {
-		out = append(out, v.explain(doc, leaf)...)
-	}
-	return out
-}
-
-func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
-	if len(ve.Causes) == 0 {
-		return []*jsonschema.ValidationError{ve}
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range ve.Causes {
-		out = append(out, leaves(c)...)
+	for _, f := range failures {
+		out = append(out, v.explain(doc, f)...)
 	}
 	return out
 }
 
 // explain turns one validator error into errors a fleet author can act on.
-func (v *validator) explain(doc *document, leaf *jsonschema.ValidationError) Errors {
-	keywordPath := splitPointer(fragment(leaf.AbsoluteKeywordLocation))
-	keyword := ""
-	if n := len(keywordPath); n > 0 {
-		keyword = keywordPath[n-1]
-	}
-	node, _ := lookup(v.raw, keywordPath[:max(len(keywordPath)-1, 0)]).(map[string]any)
-	ptr := leaf.InstanceLocation
-	if ptr == "/" {
-		ptr = ""
-	}
-	value := lookup(doc.root, splitPointer(ptr))
+func (v *validator) explain(doc *document, f schemas.Failure) Errors {
+	keyword, node, ptr := f.Keyword, f.Node, f.Pointer
+	value := schemas.Lookup(doc.root, f.Instance)
 
 	switch keyword {
 	case "additionalProperties":
@@ -117,10 +68,10 @@ func (v *validator) explain(doc *document, leaf *jsonschema.ValidationError) Err
 	}
 	switch keyword {
 	case "enum":
-		allowed := toStrings(node["enum"])
+		allowed := schemas.Strings(node["enum"])
 		msg := fmt.Sprintf("expected one of %s; found %s", strings.Join(allowed, ", "), describe(value))
 		if s, ok := value.(string); ok {
-			if near := nearest(s, allowed); near != "" {
+			if near := schemas.Nearest(s, allowed); near != "" {
 				msg += fmt.Sprintf("; did you mean %q?", near)
 			}
 		}
@@ -129,7 +80,7 @@ func (v *validator) explain(doc *document, leaf *jsonschema.ValidationError) Err
 		msg := fmt.Sprintf("expected %s, found %s", typeName(node["type"]), describe(value)) + quotedBoolHint(node, value)
 		return Errors{doc.errAt(ptr, msg)}
 	}
-	return Errors{doc.errAt(ptr, leaf.Message)}
+	return Errors{doc.errAt(ptr, f.Message)}
 }
 
 // unknownProperties reports each key the schema does not define, at the key.
@@ -155,7 +106,7 @@ func unknownProperties(doc *document, node map[string]any, value any, ptr string
 	var out Errors
 	for _, k := range keys {
 		msg := fmt.Sprintf("unknown field %q %s", k, where)
-		if near := nearest(k, known); near != "" {
+		if near := schemas.Nearest(k, known); near != "" {
 			msg += fmt.Sprintf("; did you mean %q?", near)
 		} else {
 			msg += fmt.Sprintf(" (expected one of: %s)", strings.Join(known, ", "))
@@ -171,7 +122,7 @@ func missingProperties(doc *document, node map[string]any, value any, ptr string
 	obj, _ := value.(map[string]any)
 	custom, _ := node["x-message"].(string)
 	var out Errors
-	for _, name := range toStrings(node["required"]) {
+	for _, name := range schemas.Strings(node["required"]) {
 		if _, ok := obj[name]; ok {
 			continue
 		}
@@ -188,39 +139,6 @@ func missingProperties(doc *document, node map[string]any, value any, ptr string
 
 func joinField(parent, name string) string {
 	return parent + fieldSegment(parent == "", name)
-}
-
-// nearest suggests the closest allowed spelling for a near miss: a case-only
-// difference, a prefix ("Monday" for "Mon") or an edit distance of at most a
-// quarter of the word (at least 2).
-func nearest(got string, allowed []string) string {
-	if len(got) > 64 {
-		return ""
-	}
-	lower := strings.ToLower(got)
-	best, bestDist := "", 1<<30
-	for _, a := range allowed {
-		la := strings.ToLower(a)
-		if la == lower {
-			return a
-		}
-		d := levenshtein.ComputeDistance(lower, la)
-		if d < bestDist {
-			best, bestDist = a, d
-		}
-	}
-	if best != "" && bestDist <= max(2, len(best)/4) {
-		return best
-	}
-	if len(lower) >= 3 {
-		for _, a := range allowed {
-			la := strings.ToLower(a)
-			if strings.HasPrefix(lower, la) || strings.HasPrefix(la, lower) {
-				return a
-			}
-		}
-	}
-	return ""
 }
 
 // quotedBoolHint helps with enableAutomaticUpdates: "true".
@@ -265,43 +183,4 @@ func describe(v any) string {
 		return x.String()
 	}
 	return fmt.Sprint(v)
-}
-
-func toStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	seen := map[string]bool{}
-	for _, x := range list {
-		s := fmt.Sprint(x)
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func fragment(url string) string {
-	if i := strings.IndexByte(url, '#'); i >= 0 {
-		return url[i+1:]
-	}
-	return ""
-}
-
-func lookup(node any, path []string) any {
-	for _, seg := range path {
-		switch n := node.(type) {
-		case map[string]any:
-			node = n[seg]
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(n) {
-				return nil
-			}
-			node = n[i]
-		default:
-			return nil
-		}
-	}
-	return node
 }

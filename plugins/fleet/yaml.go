@@ -1,6 +1,8 @@
 package fleet
 
 import (
+	"github.com/patchcheck/patchcheck/schemas"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -99,7 +101,7 @@ func fieldOf(ptr string) string {
 		return ""
 	}
 	var b strings.Builder
-	for _, seg := range splitPointer(ptr) {
+	for _, seg := range schemas.SplitPointer(ptr) {
 		b.WriteString(fieldSegment(b.Len() == 0, seg))
 	}
 	return b.String()
@@ -120,17 +122,6 @@ func fieldSegment(first bool, seg string) string {
 
 func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-func splitPointer(p string) []string {
-	if p == "" {
-		return nil
-	}
-	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	for i, s := range parts {
-		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-	}
-	return parts
 }
 
 // parse reads YAML (JSON included) into a document. A file that is not
