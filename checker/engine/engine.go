@@ -32,6 +32,7 @@ type Engine struct {
 	// (patchcheck.rules.NAME) to its catalog entry.
 	byPackage map[string]model.Rule
 	cache     *resultCache
+	terms     terms
 }
 
 // Policies is a loaded policy tree: modules, profiles and capabilities.
@@ -144,7 +145,7 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", Query, err)
 	}
-	e := &Engine{query: q, profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries)}
+	e := &Engine{query: q, profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms()}
 	for _, r := range e.rules {
 		e.byPackage[strings.TrimPrefix(r.Package, "patchcheck.rules.")] = r
 	}
@@ -168,7 +169,7 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 		key := digest(vm.Key())
 		raw, ok := e.cache.get(key)
 		if !ok {
-			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(inputValue(e.profile, vm)))
+			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(e.terms.inputValue(e.profile, vm)))
 			if err != nil {
 				return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
 			}

@@ -13,74 +13,104 @@ import (
 // name the fact a finding is about and Go adds where it is and which
 // resource, so VMs that differ only in those are the same input (see
 // Engine's result cache).
-func inputValue(profile string, vm *model.VM) ast.Value {
+func (t terms) inputValue(profile string, vm *model.VM) ast.Value {
 	return ast.NewObject(
-		item("profile", ast.StringTerm(profile)),
-		item("vm", ast.NewTerm(vmValue(vm))),
+		t.item("profile", t.str(profile)),
+		t.item("vm", ast.NewTerm(t.vmValue(vm))),
 	)
 }
 
-func item(k string, v *ast.Term) [2]*ast.Term { return [2]*ast.Term{ast.StringTerm(k), v} }
+// terms holds prebuilt terms for the input's keys and frequent values, so
+// building an input allocates only what differs between VMs. It is
+// read-only after newTerms, so workers share it.
+type terms map[string]*ast.Term
 
-func vmValue(vm *model.VM) ast.Object {
+func newTerms() terms {
+	t := terms{}
+	for _, s := range []string{
+		"profile", "vm", "property", "expression", "topic", "message", "date", "kind", "os", "value", "source",
+		"apiVersion", "patchSettings", "present", "patchMode", "assessmentMode", "enableAutomaticUpdates",
+		"provisionVMAgent", "image", "key", "publisher", "offer", "sku", "id", "unresolved", "schemaErrors",
+		"copy", "name", "count", "state",
+		string(model.Literal), string(model.Default), string(model.Absent), string(model.Expression), string(model.Invalid),
+		"windows", "linux", "unknown", model.KindVM, model.KindVMS, model.TopicAny,
+		model.ImageMarketplace, model.ImageCustom, model.ImageNone, model.ImageUnresolved,
+		"AutomaticByPlatform", "AutomaticByOS", "Manual", "ImageDefault", "",
+	} {
+		t[s] = ast.StringTerm(s)
+	}
+	return t
+}
+
+// str returns a shared term for a known string, else a new one.
+func (t terms) str(s string) *ast.Term {
+	if term, ok := t[s]; ok {
+		return term
+	}
+	return ast.StringTerm(s)
+}
+
+func (t terms) item(k string, v *ast.Term) [2]*ast.Term { return [2]*ast.Term{t.str(k), v} }
+
+func (t terms) vmValue(vm *model.VM) ast.Object {
 	unresolved := make([]*ast.Term, len(vm.Unresolved))
 	for i, u := range vm.Unresolved {
 		unresolved[i] = ast.ObjectTerm(
-			item("property", ast.StringTerm(u.Property)),
-			item("expression", ast.StringTerm(u.Expression)),
-			item("topic", ast.StringTerm(u.Topic)),
+			t.item("property", t.str(u.Property)),
+			t.item("expression", t.str(u.Expression)),
+			t.item("topic", t.str(u.Topic)),
 		)
 	}
 	schemaErrors := make([]*ast.Term, len(vm.SchemaErrors))
 	for i, e := range vm.SchemaErrors {
 		schemaErrors[i] = ast.ObjectTerm(
-			item("property", ast.StringTerm(e.Property)),
-			item("message", ast.StringTerm(e.Message)),
+			t.item("property", t.str(e.Property)),
+			t.item("message", t.str(e.Message)),
 		)
 	}
-	api := factItems(vm.APIVersion.Fact)
-	api = append(api, item("date", ast.StringTerm(vm.APIVersion.Date)))
+	api := t.factItems(vm.APIVersion.Fact)
+	api = append(api, t.item("date", t.str(vm.APIVersion.Date)))
 	items := [][2]*ast.Term{
-		item("kind", ast.StringTerm(vm.Kind)),
-		item("os", ast.ObjectTerm(item("value", ast.StringTerm(vm.OS.Value)), item("source", ast.StringTerm(vm.OS.Source)))),
-		item("apiVersion", ast.ObjectTerm(api...)),
-		item("patchSettings", ast.ObjectTerm(item("present", ast.BooleanTerm(vm.PatchSettings.Present)))),
-		item("patchMode", factTerm(vm.PatchMode)),
-		item("assessmentMode", factTerm(vm.AssessmentMode)),
-		item("enableAutomaticUpdates", factTerm(vm.EnableAutomaticUpdates)),
-		item("provisionVMAgent", factTerm(vm.ProvisionVMAgent)),
-		item("image", ast.ObjectTerm(
-			item("kind", ast.StringTerm(vm.Image.Kind)),
-			item("key", ast.StringTerm(vm.Image.Key)),
-			item("publisher", factTerm(vm.Image.Publisher)),
-			item("offer", factTerm(vm.Image.Offer)),
-			item("sku", factTerm(vm.Image.Sku)),
-			item("id", factTerm(vm.Image.ID)),
+		t.item("kind", t.str(vm.Kind)),
+		t.item("os", ast.ObjectTerm(t.item("value", t.str(vm.OS.Value)), t.item("source", t.str(vm.OS.Source)))),
+		t.item("apiVersion", ast.ObjectTerm(api...)),
+		t.item("patchSettings", ast.ObjectTerm(t.item("present", ast.InternedTerm(vm.PatchSettings.Present)))),
+		t.item("patchMode", t.factTerm(vm.PatchMode)),
+		t.item("assessmentMode", t.factTerm(vm.AssessmentMode)),
+		t.item("enableAutomaticUpdates", t.factTerm(vm.EnableAutomaticUpdates)),
+		t.item("provisionVMAgent", t.factTerm(vm.ProvisionVMAgent)),
+		t.item("image", ast.ObjectTerm(
+			t.item("kind", t.str(vm.Image.Kind)),
+			t.item("key", t.str(vm.Image.Key)),
+			t.item("publisher", t.factTerm(vm.Image.Publisher)),
+			t.item("offer", t.factTerm(vm.Image.Offer)),
+			t.item("sku", t.factTerm(vm.Image.Sku)),
+			t.item("id", t.factTerm(vm.Image.ID)),
 		)),
-		item("unresolved", ast.ArrayTerm(unresolved...)),
-		item("schemaErrors", ast.ArrayTerm(schemaErrors...)),
+		t.item("unresolved", ast.ArrayTerm(unresolved...)),
+		t.item("schemaErrors", ast.ArrayTerm(schemaErrors...)),
 	}
 	if vm.Copy != nil {
-		items = append(items, item("copy", ast.ObjectTerm(item("name", ast.StringTerm(vm.Copy.Name)), item("count", ast.StringTerm(vm.Copy.Count)))))
+		items = append(items, t.item("copy", ast.ObjectTerm(t.item("name", t.str(vm.Copy.Name)), t.item("count", t.str(vm.Copy.Count)))))
 	}
 	return ast.NewObject(items...)
 }
 
-func factTerm(f model.Fact) *ast.Term { return ast.ObjectTerm(factItems(f)...) }
+func (t terms) factTerm(f model.Fact) *ast.Term { return ast.ObjectTerm(t.factItems(f)...) }
 
-func factItems(f model.Fact) [][2]*ast.Term {
+func (t terms) factItems(f model.Fact) [][2]*ast.Term {
 	items := [][2]*ast.Term{
-		item("state", ast.StringTerm(string(f.State))),
-		item("property", ast.StringTerm(f.Property)),
+		t.item("state", t.str(string(f.State))),
+		t.item("property", t.str(f.Property)),
 	}
 	switch v := f.Value.(type) {
 	case string:
-		items = append(items, item("value", ast.StringTerm(v)))
+		items = append(items, t.item("value", t.str(v)))
 	case bool:
-		items = append(items, item("value", ast.BooleanTerm(v)))
+		items = append(items, t.item("value", ast.InternedTerm(v)))
 	}
 	if f.Expression != "" {
-		items = append(items, item("expression", ast.StringTerm(f.Expression)))
+		items = append(items, t.item("expression", t.str(f.Expression)))
 	}
 	return items
 }
