@@ -77,15 +77,16 @@ func kindName(v *jsonpos.Value) string {
 
 // Extract returns every VM and scale set of a template, in document order.
 func (a *Adapter) Extract(doc *jsonpos.Document) []VM {
-	w := &walker{a: a, doc: doc}
+	w := &walker{a: a, doc: doc, scope: newScope(doc.Root)}
 	w.template(doc.Root, "", 0)
 	return w.vms
 }
 
 type walker struct {
-	a   *Adapter
-	doc *jsonpos.Document
-	vms []VM
+	a     *Adapter
+	doc   *jsonpos.Document
+	vms   []VM
+	scope *scope // the template being walked: its parameters and variables
 }
 
 func (w *walker) loc(offset int, ptr string) model.Loc {
@@ -140,11 +141,40 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 	case "microsoft.resources/deployments":
 		if p := r.GetMember("properties"); p != nil {
 			if t := p.Value.GetMember("template"); t != nil {
+				outer := w.scope
+				w.scope = nestedScope(outer, p.Value, t.Value)
 				w.template(t.Value, ptr+"/"+EscapePointer(p.Key)+"/"+EscapePointer(t.Key), depth+1)
+				w.scope = outer
 			}
 		}
 	}
 	if m := r.GetMember("resources"); m != nil {
 		w.resources(m.Value, ptr+"/"+EscapePointer(m.Key), typ, depth)
 	}
+}
+
+// nestedScope is the scope of an inline nested template. With
+// expressionEvaluationOptions.scope "inner" the template has its own
+// parameters, given values by the deployment's properties.parameters
+// (evaluated in the outer scope); otherwise ARM evaluates the nested
+// template's expressions in the outer template's scope.
+func nestedScope(outer *scope, props, template *jsonpos.Value) *scope {
+	mode := ""
+	if o := props.Get("expressionEvaluationOptions"); o != nil {
+		if sc := o.Get("scope"); sc != nil && sc.Kind == jsonpos.String {
+			mode = strings.ToLower(sc.Str)
+		}
+	}
+	if mode != "inner" {
+		return outer
+	}
+	inner := newScope(template)
+	if params := props.Get("parameters"); params != nil && params.Kind == jsonpos.Object {
+		for _, m := range params.Members {
+			if val := m.Value.Get("value"); val != nil {
+				inner.supplied[strings.ToLower(m.Key)] = func() any { return outer.resolve(val) }
+			}
+		}
+	}
+	return inner
 }

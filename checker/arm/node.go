@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/patchcheck/patchcheck/checker/armexpr"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 )
 
@@ -17,14 +18,23 @@ type node struct {
 	prop     string
 	expr     string // the unresolved expression that stands for this value or an ancestor
 	exprNode *node  // the node holding expr (this one or an ancestor)
+	reason   string // why expr could not be resolved
+	sc       *scope // parameters and variables for resolving expressions
+	// resolvedFrom is the expression this value (or an ancestor) was
+	// computed from; the value is then synthetic and has no pointer of its
+	// own inside the file, so children keep the expression's pointer.
+	resolvedFrom string
 }
 
 // child steps into key (matched case-insensitively, as ARM does). canonical
 // is the spelling used in messages.
 func (n *node) child(key string) *node {
-	c := &node{ptr: n.ptr + "/" + key, prop: joinProp(n.prop, key), offset: n.offset}
+	c := &node{ptr: n.ptr + "/" + key, prop: joinProp(n.prop, key), offset: n.offset, sc: n.sc, resolvedFrom: n.resolvedFrom}
+	if n.resolvedFrom != "" {
+		c.ptr = n.ptr
+	}
 	if n.expr != "" {
-		c.expr, c.exprNode = n.expr, n.exprNode
+		c.expr, c.exprNode, c.reason = n.expr, n.exprNode, n.reason
 		return c
 	}
 	if n.v == nil || n.v.Kind != jsonpos.Object {
@@ -34,8 +44,20 @@ func (n *node) child(key string) *node {
 	if m == nil {
 		return c
 	}
-	c.v, c.offset, c.ptr = m.Value, m.KeyOffset, n.ptr+"/"+EscapePointer(m.Key)
+	c.v, c.offset = m.Value, m.KeyOffset
+	if n.resolvedFrom == "" {
+		c.ptr = n.ptr + "/" + EscapePointer(m.Key)
+	}
 	if e, ok := expression(m.Value); ok {
+		if n.sc != nil {
+			v := armexpr.Eval(e, n.sc)
+			if u, unknown := v.(armexpr.Unknown); unknown {
+				c.reason = u.Reason
+			} else {
+				c.v, c.resolvedFrom = synthetic(v, m.Value.Offset), e
+				return c
+			}
+		}
 		c.expr, c.exprNode = e, c
 	}
 	return c

@@ -29,7 +29,7 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 		Unresolved:   []model.Unresolved{},
 		SchemaErrors: []model.SchemaError{},
 	}
-	res := &node{v: r, ptr: ptr, offset: r.Offset}
+	res := &node{v: r, ptr: ptr, offset: r.Offset, sc: w.scope}
 	f.vm.Copy = copyLoop(res)
 	f.vm.APIVersion = f.apiVersion(res.child("apiVersion"))
 
@@ -120,6 +120,9 @@ func (f *facts) fact(n *node, want jsonpos.Kind, topic string) model.Fact {
 	default:
 		out.State, out.Value = model.Literal, literalString(n.v)
 	}
+	if out.State == model.Literal && n.resolvedFrom != "" {
+		out.State, out.Expression = model.Resolved, n.resolvedFrom
+	}
 	return out
 }
 
@@ -136,14 +139,14 @@ func (f *facts) unresolved(n *node, topic string) {
 	}
 	f.seen[holder.ptr] = true
 	f.vm.Unresolved = append(f.vm.Unresolved, model.Unresolved{
-		Property: holder.prop, Expression: holder.expr, Topic: topic, Loc: f.loc(holder),
+		Property: holder.prop, Expression: holder.expr, Reason: holder.reason, Topic: topic, Loc: f.loc(holder),
 	})
 }
 
 func (f *facts) apiVersion(n *node) model.APIVersion {
 	out := model.APIVersion{Fact: f.fact(n, jsonpos.String, "apiVersion")}
 	out.Property = "apiVersion"
-	if out.State == model.Literal {
+	if out.State == model.Literal || out.State == model.Resolved {
 		if m := apiDate.FindStringSubmatch(out.Value.(string)); m != nil {
 			out.Date = m[1]
 		} else {

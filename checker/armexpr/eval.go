@@ -382,6 +382,12 @@ func (e *evaluator) call(c call) any {
 		return out
 	case "createarray", "array":
 		return args
+	case "null":
+		return nil
+	case "true":
+		return true
+	case "false":
+		return false
 	case "union":
 		return union(args)
 	case "length":

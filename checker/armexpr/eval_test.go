@@ -70,6 +70,7 @@ func TestEval(t *testing.T) {
 		{"[concat('it''s', ' ok')]", "it's ok"},
 		{"  [parameters('mode')]  ", "AutomaticByPlatform"},
 		{"[equals('Windows', 'WINDOWS')]", true},
+		{"[if(true(), null(), false())]", nil},
 	}
 	for _, tt := range tests {
 		got := Eval(tt.expr, scope)

@@ -31,7 +31,7 @@ func newTerms() terms {
 		"profile", "vm", "property", "expression", "topic", "message", "date", "kind", "os", "value", "source",
 		"apiVersion", "patchSettings", "present", "patchMode", "assessmentMode", "enableAutomaticUpdates",
 		"provisionVMAgent", "image", "key", "publisher", "offer", "sku", "id", "unresolved", "schemaErrors",
-		"copy", "name", "count", "state",
+		"copy", "name", "count", "state", "reason", string(model.Resolved),
 		string(model.Literal), string(model.Default), string(model.Absent), string(model.Expression), string(model.Invalid),
 		"windows", "linux", "unknown", model.KindVM, model.KindVMS, model.TopicAny,
 		model.ImageMarketplace, model.ImageCustom, model.ImageNone, model.ImageUnresolved,
@@ -59,6 +59,7 @@ func (t terms) vmValue(vm *model.VM) ast.Object {
 			t.item("property", t.str(u.Property)),
 			t.item("expression", t.str(u.Expression)),
 			t.item("topic", t.str(u.Topic)),
+			t.item("reason", t.str(u.Reason)),
 		)
 	}
 	schemaErrors := make([]*ast.Term, len(vm.SchemaErrors))

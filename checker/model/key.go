@@ -56,6 +56,7 @@ func (vm *VM) Key() string {
 	for _, u := range vm.Unresolved {
 		field(u.Property)
 		field(u.Expression)
+		field(u.Reason)
 		field(u.Topic)
 	}
 	field(strconv.Itoa(len(vm.SchemaErrors)))

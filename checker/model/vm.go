@@ -20,6 +20,7 @@ type State string
 
 const (
 	Literal    State = "literal"    // written in the input
+	Resolved   State = "resolved"   // an ARM expression patchcheck evaluated (parameters' defaults, variables)
 	Default    State = "default"    // absent; Azure's documented default applied
 	Absent     State = "absent"     // absent and no default applies
 	Expression State = "expression" // an ARM expression patchcheck could not resolve
@@ -36,7 +37,7 @@ type Fact struct {
 }
 
 // Known reports whether the fact's value can be used by a rule.
-func (f Fact) Known() bool { return f.State == Literal || f.State == Default }
+func (f Fact) Known() bool { return f.State == Literal || f.State == Resolved || f.State == Default }
 
 // OS is the operating system and the evidence it was inferred from.
 type OS struct {
@@ -73,6 +74,7 @@ type Presence struct {
 type Unresolved struct {
 	Property   string `json:"property"`
 	Expression string `json:"expression"`
+	Reason     string `json:"reason,omitempty"` // why it could not be resolved, e.g. a parameter without a value
 	// Topic names the setting the expression hides (patchMode, image,
 	// apiVersion, ...), so PC011 reports it only where a rule needs it.
 	Topic string `json:"topic"`

@@ -15,7 +15,12 @@ profile := data.patchcheck.profiles[input.profile]
 
 # known reports whether a fact carries a usable value: written literally or
 # filled in from Azure's documented default.
-known(fact) if fact.state in {"literal", "default"}
+known(fact) if fact.state in {"literal", "resolved", "default"}
+
+# explicit reports whether a fact was written in the template, directly or
+# through an expression patchcheck resolved (a parameter's default value, a
+# variable), as opposed to Azure's default.
+explicit(fact) if fact.state in {"literal", "resolved"}
 
 # mode is the effective patch mode (explicit or Azure's default for the OS).
 mode := input.vm.patchMode.value if known(input.vm.patchMode)
@@ -26,9 +31,12 @@ platform_orchestrated if mode == "AutomaticByPlatform"
 # reports the others, and no other rule reasons from them.
 mode_fits_os if mode in profile.patchModes[input.vm.os.value]
 
-# assumed explains, inside a message, that a value was not written but defaulted.
-assumed(fact) := sprintf(" (%s is absent; Azure's default %v was assumed)", [fact.property, fact.value]) if {
+# origin explains, inside a message, where a value came from when it was
+# not written literally: Azure's default, or a resolved expression.
+origin(fact) := sprintf(" (%s is absent; Azure's default %v was assumed)", [fact.property, fact.value]) if {
 	fact.state == "default"
+} else := sprintf(" (from %s)", [fact.expression]) if {
+	fact.state == "resolved"
 } else := ""
 
 # image_resolved holds for a marketplace image whose publisher, offer and sku

@@ -13,12 +13,12 @@ import data.patchcheck.lib
 #   remediation: Use AutomaticByPlatform or ImageDefault on Linux; AutomaticByPlatform, AutomaticByOS or Manual on Windows.
 deny contains f if {
 	vm := input.vm
-	vm.patchMode.state == "literal"
+	lib.explicit(vm.patchMode)
 	allowed := lib.profile.patchModes[vm.os.value]
 	not vm.patchMode.value in allowed
 	f := lib.finding("patchMode", sprintf(
-		"patchMode %q is not a %s patch mode (the OS is known from %s); allowed: %s",
-		[vm.patchMode.value, title_os(vm.os.value), vm.os.source, concat(", ", allowed)],
+		"patchMode %q%s is not a %s patch mode (the OS is known from %s); allowed: %s",
+		[vm.patchMode.value, lib.origin(vm.patchMode), title_os(vm.os.value), vm.os.source, concat(", ", allowed)],
 	))
 }
 

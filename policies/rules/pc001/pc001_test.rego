@@ -36,3 +36,9 @@ test_unknown_os_not_judged if {
 	vm := fx.with_(fx.linux_vm, {"os": {"value": "unknown", "source": "nothing"}, "patchMode": fx.fact("Manual")})
 	count(pc001.deny) == 0 with input as fx.seed(vm)
 }
+
+test_resolved_mode_judged_and_named if {
+	vm := fx.with_(fx.linux_vm, {"patchMode": {"state": "resolved", "value": "Manual", "expression": "[parameters('mode')]", "property": "p"}})
+	some f in pc001.deny with input as fx.seed(vm)
+	contains(f.message, "from [parameters('mode')]")
+}

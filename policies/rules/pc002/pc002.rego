@@ -24,12 +24,12 @@ deny contains f if {
 	not eau.value in allowed
 	f := lib.finding(at, sprintf(
 		"enableAutomaticUpdates is %v%s but patchMode %s%s requires %s",
-		[eau.value, lib.assumed(eau), mode, lib.assumed(vm.patchMode), concat(" or ", [sprintf("%v", [v]) | some v in allowed])],
+		[eau.value, lib.origin(eau), mode, lib.origin(vm.patchMode), concat(" or ", [sprintf("%v", [v]) | some v in allowed])],
 	))
 }
 
 # Point at the value that was written: enableAutomaticUpdates when explicit,
 # else the patch mode that makes the default wrong.
 at := "enableAutomaticUpdates" if {
-	input.vm.enableAutomaticUpdates.state == "literal"
+	lib.explicit(input.vm.enableAutomaticUpdates)
 } else := "patchMode"

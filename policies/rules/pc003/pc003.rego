@@ -17,7 +17,7 @@ deny contains f if {
 	reason := unsupported
 	f := lib.finding("image", sprintf(
 		"patchMode AutomaticByPlatform%s needs a supported platform image, but %s",
-		[lib.assumed(vm.patchMode), reason],
+		[lib.origin(vm.patchMode), reason],
 	))
 }
 

@@ -14,10 +14,10 @@ import data.patchcheck.lib
 deny contains f if {
 	vm := input.vm
 	lib.platform_orchestrated
-	vm.provisionVMAgent.state == "literal"
+	lib.explicit(vm.provisionVMAgent)
 	vm.provisionVMAgent.value == false
 	f := lib.finding("provisionVMAgent", sprintf(
 		"patchMode AutomaticByPlatform%s needs the VM agent, but %s is false",
-		[lib.assumed(vm.patchMode), vm.provisionVMAgent.property],
+		[lib.origin(vm.patchMode), vm.provisionVMAgent.property],
 	))
 }

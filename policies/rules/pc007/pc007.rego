@@ -19,6 +19,6 @@ deny contains f if {
 	lib.mode_fits_os
 	f := lib.finding("patchMode", sprintf(
 		"effective patchMode is %s%s, so availability-first platform patching does not apply",
-		[mode, lib.assumed(vm.patchMode)],
+		[mode, lib.origin(vm.patchMode)],
 	))
 }

@@ -18,8 +18,8 @@ deny contains f if {
 	some i, u in vm.unresolved
 	needed(u.topic)
 	f := lib.finding(sprintf("unresolved/%d", [i]), sprintf(
-		"%s is the unresolved expression %s, so the rules that need it were not checked",
-		[u.property, u.expression],
+		"%s is the unresolved expression %s%s, so the rules that need it were not checked",
+		[u.property, u.expression, because(u)],
 	))
 }
 
@@ -42,3 +42,7 @@ settled_off_platform if {
 	lib.mode
 	not lib.platform_orchestrated
 }
+
+because(u) := sprintf(" (%s)", [u.reason]) if u.reason != ""
+
+else := ""

@@ -3,7 +3,7 @@ package patchcheck.rules.pc011_test
 import data.patchcheck.rules.pc011
 import data.patchcheck.test.fixtures as fx
 
-u(topic) := {"property": "p", "expression": "[parameters('x')]", "topic": topic}
+u(topic) := {"property": "p", "expression": "[parameters('x')]", "topic": topic, "reason": ""}
 
 test_unresolved_mode_reported if {
 	vm := fx.with_(fx.windows_vm, {"patchMode": fx.expression("[parameters('x')]"), "unresolved": [u("patchMode")]})
@@ -29,4 +29,11 @@ test_updates_irrelevant_on_linux if {
 test_ancestor_expression_always_reported if {
 	vm := fx.with_(fx.linux_vm, {"unresolved": [u("any")]})
 	count(pc011.deny) == 1 with input as fx.seed(vm)
+}
+
+test_reason_named if {
+	r := object.union(u("patchMode"), {"reason": "parameter 'mode' has no defaultValue and no value was supplied"})
+	vm := fx.with_(fx.windows_vm, {"unresolved": [r]})
+	some f in pc011.deny with input as fx.seed(vm)
+	contains(f.message, "(parameter 'mode' has no defaultValue")
 }
