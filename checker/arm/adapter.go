@@ -77,7 +77,7 @@ func kindName(v *jsonpos.Value) string {
 
 // Extract returns every VM and scale set of a template, in document order.
 func (a *Adapter) Extract(doc *jsonpos.Document) []VM {
-	w := &walker{a: a, doc: doc, scope: newScope(doc.Root)}
+	w := &walker{a: a, doc: doc, scope: newScope(doc, doc.Root)}
 	w.template(doc.Root, "", 0)
 	return w.vms
 }
@@ -142,7 +142,7 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 		if p := r.GetMember("properties"); p != nil {
 			if t := p.Value.GetMember("template"); t != nil {
 				outer := w.scope
-				w.scope = nestedScope(outer, p.Value, t.Value)
+				w.scope = nestedScope(w.doc, outer, p.Value, t.Value)
 				w.template(t.Value, ptr+"/"+EscapePointer(p.Key)+"/"+EscapePointer(t.Key), depth+1)
 				w.scope = outer
 			}
@@ -158,7 +158,7 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 // parameters, given values by the deployment's properties.parameters
 // (evaluated in the outer scope); otherwise ARM evaluates the nested
 // template's expressions in the outer template's scope.
-func nestedScope(outer *scope, props, template *jsonpos.Value) *scope {
+func nestedScope(doc *jsonpos.Document, outer *scope, props, template *jsonpos.Value) *scope {
 	mode := ""
 	if o := props.Get("expressionEvaluationOptions"); o != nil {
 		if sc := o.Get("scope"); sc != nil && sc.Kind == jsonpos.String {
@@ -168,11 +168,14 @@ func nestedScope(outer *scope, props, template *jsonpos.Value) *scope {
 	if mode != "inner" {
 		return outer
 	}
-	inner := newScope(template)
+	inner := newScope(doc, template)
 	if params := props.Get("parameters"); params != nil && params.Kind == jsonpos.Object {
 		for _, m := range params.Members {
-			if val := m.Value.Get("value"); val != nil {
-				inner.supplied[strings.ToLower(m.Key)] = func() any { return outer.resolve(val) }
+			if val := m.Value.GetMember("value"); val != nil {
+				inner.supplied[strings.ToLower(m.Key)] = supplied{
+					value:  func() any { return outer.resolve(val.Value) },
+					origin: outer.origin(val.KeyOffset, fmt.Sprintf("parameter '%s' passed by the nested deployment", m.Key)),
+				}
 			}
 		}
 	}

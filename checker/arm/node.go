@@ -6,6 +6,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker/armexpr"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
 )
 
 // node is a step in a walk down a resource: the value found (nil when
@@ -24,12 +25,13 @@ type node struct {
 	// computed from; the value is then synthetic and has no pointer of its
 	// own inside the file, so children keep the expression's pointer.
 	resolvedFrom string
+	related      []model.Related // the places the resolved value came from
 }
 
 // child steps into key (matched case-insensitively, as ARM does). canonical
 // is the spelling used in messages.
 func (n *node) child(key string) *node {
-	c := &node{ptr: n.ptr + "/" + key, prop: joinProp(n.prop, key), offset: n.offset, sc: n.sc, resolvedFrom: n.resolvedFrom}
+	c := &node{ptr: n.ptr + "/" + key, prop: joinProp(n.prop, key), offset: n.offset, sc: n.sc, resolvedFrom: n.resolvedFrom, related: n.related}
 	if n.resolvedFrom != "" {
 		c.ptr = n.ptr
 	}
@@ -50,11 +52,11 @@ func (n *node) child(key string) *node {
 	}
 	if e, ok := expression(m.Value); ok {
 		if n.sc != nil {
-			v := armexpr.Eval(e, n.sc)
+			v, related := n.sc.eval(e)
 			if u, unknown := v.(armexpr.Unknown); unknown {
 				c.reason = u.Reason
 			} else {
-				c.v, c.resolvedFrom = synthetic(v, m.Value.Offset), e
+				c.v, c.resolvedFrom, c.related = synthetic(v, m.Value.Offset), e, related
 				return c
 			}
 		}

@@ -8,23 +8,40 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker/armexpr"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
 )
 
 // scope resolves the parameters and variables of one template for the
 // expression evaluator. Values are computed on first use and remembered;
 // a variable that refers to itself is unknown, not a hang.
 type scope struct {
+	doc      *jsonpos.Document         // the file the template is in, for positions
 	params   map[string]*jsonpos.Value // lower-case name -> declaration
-	supplied map[string]func() any     // lower-case name -> value given by the caller (nested deployment)
-	vars     map[string]*jsonpos.Value
-	cache    map[string]any
+	supplied map[string]supplied       // lower-case name -> value given by the caller
+	vars     map[string]*jsonpos.Member
+	cache    map[string]entry
 	busy     map[string]bool
+	// collect gathers, for the evaluation under way, the places whose
+	// values it used (innermost last), so findings can point at them.
+	collect [][]model.Related
 }
 
-func newScope(template *jsonpos.Value) *scope {
+// supplied is a parameter value from outside the template: a parameter
+// file, or a nested deployment's properties.parameters.
+type supplied struct {
+	value  func() any
+	origin model.Related
+}
+
+type entry struct {
+	value   any
+	origins []model.Related
+}
+
+func newScope(doc *jsonpos.Document, template *jsonpos.Value) *scope {
 	s := &scope{
-		params: map[string]*jsonpos.Value{}, supplied: map[string]func() any{},
-		vars: map[string]*jsonpos.Value{}, cache: map[string]any{}, busy: map[string]bool{},
+		doc: doc, params: map[string]*jsonpos.Value{}, supplied: map[string]supplied{},
+		vars: map[string]*jsonpos.Member{}, cache: map[string]entry{}, busy: map[string]bool{},
 	}
 	if template == nil || template.Kind != jsonpos.Object {
 		return s
@@ -35,8 +52,8 @@ func newScope(template *jsonpos.Value) *scope {
 		}
 	}
 	if v := template.Get("variables"); v != nil && v.Kind == jsonpos.Object {
-		for _, m := range v.Members {
-			s.vars[strings.ToLower(m.Key)] = m.Value
+		for i := range v.Members {
+			s.vars[strings.ToLower(v.Members[i].Key)] = &v.Members[i]
 		}
 	}
 	return s
@@ -46,46 +63,89 @@ func newScope(template *jsonpos.Value) *scope {
 // parameter's defaultValue.
 func (s *scope) Parameter(name string) any {
 	key := "p:" + strings.ToLower(name)
-	return s.memo(key, func() any {
-		if f, ok := s.supplied[strings.ToLower(name)]; ok {
-			return f()
+	return s.memo(key, func() (any, *model.Related) {
+		if sup, ok := s.supplied[strings.ToLower(name)]; ok {
+			o := sup.origin
+			return sup.value(), &o
 		}
 		decl, ok := s.params[strings.ToLower(name)]
 		if !ok {
-			return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' is not declared", name)}
+			return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' is not declared", name)}, nil
 		}
-		def := decl.Get("defaultValue")
-		if def == nil {
-			return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' has no defaultValue and no value was supplied", name)}
+		m := decl.GetMember("defaultValue")
+		if m == nil {
+			return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' has no defaultValue and no value was supplied", name)}, nil
 		}
-		return s.resolve(def)
+		o := s.origin(m.KeyOffset, fmt.Sprintf("default value of parameter '%s'", name))
+		return s.resolve(m.Value), &o
 	})
 }
 
 // Variable implements armexpr.Scope.
 func (s *scope) Variable(name string) any {
 	key := "v:" + strings.ToLower(name)
-	return s.memo(key, func() any {
-		v, ok := s.vars[strings.ToLower(name)]
+	return s.memo(key, func() (any, *model.Related) {
+		m, ok := s.vars[strings.ToLower(name)]
 		if !ok {
-			return armexpr.Unknown{Reason: fmt.Sprintf("variable '%s' is not defined", name)}
+			return armexpr.Unknown{Reason: fmt.Sprintf("variable '%s' is not defined", name)}, nil
 		}
-		return s.resolve(v)
+		o := s.origin(m.KeyOffset, fmt.Sprintf("variable '%s'", name))
+		return s.resolve(m.Value), &o
 	})
 }
 
-func (s *scope) memo(key string, compute func() any) any {
-	if v, ok := s.cache[key]; ok {
-		return v
+func (s *scope) origin(offset int, msg string) model.Related {
+	line, col := s.doc.Position(offset)
+	return model.Related{File: s.doc.Name, Line: line, Column: col, Message: msg}
+}
+
+// memo computes a parameter or variable once, remembering its value and
+// the places it came from, and reports those places to the evaluation under
+// way.
+func (s *scope) memo(key string, compute func() (any, *model.Related)) any {
+	e, ok := s.cache[key]
+	if !ok {
+		if s.busy[key] {
+			return armexpr.Unknown{Reason: fmt.Sprintf("%s refers to itself", key[2:])}
+		}
+		s.busy[key] = true
+		s.collect = append(s.collect, nil)
+		v, own := compute()
+		inner := s.collect[len(s.collect)-1]
+		s.collect = s.collect[:len(s.collect)-1]
+		delete(s.busy, key)
+		e = entry{value: v}
+		if own != nil {
+			e.origins = append(e.origins, *own)
+		}
+		e.origins = append(e.origins, inner...)
+		s.cache[key] = e
 	}
-	if s.busy[key] {
-		return armexpr.Unknown{Reason: fmt.Sprintf("%s refers to itself", key[2:])}
+	if n := len(s.collect); n > 0 {
+		s.collect[n-1] = append(s.collect[n-1], e.origins...)
 	}
-	s.busy[key] = true
-	v := compute()
-	delete(s.busy, key)
-	s.cache[key] = v
-	return v
+	return e.value
+}
+
+// eval evaluates an expression and returns the places its value came from.
+func (s *scope) eval(expr string) (any, []model.Related) {
+	s.collect = append(s.collect, nil)
+	v := armexpr.Eval(expr, s)
+	origins := s.collect[len(s.collect)-1]
+	s.collect = s.collect[:len(s.collect)-1]
+	return v, dedupe(origins)
+}
+
+func dedupe(rs []model.Related) []model.Related {
+	var out []model.Related
+	seen := map[model.Related]bool{}
+	for _, r := range rs {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // resolve turns a template value into a plain value, evaluating every

@@ -121,7 +121,7 @@ func (f *facts) fact(n *node, want jsonpos.Kind, topic string) model.Fact {
 		out.State, out.Value = model.Literal, literalString(n.v)
 	}
 	if out.State == model.Literal && n.resolvedFrom != "" {
-		out.State, out.Expression = model.Resolved, n.resolvedFrom
+		out.State, out.Expression, out.Related = model.Resolved, n.resolvedFrom, n.related
 	}
 	return out
 }

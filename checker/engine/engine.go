@@ -233,7 +233,7 @@ func (e *Engine) finding(file string, vm *model.VM, r rawFinding) (model.Finding
 	if !ok {
 		return model.Finding{}, fmt.Errorf("evaluate policies: package patchcheck.rules.%s has no deny rule with METADATA custom.id", r.Package)
 	}
-	loc, ok := vm.LocOf(r.At)
+	loc, related, ok := vm.Where(r.At)
 	if !ok {
 		return model.Finding{}, fmt.Errorf("evaluate policies: rule %s names unknown fact %q", rule.ID, r.At)
 	}
@@ -247,5 +247,6 @@ func (e *Engine) finding(file string, vm *model.VM, r rawFinding) (model.Finding
 		// Names are substrings of the file's text: clone them so a
 		// finding does not keep the whole file in memory.
 		Resource: strings.Clone(vm.Name), ResourceType: strings.Clone(vm.Type), ResourcePointer: vm.Loc.Pointer,
+		Related: related,
 	}, nil
 }

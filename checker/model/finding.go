@@ -36,6 +36,9 @@ type Finding struct {
 	Resource        string   `json:"resource"`
 	ResourceType    string   `json:"resourceType"`
 	ResourcePointer string   `json:"resourcePointer"`
+	// Related are the places that supplied the value the finding is about
+	// (a parameter file's line, a parameter's default, a variable).
+	Related []Related `json:"related,omitempty"`
 }
 
 // Rule is one catalog entry, read from a rule's METADATA annotation.

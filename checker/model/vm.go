@@ -34,6 +34,18 @@ type Fact struct {
 	Property   string `json:"property"` // human path, e.g. osProfile.windowsConfiguration.patchSettings.patchMode
 	Expression string `json:"expression,omitempty"`
 	Loc        Loc    `json:"loc"`
+	// Related are the places that supplied a resolved value: a parameter
+	// file's line, a parameter's default, a variable.
+	Related []Related `json:"related,omitempty"`
+}
+
+// Related is another place a finding depends on, possibly in another file.
+type Related struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Pointer string `json:"pointer,omitempty"`
+	Message string `json:"message"`
 }
 
 // Known reports whether the fact's value can be used by a rule.
@@ -134,37 +146,47 @@ type APIVersion struct {
 // "image", ...), "vm" for the resource itself, or "schemaErrors/N" and
 // "unresolved/N" for entries of those lists.
 func (vm *VM) LocOf(at string) (Loc, bool) {
+	loc, _, ok := vm.Where(at)
+	return loc, ok
+}
+
+// Where is LocOf plus the places that supplied the fact's value.
+func (vm *VM) Where(at string) (Loc, []Related, bool) {
 	switch at {
 	case "vm":
-		return vm.Loc, true
+		return vm.Loc, nil, true
 	case "apiVersion":
-		return vm.APIVersion.Loc, true
+		return vm.APIVersion.Loc, vm.APIVersion.Related, true
 	case "patchSettings":
-		return vm.PatchSettings.Loc, true
+		return vm.PatchSettings.Loc, nil, true
 	case "patchMode":
-		return vm.PatchMode.Loc, true
+		return vm.PatchMode.Loc, vm.PatchMode.Related, true
 	case "assessmentMode":
-		return vm.AssessmentMode.Loc, true
+		return vm.AssessmentMode.Loc, vm.AssessmentMode.Related, true
 	case "enableAutomaticUpdates":
-		return vm.EnableAutomaticUpdates.Loc, true
+		return vm.EnableAutomaticUpdates.Loc, vm.EnableAutomaticUpdates.Related, true
 	case "provisionVMAgent":
-		return vm.ProvisionVMAgent.Loc, true
+		return vm.ProvisionVMAgent.Loc, vm.ProvisionVMAgent.Related, true
 	case "image":
-		return vm.Image.Loc, true
+		var rel []Related
+		for _, f := range []Fact{vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku} {
+			rel = append(rel, f.Related...)
+		}
+		return vm.Image.Loc, rel, true
 	}
 	list, index, ok := strings.Cut(at, "/")
 	if !ok {
-		return Loc{}, false
+		return Loc{}, nil, false
 	}
 	i, err := strconv.Atoi(index)
 	if err != nil || i < 0 {
-		return Loc{}, false
+		return Loc{}, nil, false
 	}
 	switch {
 	case list == "schemaErrors" && i < len(vm.SchemaErrors):
-		return vm.SchemaErrors[i].Loc, true
+		return vm.SchemaErrors[i].Loc, nil, true
 	case list == "unresolved" && i < len(vm.Unresolved):
-		return vm.Unresolved[i].Loc, true
+		return vm.Unresolved[i].Loc, nil, true
 	}
-	return Loc{}, false
+	return Loc{}, nil, false
 }

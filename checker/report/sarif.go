@@ -81,6 +81,13 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 			).WithLogicalLocations([]*sarif.LogicalLocation{
 				sarif.NewLogicalLocation().WithName(x.Resource).WithFullyQualifiedName(x.ResourcePointer).WithKind("resource"),
 			}))
+			for _, r := range x.Related {
+				res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(
+					sarif.NewPhysicalLocation().
+						WithArtifactLocation(sarif.NewSimpleArtifactLocation(sarifURI(r.File))).
+						WithRegion(sarif.NewRegion().WithStartLine(r.Line).WithStartColumn(r.Column)),
+				).WithMessage(sarif.NewTextMessage(r.Message)))
+			}
 			rp := sarif.NewPropertyBag()
 			rp.Add("pointer", x.Pointer)
 			rp.Add("resourceType", x.ResourceType)

@@ -62,6 +62,9 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 		for _, x := range f.Findings {
 			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", f.Path, x.Line, x.Column, t.severity(x.Severity), x.RuleID, x.Message)
 			fmt.Fprintf(bw, "    %s %s (%s)\n", t.paint(ansiDim, "resource:"), x.Resource, x.ResourceType)
+			for _, r := range x.Related {
+				fmt.Fprintf(bw, "    %s %s:%d:%d %s\n", t.paint(ansiDim, "value from:"), r.File, r.Line, r.Column, r.Message)
+			}
 			fmt.Fprintf(bw, "    %s %s\n", t.paint(ansiDim, "fix:"), x.Remediation)
 		}
 	}
