@@ -27,6 +27,9 @@ type Options struct {
 	Profile string // knowledge profile; policies.DefaultProfile when empty
 	Workers int    // files checked at once; GOMAXPROCS when 0
 	Version string // reported in outputs
+	// Parameters are deployment parameter files applied to every template
+	// (later files win); when empty, each template is paired with its own.
+	Parameters []string
 }
 
 // Linter checks files. Build it once per run: it compiles the policies and
@@ -37,6 +40,7 @@ type Linter struct {
 	validator *schema.Validator
 	engine    *engine.Engine
 	profile   report.Profile
+	params    *parameterFinder
 }
 
 // New compiles policies and schemas for opts.Profile.
@@ -73,6 +77,7 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	return &Linter{
 		opts: opts, adapter: adapter, validator: validator, engine: eng,
 		profile: report.Profile{Name: opts.Profile, Title: title},
+		params:  newParameterFinder(opts.Parameters),
 	}, nil
 }
 
@@ -185,7 +190,12 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		out.Status, out.Reason = report.Skipped, "not an ARM template: "+why
 		return out
 	}
-	vms := l.adapter.Extract(doc)
+	params, used, err := l.params.find(name)
+	if err != nil {
+		return errored(name, err)
+	}
+	out.Parameters = used
+	vms := l.adapter.Extract(doc, params...)
 	facts := make([]model.VM, len(vms))
 	for i := range vms {
 		l.validator.Check(doc, &vms[i])

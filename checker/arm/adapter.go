@@ -76,8 +76,13 @@ func kindName(v *jsonpos.Value) string {
 }
 
 // Extract returns every VM and scale set of a template, in document order.
-func (a *Adapter) Extract(doc *jsonpos.Document) []VM {
+// Values in params (later files win) override the template's parameter
+// defaults.
+func (a *Adapter) Extract(doc *jsonpos.Document, params ...*ParameterFile) []VM {
 	w := &walker{a: a, doc: doc, scope: newScope(doc, doc.Root)}
+	for _, p := range params {
+		p.supply(w.scope)
+	}
 	w.template(doc.Root, "", 0)
 	return w.vms
 }

@@ -159,11 +159,7 @@ func (s *scope) resolve(v *jsonpos.Value) any {
 		}
 		return literalString(v)
 	case jsonpos.Number:
-		f, err := strconv.ParseFloat(v.Str, 64)
-		if err != nil {
-			return armexpr.Unknown{Reason: "bad number " + v.Str}
-		}
-		return f
+		return synthNumber(v.Str)
 	case jsonpos.Bool:
 		return v.Bool
 	case jsonpos.Null:
@@ -224,4 +220,12 @@ func synthetic(v any, offset int) *jsonpos.Value {
 		out.Kind = jsonpos.Null
 	}
 	return out
+}
+
+func synthNumber(s string) any {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return armexpr.Unknown{Reason: "bad number " + s}
+	}
+	return f
 }

@@ -29,13 +29,15 @@ type FileError struct {
 
 // File is the outcome for one input.
 type File struct {
-	Path     string          `json:"path"`
-	Status   Status          `json:"status"`
-	Kind     string          `json:"kind,omitempty"`   // template, parameters, unknown
-	Reason   string          `json:"reason,omitempty"` // why a file was skipped
-	Error    *FileError      `json:"error,omitempty"`
-	VMs      int             `json:"vms"`
-	Findings []model.Finding `json:"findings"`
+	Path   string `json:"path"`
+	Status Status `json:"status"`
+	Kind   string `json:"kind,omitempty"`   // template, parameters, unknown
+	Reason string `json:"reason,omitempty"` // why a file was skipped
+	// Parameters are the deployment parameter files whose values were used.
+	Parameters []string        `json:"parameters,omitempty"`
+	Error      *FileError      `json:"error,omitempty"`
+	VMs        int             `json:"vms"`
+	Findings   []model.Finding `json:"findings"`
 }
 
 // Profile names the knowledge profile a run used.

@@ -56,7 +56,7 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 			fmt.Fprintf(bw, "%s  %s  %s\n", f.Path, t.paint(ansiDim, "SKIPPED"), f.Reason)
 		case Checked:
 			if len(f.Findings) == 0 && !t.quiet {
-				fmt.Fprintf(bw, "%s  %s  %d %s checked\n", f.Path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"))
+				fmt.Fprintf(bw, "%s  %s  %d %s checked%s\n", f.Path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), withParams(f))
 			}
 		}
 		for _, x := range f.Findings {
@@ -84,4 +84,11 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+func withParams(f File) string {
+	if len(f.Parameters) == 0 {
+		return ""
+	}
+	return " with " + strings.Join(f.Parameters, ", ")
 }

@@ -24,6 +24,7 @@ type lintFlags struct {
 	color   string
 	workers int
 	quiet   bool
+	params  []string
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -45,6 +46,7 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.StringVar(&f.failOn, "fail-on", "error", "lowest severity that fails the run with exit 1: error, warning or info")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto (only on a terminal, unless NO_COLOR is set), always, never")
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
+	fl.StringArrayVarP(&f.params, "parameters", "p", nil, "deployment parameter file whose values replace parameter defaults, for every template (repeatable; later files win). Without it, x.json is paired with x.parameters.json, or with a parameter file whose metadata.template names it")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
 	return cmd
 }
@@ -72,7 +74,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
-	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version})
+	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version, Parameters: f.params})
 	if err != nil {
 		return err
 	}

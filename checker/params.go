@@ -1,0 +1,127 @@
+package checker
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/patchcheck/patchcheck/checker/arm"
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+)
+
+// parameterFinder pairs templates with their deployment parameter files:
+// the files given with --parameters, else x.parameters.json beside x.json,
+// else a parameter file in the same folder whose metadata.template names
+// the template. Folder scans are remembered for the run.
+type parameterFinder struct {
+	explicit []string
+	mu       sync.Mutex
+	byDir    map[string]map[string]string // dir -> template base name (lower-case) -> parameter file
+}
+
+func newParameterFinder(explicit []string) *parameterFinder {
+	return &parameterFinder{explicit: explicit, byDir: map[string]map[string]string{}}
+}
+
+// find returns the parameter files for the template at path, parsed, and
+// their paths. A parameter file that cannot be read or is not one is an
+// error: the template's values would be wrong without it.
+func (f *parameterFinder) find(path string) ([]*arm.ParameterFile, []string, error) {
+	paths := f.explicit
+	if len(paths) == 0 && path != Stdin {
+		if p := f.pair(path); p != "" {
+			paths = []string{p}
+		}
+	}
+	var files []*arm.ParameterFile
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("parameter file: %w", err)
+		}
+		doc, err := jsonpos.Parse(p, data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("parameter file %w", err)
+		}
+		pf, err := arm.NewParameterFile(doc)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, pf)
+	}
+	return files, paths, nil
+}
+
+func stem(name string) string {
+	for _, ext := range []string{".jsonc", ".json"} {
+		if strings.HasSuffix(strings.ToLower(name), ext) {
+			return name[:len(name)-len(ext)]
+		}
+	}
+	return name
+}
+
+func (f *parameterFinder) pair(path string) string {
+	dir, base := filepath.Split(path)
+	s := stem(base)
+	if strings.HasSuffix(strings.ToLower(s), ".parameters") {
+		return ""
+	}
+	for _, ext := range []string{".parameters.json", ".parameters.jsonc"} {
+		candidate := filepath.Join(dir, s+ext)
+		if info, err := os.Stat(candidate); err == nil && !info.IsDir() {
+			return candidate
+		}
+	}
+	return f.byMetadata(dir)[strings.ToLower(base)]
+}
+
+// byMetadata maps template names to the parameter files of dir that name
+// them in metadata.template. A file counts as a parameter file when its
+// first 512 bytes mention the deploymentParameters schema, so a folder of
+// templates is not parsed twice.
+func (f *parameterFinder) byMetadata(dir string) map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m, ok := f.byDir[dir]; ok {
+		return m
+	}
+	m := map[string]string{}
+	f.byDir[dir] = m
+	entries, err := os.ReadDir(filepath.Clean(dir + "."))
+	if err != nil {
+		return m
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if !e.IsDir() && lintable(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		data, err := os.ReadFile(p)
+		// Only parameter files are parsed: their $schema comes first.
+		if err != nil || !strings.Contains(strings.ToLower(string(data[:min(len(data), 512)])), "deploymentparameters") {
+			continue
+		}
+		doc, err := jsonpos.Parse(p, data)
+		if err != nil {
+			continue
+		}
+		pf, err := arm.NewParameterFile(doc)
+		if err != nil {
+			continue
+		}
+		if t := pf.TemplateHint(); t != "" {
+			if _, taken := m[strings.ToLower(filepath.Base(t))]; !taken {
+				m[strings.ToLower(filepath.Base(t))] = p
+			}
+		}
+	}
+	return m
+}
