@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -104,9 +105,11 @@ func (f *parameterFinder) byMetadata(dir string) map[string]string {
 	sort.Strings(names)
 	for _, n := range names {
 		p := filepath.Join(dir, n)
+		if !looksLikeParameters(p) {
+			continue
+		}
 		data, err := os.ReadFile(p)
-		// Only parameter files are parsed: their $schema comes first.
-		if err != nil || !strings.Contains(strings.ToLower(string(data[:min(len(data), 512)])), "deploymentparameters") {
+		if err != nil {
 			continue
 		}
 		doc, err := jsonpos.Parse(p, data)
@@ -124,4 +127,18 @@ func (f *parameterFinder) byMetadata(dir string) map[string]string {
 		}
 	}
 	return m
+}
+
+// looksLikeParameters peeks at the start of a file for the deployment
+// parameters schema, so finding parameter files does not read every
+// template of a folder twice.
+func looksLikeParameters(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	return strings.Contains(strings.ToLower(string(head[:n])), "deploymentparameters")
 }
