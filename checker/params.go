@@ -81,9 +81,10 @@ func (f *parameterFinder) pair(path string) string {
 }
 
 // byMetadata maps template names to the parameter files of dir that name
-// them in metadata.template. A file counts as a parameter file when its
-// first 512 bytes mention the deploymentParameters schema, so a folder of
-// templates is not parsed twice.
+// them in metadata.template. Only files with "param" in their name are
+// looked at (azuredeploy.parameters.json, main.params.prod.json, …), and
+// only those whose first 512 bytes mention the deploymentParameters schema
+// are parsed, so a folder of templates is not read twice.
 func (f *parameterFinder) byMetadata(dir string) map[string]string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -98,7 +99,7 @@ func (f *parameterFinder) byMetadata(dir string) map[string]string {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if !e.IsDir() && lintable(e.Name()) {
+		if !e.IsDir() && lintable(e.Name()) && strings.Contains(strings.ToLower(e.Name()), "param") {
 			names = append(names, e.Name())
 		}
 	}
