@@ -40,7 +40,6 @@ type Linter struct {
 	validator *schema.Validator
 	engine    *engine.Engine
 	profile   report.Profile
-	params    *parameterFinder
 }
 
 // New compiles policies and schemas for opts.Profile.
@@ -77,7 +76,6 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	return &Linter{
 		opts: opts, adapter: adapter, validator: validator, engine: eng,
 		profile: report.Profile{Name: opts.Profile, Title: title},
-		params:  newParameterFinder(opts.Parameters),
 	}, nil
 }
 
@@ -102,13 +100,20 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 			break
 		}
 	}
+	walked := map[string]bool{}
+	for _, in := range inputs {
+		if !in.Explicit {
+			walked[in.Path] = true
+		}
+	}
+	params := newParameterFinder(l.opts.Parameters, walked)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(l.opts.Workers, max(len(inputs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{}
+			w := &worker{params: params}
 			for i := range jobs {
 				in := inputs[i]
 				switch {
@@ -151,6 +156,7 @@ func errored(path string, err error) report.File {
 type worker struct {
 	parser jsonpos.Parser
 	buf    bytes.Buffer
+	params *parameterFinder // shared by the run's workers
 }
 
 func (w *worker) read(path string) ([]byte, error) {
@@ -168,7 +174,7 @@ func (w *worker) read(path string) ([]byte, error) {
 
 // Check lints one file's bytes.
 func (l *Linter) Check(ctx context.Context, in Input, data []byte) report.File {
-	return l.check(ctx, &worker{}, in, data)
+	return l.check(ctx, &worker{params: newParameterFinder(l.opts.Parameters, nil)}, in, data)
 }
 
 func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) report.File {
@@ -190,7 +196,7 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		out.Status, out.Reason = report.Skipped, "not an ARM template: "+why
 		return out
 	}
-	params, used, err := l.params.find(name)
+	params, used, err := w.params.find(in)
 	if err != nil {
 		return errored(name, err)
 	}

@@ -19,21 +19,24 @@ import (
 // the template. Folder scans are remembered for the run.
 type parameterFinder struct {
 	explicit []string
-	mu       sync.Mutex
-	byDir    map[string]map[string]string // dir -> template base name (lower-case) -> parameter file
+	// walked are the files found by walking folders: their siblings were
+	// walked too, so pairing looks them up here instead of asking the disk.
+	walked map[string]bool
+	mu     sync.Mutex
+	byDir  map[string]map[string]string // dir -> template base name (lower-case) -> parameter file
 }
 
-func newParameterFinder(explicit []string) *parameterFinder {
-	return &parameterFinder{explicit: explicit, byDir: map[string]map[string]string{}}
+func newParameterFinder(explicit []string, walked map[string]bool) *parameterFinder {
+	return &parameterFinder{explicit: explicit, walked: walked, byDir: map[string]map[string]string{}}
 }
 
 // find returns the parameter files for the template at path, parsed, and
 // their paths. A parameter file that cannot be read or is not one is an
 // error: the template's values would be wrong without it.
-func (f *parameterFinder) find(path string) ([]*arm.ParameterFile, []string, error) {
+func (f *parameterFinder) find(in Input) ([]*arm.ParameterFile, []string, error) {
 	paths := f.explicit
-	if len(paths) == 0 && path != Stdin {
-		if p := f.pair(path); p != "" {
+	if len(paths) == 0 && in.Path != Stdin {
+		if p := f.pair(in); p != "" {
 			paths = []string{p}
 		}
 	}
@@ -65,14 +68,20 @@ func stem(name string) string {
 	return name
 }
 
-func (f *parameterFinder) pair(path string) string {
-	dir, base := filepath.Split(path)
+func (f *parameterFinder) pair(in Input) string {
+	dir, base := filepath.Split(in.Path)
 	s := stem(base)
 	if strings.HasSuffix(strings.ToLower(s), ".parameters") {
 		return ""
 	}
 	for _, ext := range []string{".parameters.json", ".parameters.jsonc"} {
 		candidate := filepath.Join(dir, s+ext)
+		if !in.Explicit {
+			if f.walked[candidate] {
+				return candidate
+			}
+			continue
+		}
 		if info, err := os.Stat(candidate); err == nil && !info.IsDir() {
 			return candidate
 		}
