@@ -79,7 +79,7 @@ func TestRules(t *testing.T) {
 		{"PC002 Manual with updates true", vm("2021-03-01", "windows", `"enableAutomaticUpdates": true, "patchSettings": {"patchMode": "Manual"}`, win2019), "PC002:error PC007:warning", "PC002:error PC007:warning"},
 		{"PC002 AutomaticByOS with updates false", vm("2021-03-01", "windows", `"enableAutomaticUpdates": false, "patchSettings": {"patchMode": "AutomaticByOS"}`, win2019), "PC002:error PC007:warning", "PC002:error PC007:warning"},
 		{"PC002 platform with updates false: seed only", vm("2021-03-01", "windows", `"enableAutomaticUpdates": false, "patchSettings": {"patchMode": "AutomaticByPlatform"}`, win2019), "PC002:error", ""},
-		{"PC002 no mode, updates false (default AutomaticByOS)", vm("2021-03-01", "windows", `"enableAutomaticUpdates": false`, win2019), "PC002:error PC007:warning", "PC002:error PC007:warning"},
+		{"no mode with updates false is in effect Manual: no PC002", vm("2021-03-01", "windows", `"enableAutomaticUpdates": false`, win2019), "PC007:warning", "PC007:warning"},
 		{"PC003 image supported only in current", vm("2021-03-01", "windows", platformWin, win2022az), "PC003:error", ""},
 		{"PC003 Ubuntu 22.04 supported only in current", vm("2021-03-01", "linux", platformLin, ubuntu22), "PC003:error", ""},
 		{"PC003 unknown image", vm("2021-03-01", "linux", platformLin, "Canonical:UbuntuServer:14.04.5-LTS"), "PC003:error", "PC003:error"},

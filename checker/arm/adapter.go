@@ -62,6 +62,8 @@ func Classify(doc *jsonpos.Document) (Kind, string) {
 		return Parameters, "deployment parameter file"
 	case strings.Contains(schema, "deploymenttemplate.json"):
 		return Template, ""
+	case root.Get("type") != nil && root.Get("properties") != nil:
+		return Unknown, "a single resource (a REST request or response body), not a template"
 	case root.Get("resources") != nil:
 		return Template, ""
 	}

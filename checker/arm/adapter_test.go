@@ -253,6 +253,7 @@ func TestClassify(t *testing.T) {
 		{`{"resources":[]}`, arm.Template},
 		{`{"name":"package","version":"1.0.0"}`, arm.Unknown},
 		{`[1,2]`, arm.Unknown},
+		{`{"type":"Microsoft.Compute/virtualMachines","properties":{},"resources":[{"type":"extensions"}]}`, arm.Unknown},
 	}
 	for _, tt := range tests {
 		doc, err := jsonpos.Parse("t.json", []byte(tt.src))
@@ -262,5 +263,18 @@ func TestClassify(t *testing.T) {
 		if got, why := arm.Classify(doc); got != tt.want {
 			t.Errorf("%s: got %s (%s), want %s", tt.src, got, why, tt.want)
 		}
+	}
+}
+
+func TestWindowsWithUpdatesOffAndNoModeIsManual(t *testing.T) {
+	vms := extract(t, vmTemplate(`{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":false}}}}`))
+	expectFact(t, vms[0].Facts.PatchMode, model.Default, "Manual")
+}
+
+func TestImageReferenceThatIsNotAnObject(t *testing.T) {
+	vms := extract(t, vmTemplate(`{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"storageProfile":{"imageReference":"ubuntu"}}}`))
+	vm := vms[0].Facts
+	if vm.Image.Kind != model.ImageNone || strings.Contains(vm.OS.Source, "<nil>") {
+		t.Errorf("image %+v os %+v", vm.Image, vm.OS)
 	}
 }

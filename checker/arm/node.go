@@ -49,6 +49,11 @@ func (n *node) child(key string) *node {
 	c.v, c.offset = m.Value, m.KeyOffset
 	if n.resolvedFrom == "" {
 		c.ptr = n.ptr + "/" + EscapePointer(m.Key)
+	} else if reason, unknown := n.sc.unknown[m.Value]; unknown {
+		// An unknown part of a resolved value: unresolved, blamed on the
+		// expression that produced it.
+		c.expr, c.exprNode, c.reason = n.resolvedFrom, c, reason
+		return c
 	}
 	if e, ok := expression(m.Value); ok {
 		if n.sc != nil {
@@ -56,7 +61,7 @@ func (n *node) child(key string) *node {
 			if u, unknown := v.(armexpr.Unknown); unknown {
 				c.reason = u.Reason
 			} else {
-				c.v, c.resolvedFrom, c.related = synthetic(v, m.Value.Offset), e, related
+				c.v, c.resolvedFrom, c.related = n.sc.synthetic(v, m.Value.Offset), e, related
 				return c
 			}
 		}

@@ -97,6 +97,23 @@ func TestResolvesParametersAndVariables(t *testing.T) {
 			},
 		},
 		{
+			name: "an unknown leaf does not hide the rest of a variable",
+			src: `{"parameters":{"adminUsername":{"type":"string"}},
+			  "variables":{"linuxConfiguration":{"disablePasswordAuthentication":true,
+			    "ssh":{"publicKeys":[{"path":"[format('/home/{0}/.ssh/authorized_keys', parameters('adminUsername'))]"}]},
+			    "patchSettings":{"patchMode":"AutomaticByPlatform"},"provisionVMAgent":"[parameters('adminUsername')]"}},
+			  "resources":[{"type":"Microsoft.Compute/virtualMachines","name":"v",
+			  "properties":{"osProfile":{"linuxConfiguration":"[variables('linuxConfiguration')]"}}}]}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.PatchMode.State != model.Resolved || vm.PatchMode.Value != "AutomaticByPlatform" {
+					t.Errorf("patchMode %+v", vm.PatchMode)
+				}
+				if vm.ProvisionVMAgent.State != model.Expression || len(vm.Unresolved) != 1 || !strings.Contains(vm.Unresolved[0].Reason, "adminUsername") {
+					t.Errorf("provisionVMAgent %+v unresolved %+v", vm.ProvisionVMAgent, vm.Unresolved)
+				}
+			},
+		},
+		{
 			name: "image from parameters",
 			src: `{"parameters":{"sku":{"type":"string","defaultValue":"2019-Datacenter"}},"resources":[{"type":"Microsoft.Compute/virtualMachines","name":"v",
 			  "properties":{"storageProfile":{"imageReference":{"publisher":"MicrosoftWindowsServer","offer":"WindowsServer","sku":"[parameters('sku')]"}}}}]}`,

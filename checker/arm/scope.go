@@ -24,6 +24,9 @@ type scope struct {
 	// collect gathers, for the evaluation under way, the places whose
 	// values it used (innermost last), so findings can point at them.
 	collect [][]model.Related
+	// unknown marks the placeholders of unknown parts inside resolved
+	// values, with the reason.
+	unknown map[*jsonpos.Value]string
 }
 
 // supplied is a parameter value from outside the template: a parameter
@@ -165,23 +168,18 @@ func (s *scope) resolve(v *jsonpos.Value) any {
 	case jsonpos.Null:
 		return nil
 	case jsonpos.Array:
+		// An unknown element or property stays unknown on its own: the
+		// rest of the value is still known (an ssh key path built from a
+		// parameter without a default must not hide patchSettings).
 		out := make([]any, len(v.Items))
 		for i, item := range v.Items {
-			x := s.resolve(item)
-			if u, ok := x.(armexpr.Unknown); ok {
-				return u
-			}
-			out[i] = x
+			out[i] = s.resolve(item)
 		}
 		return out
 	case jsonpos.Object:
 		out := make(map[string]any, len(v.Members))
 		for _, m := range v.Members {
-			x := s.resolve(m.Value)
-			if u, ok := x.(armexpr.Unknown); ok {
-				return u
-			}
-			out[m.Key] = x
+			out[m.Key] = s.resolve(m.Value)
 		}
 		return out
 	}
@@ -189,10 +187,17 @@ func (s *scope) resolve(v *jsonpos.Value) any {
 }
 
 // synthetic turns a resolved value into a jsonpos tree whose every offset is
-// the expression's, so findings about it point at the expression.
-func synthetic(v any, offset int) *jsonpos.Value {
+// the expression's, so findings about it point at the expression. Unknown
+// parts become placeholders remembered in s.unknown with their reason.
+func (s *scope) synthetic(v any, offset int) *jsonpos.Value {
 	out := &jsonpos.Value{Offset: offset}
 	switch x := v.(type) {
+	case armexpr.Unknown:
+		out.Kind = jsonpos.String
+		if s.unknown == nil {
+			s.unknown = map[*jsonpos.Value]string{}
+		}
+		s.unknown[out] = x.Reason
 	case string:
 		out.Kind, out.Str = jsonpos.String, x
 	case float64:
@@ -204,7 +209,7 @@ func synthetic(v any, offset int) *jsonpos.Value {
 	case []any:
 		out.Kind = jsonpos.Array
 		for _, item := range x {
-			out.Items = append(out.Items, synthetic(item, offset))
+			out.Items = append(out.Items, s.synthetic(item, offset))
 		}
 	case map[string]any:
 		out.Kind = jsonpos.Object
@@ -214,7 +219,7 @@ func synthetic(v any, offset int) *jsonpos.Value {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			out.Members = append(out.Members, jsonpos.Member{Key: k, KeyOffset: offset, Value: synthetic(x[k], offset)})
+			out.Members = append(out.Members, jsonpos.Member{Key: k, KeyOffset: offset, Value: s.synthetic(x[k], offset)})
 		}
 	default:
 		out.Kind = jsonpos.Null

@@ -173,6 +173,13 @@ func (f *facts) image(ref *node) model.Image {
 			return img
 		}
 	}
+	if ref.expr == "" && ref.present() && ref.v.Kind != jsonpos.Object {
+		// Not an image reference at all; the schema has no say here, so
+		// report it as no platform image rather than guess.
+		img.Kind = model.ImageNone
+		img.ID = model.Fact{State: model.Absent, Property: ref.prop + ".id", Loc: img.Loc}
+		return img
+	}
 	img.Publisher = f.fact(ref.child("publisher"), jsonpos.String, "image")
 	img.Offer = f.fact(ref.child("offer"), jsonpos.String, "image")
 	img.Sku = f.fact(ref.child("sku"), jsonpos.String, "image")
@@ -219,12 +226,14 @@ func (f *facts) os(win, lin, osType *node) model.OS {
 	if hasWin && hasLin {
 		why[0] = "both windowsConfiguration and linuxConfiguration"
 	}
-	switch img.Kind {
-	case model.ImageMarketplace:
+	switch {
+	case img.Kind == model.ImageMarketplace && img.Publisher.Known() && img.Offer.Known():
 		why = append(why, fmt.Sprintf("image publisher %v offer %v not recognised", img.Publisher.Value, img.Offer.Value))
-	case model.ImageCustom:
+	case img.Kind == model.ImageMarketplace:
+		why = append(why, "an image reference without publisher and offer")
+	case img.Kind == model.ImageCustom:
 		why = append(why, "a custom image")
-	case model.ImageUnresolved:
+	case img.Kind == model.ImageUnresolved:
 		why = append(why, "an unresolved image reference")
 	default:
 		why = append(why, "no image reference")
@@ -237,10 +246,17 @@ func (f *facts) os(win, lin, osType *node) model.OS {
 func (f *facts) applyDefaults() {
 	os := f.vm.OS.Value
 	if f.vm.PatchMode.State == model.Absent {
-		switch os {
-		case "windows":
+		eau := f.vm.EnableAutomaticUpdates
+		switch {
+		case os == "windows" && eau.Known() && eau.Value == false:
+			// Azure accepts enableAutomaticUpdates false without a mode and
+			// runs the VM unpatched by the OS: in effect Manual (the CLI's
+			// --enable-auto-updates false sets Manual too). Assuming
+			// AutomaticByOS would report a contradiction Azure does not see.
+			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "Manual"
+		case os == "windows":
 			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "AutomaticByOS"
-		case "linux":
+		case os == "linux":
 			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "ImageDefault"
 		}
 	}

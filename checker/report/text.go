@@ -72,8 +72,8 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 	if s.Errors+s.Warnings+s.Infos+s.Errored+s.Skipped > 0 {
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintf(bw, "%d %s: %d checked (%d with findings), %d skipped, %d errored · %d VMs · %d %s: %d %s, %d %s, %d info\n",
-		s.Files, plural(s.Files, "file", "files"), s.Checked, s.WithFindings, s.Skipped, s.Errored, s.VMs,
+	fmt.Fprintf(bw, "%d %s: %d checked (%d with findings), %d skipped, %d errored · %d %s · %d %s: %d %s, %d %s, %d info\n",
+		s.Files, plural(s.Files, "file", "files"), s.Checked, s.WithFindings, s.Skipped, s.Errored, s.VMs, plural(s.VMs, "VM", "VMs"),
 		s.Errors+s.Warnings+s.Infos, plural(s.Errors+s.Warnings+s.Infos, "finding", "findings"),
 		s.Errors, plural(s.Errors, "error", "errors"), s.Warnings, plural(s.Warnings, "warning", "warnings"), s.Infos)
 	return bw.Flush()
