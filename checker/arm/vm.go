@@ -223,7 +223,10 @@ func (f *facts) os(win, lin, osType *node) model.OS {
 		}
 	}
 	why := []string{"no windowsConfiguration or linuxConfiguration"}
-	if hasWin && hasLin {
+	switch {
+	case hasWin && hasLin && (win.expr != "" || lin.expr != ""):
+		why[0] = "windowsConfiguration and linuxConfiguration both set, at least one by an unresolved expression that may be null"
+	case hasWin && hasLin:
 		why[0] = "both windowsConfiguration and linuxConfiguration"
 	}
 	switch {
