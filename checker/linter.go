@@ -30,6 +30,9 @@ type Options struct {
 	// Parameters are deployment parameter files applied to every template
 	// (later files win); when empty, each template is paired with its own.
 	Parameters []string
+	// Input forces the input kind ("arm" or "rest"); "" or "auto" detects
+	// it from each file's content.
+	Input string
 }
 
 // Linter checks files. Build it once per run: it compiles the policies and
@@ -49,6 +52,11 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	switch opts.Input {
+	case "", "auto", "arm", "rest":
+	default:
+		return nil, fmt.Errorf("--input %q: want auto, arm or rest (Terraform plans and instance views are not supported yet)", opts.Input)
 	}
 	pol, err := engine.Load(policies.FS())
 	if err != nil {
@@ -184,6 +192,14 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		return errored(name, err)
 	}
 	kind, why := arm.Classify(doc)
+	switch l.opts.Input {
+	case "arm":
+		if kind != arm.Parameters {
+			kind = arm.Template
+		}
+	case "rest":
+		kind = arm.REST
+	}
 	out := report.File{Path: name, Status: report.Checked, Kind: string(kind), Findings: []model.Finding{}}
 	switch kind {
 	case arm.Parameters:
@@ -196,12 +212,17 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		out.Status, out.Reason = report.Skipped, "not an ARM template: "+why
 		return out
 	}
-	params, used, err := w.params.find(in)
-	if err != nil {
-		return errored(name, err)
+	var vms []arm.VM
+	if kind == arm.REST {
+		vms = l.adapter.ExtractREST(doc)
+	} else {
+		params, used, err := w.params.find(in)
+		if err != nil {
+			return errored(name, err)
+		}
+		out.Parameters = used
+		vms = l.adapter.Extract(doc, params...)
 	}
-	out.Parameters = used
-	vms := l.adapter.Extract(doc, params...)
 	facts := make([]model.VM, len(vms))
 	for i := range vms {
 		l.validator.Check(doc, &vms[i])

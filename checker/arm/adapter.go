@@ -17,6 +17,7 @@ type Kind string
 const (
 	Template   Kind = "template"
 	Parameters Kind = "parameters"
+	REST       Kind = "rest" // one VM or scale set as sent to or returned by the Compute REST API
 	Unknown    Kind = "unknown"
 )
 
@@ -62,12 +63,53 @@ func Classify(doc *jsonpos.Document) (Kind, string) {
 		return Parameters, "deployment parameter file"
 	case strings.Contains(schema, "deploymenttemplate.json"):
 		return Template, ""
+	case restKind(root) != "":
+		return REST, ""
 	case root.Get("type") != nil && root.Get("properties") != nil:
-		return Unknown, "a single resource (a REST request or response body), not a template"
+		return Unknown, "a single resource that is not a virtual machine or scale set"
 	case root.Get("resources") != nil:
 		return Template, ""
 	}
 	return Unknown, "no ARM deploymentTemplate $schema and no resources"
+}
+
+// restKind recognises a REST body (PUT request or GET response) of a VM or
+// scale set: by its type when present, else by the profile it carries
+// (request bodies have no type).
+func restKind(root *jsonpos.Value) string {
+	props := root.Get("properties")
+	if props == nil || props.Kind != jsonpos.Object {
+		return ""
+	}
+	if t := root.Get("type"); t != nil && t.Kind == jsonpos.String {
+		switch strings.ToLower(t.Str) {
+		case "microsoft.compute/virtualmachines":
+			return model.KindVM
+		case "microsoft.compute/virtualmachinescalesets":
+			return model.KindVMS
+		}
+		return ""
+	}
+	switch {
+	case props.Get("virtualMachineProfile") != nil:
+		return model.KindVMS
+	case props.Get("osProfile") != nil || props.Get("storageProfile") != nil:
+		return model.KindVM
+	}
+	return ""
+}
+
+// ExtractREST normalises a REST body: the document is the resource itself.
+// Its API version is in the request URL, not the body, so PC004 cannot judge
+// it.
+func (a *Adapter) ExtractREST(doc *jsonpos.Document) []VM {
+	w := &walker{a: a, doc: doc, scope: newScope(doc, nil)}
+	kind := restKind(doc.Root)
+	typ := "Microsoft.Compute/virtualMachines"
+	if kind == model.KindVMS {
+		typ = "Microsoft.Compute/virtualMachineScaleSets"
+	}
+	return []VM{w.vm(doc.Root, "", "", typ, kind)}
 }
 
 func kindName(v *jsonpos.Value) string {

@@ -253,7 +253,9 @@ func TestClassify(t *testing.T) {
 		{`{"resources":[]}`, arm.Template},
 		{`{"name":"package","version":"1.0.0"}`, arm.Unknown},
 		{`[1,2]`, arm.Unknown},
-		{`{"type":"Microsoft.Compute/virtualMachines","properties":{},"resources":[{"type":"extensions"}]}`, arm.Unknown},
+		{`{"type":"Microsoft.Compute/virtualMachines","properties":{},"resources":[{"type":"extensions"}]}`, arm.REST},
+		{`{"location":"westeurope","properties":{"osProfile":{}}}`, arm.REST},
+		{`{"type":"Microsoft.Network/networkInterfaces","properties":{}}`, arm.Unknown},
 	}
 	for _, tt := range tests {
 		doc, err := jsonpos.Parse("t.json", []byte(tt.src))
@@ -276,5 +278,18 @@ func TestImageReferenceThatIsNotAnObject(t *testing.T) {
 	vm := vms[0].Facts
 	if vm.Image.Kind != model.ImageNone || strings.Contains(vm.OS.Source, "<nil>") {
 		t.Errorf("image %+v os %+v", vm.Image, vm.OS)
+	}
+}
+
+func TestREST(t *testing.T) {
+	doc, err := jsonpos.Parse("vm.json", []byte(`{"name":"web","location":"westeurope","properties":{"virtualMachineProfile":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"AutomaticByPlatform"}}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := arm.NewAdapter()
+	vms := a.ExtractREST(doc)
+	vm := vms[0].Facts
+	if vm.Kind != model.KindVMS || vm.Name != "web" || vm.Loc.Pointer != "" || vm.PatchMode.Value != "AutomaticByPlatform" || vm.APIVersion.State != model.Absent {
+		t.Errorf("%+v", vm)
 	}
 }

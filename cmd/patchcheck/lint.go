@@ -25,6 +25,7 @@ type lintFlags struct {
 	workers int
 	quiet   bool
 	params  []string
+	input   string
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -47,6 +48,7 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto (only on a terminal, unless NO_COLOR is set), always, never")
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
 	fl.StringArrayVarP(&f.params, "parameters", "p", nil, "deployment parameter file whose values replace parameter defaults, for every template (repeatable; later files win). Without it, x.json is paired with x.parameters.json, or with a parameter file whose metadata.template names it")
+	fl.StringVar(&f.input, "input", "auto", "input kind: auto (detected from each file's content), arm (templates, Bicep-compiled JSON) or rest (a VM or scale set REST body)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
 	return cmd
 }
@@ -74,7 +76,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
-	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version, Parameters: f.params})
+	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version, Parameters: f.params, Input: f.input})
 	if err != nil {
 		return err
 	}
