@@ -152,3 +152,40 @@ func TestMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestLaterSettings checks the current profile's rules on whole templates.
+func TestLaterSettings(t *testing.T) {
+	tests := []struct{ name, template, want string }{
+		{"rebootSetting before 2022-03-01", vm("2021-11-01", "linux",
+			`"patchSettings": {"patchMode": "AutomaticByPlatform", "automaticByPlatformSettings": {"rebootSetting": "IfRequired"}}`, ubuntu18), "PC015:error"},
+		{"hotpatch on a non-hotpatchable image", vm("2022-03-01", "windows",
+			`"patchSettings": {"patchMode": "AutomaticByPlatform", "enableHotpatching": true}`, win2019), "PC013:error"},
+		{"Uniform scale set with automatic OS upgrade", `{"resources": [{"type": "Microsoft.Compute/virtualMachineScaleSets", "apiVersion": "2023-03-01", "name": "ss",
+			"properties": {"upgradePolicy": {"mode": "Automatic", "automaticOSUpgradePolicy": {"enableAutomaticOSUpgrade": true}},
+			"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "AutomaticByPlatform"}}},
+			"storageProfile": {"imageReference": {"publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS"}}}}}]}`, "PC016:error"},
+		{"Flexible scale set without health extension", `{"resources": [{"type": "Microsoft.Compute/virtualMachineScaleSets", "apiVersion": "2023-03-01", "name": "ss",
+			"properties": {"orchestrationMode": "Flexible",
+			"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "AutomaticByPlatform"}}},
+			"storageProfile": {"imageReference": {"publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS"}}}}}]}`, "PC017:warning"},
+		{"Flexible scale set with health extension", `{"resources": [{"type": "Microsoft.Compute/virtualMachineScaleSets", "apiVersion": "2023-03-01", "name": "ss",
+			"properties": {"orchestrationMode": "Flexible",
+			"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "AutomaticByPlatform"}}},
+			"extensionProfile": {"extensions": [{"name": "health", "properties": {"publisher": "Microsoft.ManagedServices", "type": "ApplicationHealthLinux"}}]},
+			"storageProfile": {"imageReference": {"publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS"}}}}}]}`, ""},
+	}
+	current, seed := newLinter(t, "current"), newLinter(t, "2021-02")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := current.Check(context.Background(), checker.Input{Path: "t.json"}, []byte(tt.template))
+			if got := ruleIDs(f); got != tt.want {
+				t.Errorf("current: got [%s], want [%s]", got, tt.want)
+			}
+			for _, x := range seed.Check(context.Background(), checker.Input{Path: "t.json"}, []byte(tt.template)).Findings {
+				if x.RuleID >= "PC013" {
+					t.Errorf("2021-02 must not apply later-setting rules, got %s", x.RuleID)
+				}
+			}
+		})
+	}
+}

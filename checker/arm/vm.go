@@ -56,6 +56,14 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.AssessmentMode = f.fact(settings.child("assessmentMode"), jsonpos.String, "assessmentMode")
 	f.vm.ProvisionVMAgent = f.fact(cfg.child("provisionVMAgent"), jsonpos.Bool, "provisionVMAgent")
 	f.vm.EnableAutomaticUpdates = f.fact(win.child("enableAutomaticUpdates"), jsonpos.Bool, "enableAutomaticUpdates")
+	f.vm.EnableHotpatching = f.fact(settings.child("enableHotpatching"), jsonpos.Bool, "later")
+	byPlatform := settings.child("automaticByPlatformSettings")
+	f.vm.RebootSetting = f.fact(byPlatform.child("rebootSetting"), jsonpos.String, "later")
+	f.vm.BypassSafetyChecks = f.fact(byPlatform.child("bypassPlatformSafetyChecksOnUserSchedule"), jsonpos.Bool, "later")
+	props := res.child("properties")
+	f.vm.OrchestrationMode = f.fact(props.child("orchestrationMode"), jsonpos.String, "later")
+	f.vm.AutomaticOSUpgrade = f.fact(props.child("upgradePolicy").child("automaticOSUpgradePolicy").child("enableAutomaticOSUpgrade"), jsonpos.Bool, "later")
+	f.vm.HealthExtension = hasHealthExtension(profile, res)
 	f.applyDefaults()
 
 	out := VM{Facts: f.vm}
@@ -269,4 +277,32 @@ func (f *facts) applyDefaults() {
 	if os == "windows" && f.vm.EnableAutomaticUpdates.State == model.Absent {
 		f.vm.EnableAutomaticUpdates.State, f.vm.EnableAutomaticUpdates.Value = model.Default, true
 	}
+}
+
+// hasHealthExtension looks for the Application Health extension in the
+// profile's extensionProfile or among the resource's child extensions.
+func hasHealthExtension(profile, res *node) bool {
+	isHealth := func(v *jsonpos.Value) bool {
+		if v == nil || v.Kind != jsonpos.Object {
+			return false
+		}
+		props := v.Get("properties")
+		t := props.Get("type")
+		return t != nil && t.Kind == jsonpos.String && strings.HasPrefix(strings.ToLower(t.Str), "applicationhealth")
+	}
+	if exts := profile.child("extensionProfile").child("extensions"); exts.v != nil && exts.v.Kind == jsonpos.Array {
+		for _, e := range exts.v.Items {
+			if isHealth(e) {
+				return true
+			}
+		}
+	}
+	if children := res.child("resources"); children.v != nil && children.v.Kind == jsonpos.Array {
+		for _, c := range children.v.Items {
+			if isHealth(c) {
+				return true
+			}
+		}
+	}
+	return false
 }

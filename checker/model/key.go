@@ -46,6 +46,12 @@ func (vm *VM) Key() string {
 	fact(vm.Image.Offer)
 	fact(vm.Image.Sku)
 	fact(vm.Image.ID)
+	fact(vm.EnableHotpatching)
+	fact(vm.RebootSetting)
+	fact(vm.BypassSafetyChecks)
+	fact(vm.OrchestrationMode)
+	fact(vm.AutomaticOSUpgrade)
+	field(strconv.FormatBool(vm.HealthExtension))
 	if vm.Copy != nil {
 		field(vm.Copy.Name)
 		field(vm.Copy.Count)

@@ -13,6 +13,8 @@ func TestKeyCoversEveryField(t *testing.T) {
 		"Kind": true, "Name": false, "Type": false, "Loc": false, "Copy": true, "OS": true, "APIVersion": true,
 		"PatchSettings": true, "PatchMode": true, "AssessmentMode": true, "EnableAutomaticUpdates": true,
 		"ProvisionVMAgent": true, "Image": true, "Unresolved": true, "SchemaErrors": true,
+		"EnableHotpatching": true, "RebootSetting": true, "BypassSafetyChecks": true, "OrchestrationMode": true,
+		"AutomaticOSUpgrade": true, "HealthExtension": true,
 	}
 	typ := reflect.TypeOf(VM{})
 	for i := range typ.NumField() {

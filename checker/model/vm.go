@@ -131,7 +131,15 @@ type VM struct {
 	EnableAutomaticUpdates Fact          `json:"enableAutomaticUpdates"`
 	ProvisionVMAgent       Fact          `json:"provisionVMAgent"`
 	Image                  Image         `json:"image"`
-	Unresolved             []Unresolved  `json:"unresolved"`
+	EnableHotpatching      Fact          `json:"enableHotpatching"`
+	RebootSetting          Fact          `json:"rebootSetting"`
+	BypassSafetyChecks     Fact          `json:"bypassPlatformSafetyChecksOnUserSchedule"`
+	// Scale sets only.
+	OrchestrationMode Fact `json:"orchestrationMode"`
+	AutomaticOSUpgrade Fact `json:"automaticOSUpgrade"`
+	// HealthExtension is whether the Application Health extension is installed.
+	HealthExtension bool         `json:"healthExtension"`
+	Unresolved      []Unresolved `json:"unresolved"`
 	SchemaErrors           []SchemaError `json:"schemaErrors"`
 }
 
@@ -167,6 +175,16 @@ func (vm *VM) Where(at string) (Loc, []Related, bool) {
 		return vm.EnableAutomaticUpdates.Loc, vm.EnableAutomaticUpdates.Related, true
 	case "provisionVMAgent":
 		return vm.ProvisionVMAgent.Loc, vm.ProvisionVMAgent.Related, true
+	case "enableHotpatching":
+		return vm.EnableHotpatching.Loc, vm.EnableHotpatching.Related, true
+	case "rebootSetting":
+		return vm.RebootSetting.Loc, vm.RebootSetting.Related, true
+	case "bypassPlatformSafetyChecksOnUserSchedule":
+		return vm.BypassSafetyChecks.Loc, vm.BypassSafetyChecks.Related, true
+	case "orchestrationMode":
+		return vm.OrchestrationMode.Loc, vm.OrchestrationMode.Related, true
+	case "automaticOSUpgrade":
+		return vm.AutomaticOSUpgrade.Loc, vm.AutomaticOSUpgrade.Related, true
 	case "image":
 		var rel []Related
 		for _, f := range []Fact{vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku} {

@@ -34,6 +34,12 @@ windows_vm := {
 	"enableAutomaticUpdates": fact(true),
 	"provisionVMAgent": fact(true),
 	"image": image("MicrosoftWindowsServer", "WindowsServer", "2019-Datacenter"),
+	"enableHotpatching": absent,
+	"rebootSetting": absent,
+	"bypassPlatformSafetyChecksOnUserSchedule": absent,
+	"orchestrationMode": absent,
+	"automaticOSUpgrade": absent,
+	"healthExtension": false,
 	"unresolved": [],
 	"schemaErrors": [],
 }
@@ -50,3 +56,10 @@ with_(vm, changes) := object.union(vm, changes)
 seed(vm) := {"profile": "2021-02", "vm": vm}
 
 current(vm) := {"profile": "current", "vm": vm}
+
+hotpatch_vm := with_(windows_vm, {
+	"image": image("MicrosoftWindowsServer", "WindowsServer", "2022-datacenter-azure-edition-hotpatch"),
+	"enableHotpatching": fact(true),
+})
+
+scale_set(vm, changes) := object.union(object.union(vm, {"kind": "virtualMachineScaleSet"}), changes)
