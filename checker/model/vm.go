@@ -118,29 +118,29 @@ const (
 // VM is the normalised view of one virtual machine or scale set: everything
 // the rules need, whatever the input format.
 type VM struct {
-	Kind                   string        `json:"kind"`
-	Name                   string        `json:"name"`
-	Type                   string        `json:"type"`
-	Loc                    Loc           `json:"loc"`
-	Copy                   *Copy         `json:"copy,omitempty"`
-	OS                     OS            `json:"os"`
-	APIVersion             APIVersion    `json:"apiVersion"`
-	PatchSettings          Presence      `json:"patchSettings"`
-	PatchMode              Fact          `json:"patchMode"`
-	AssessmentMode         Fact          `json:"assessmentMode"`
-	EnableAutomaticUpdates Fact          `json:"enableAutomaticUpdates"`
-	ProvisionVMAgent       Fact          `json:"provisionVMAgent"`
-	Image                  Image         `json:"image"`
-	EnableHotpatching      Fact          `json:"enableHotpatching"`
-	RebootSetting          Fact          `json:"rebootSetting"`
-	BypassSafetyChecks     Fact          `json:"bypassPlatformSafetyChecksOnUserSchedule"`
+	Kind                   string     `json:"kind"`
+	Name                   string     `json:"name"`
+	Type                   string     `json:"type"`
+	Loc                    Loc        `json:"loc"`
+	Copy                   *Copy      `json:"copy,omitempty"`
+	OS                     OS         `json:"os"`
+	APIVersion             APIVersion `json:"apiVersion"`
+	PatchSettings          Presence   `json:"patchSettings"`
+	PatchMode              Fact       `json:"patchMode"`
+	AssessmentMode         Fact       `json:"assessmentMode"`
+	EnableAutomaticUpdates Fact       `json:"enableAutomaticUpdates"`
+	ProvisionVMAgent       Fact       `json:"provisionVMAgent"`
+	Image                  Image      `json:"image"`
+	EnableHotpatching      Fact       `json:"enableHotpatching"`
+	RebootSetting          Fact       `json:"rebootSetting"`
+	BypassSafetyChecks     Fact       `json:"bypassPlatformSafetyChecksOnUserSchedule"`
 	// Scale sets only.
-	OrchestrationMode Fact `json:"orchestrationMode"`
+	OrchestrationMode  Fact `json:"orchestrationMode"`
 	AutomaticOSUpgrade Fact `json:"automaticOSUpgrade"`
 	// HealthExtension is whether the Application Health extension is installed.
-	HealthExtension bool         `json:"healthExtension"`
-	Unresolved      []Unresolved `json:"unresolved"`
-	SchemaErrors           []SchemaError `json:"schemaErrors"`
+	HealthExtension bool          `json:"healthExtension"`
+	Unresolved      []Unresolved  `json:"unresolved"`
+	SchemaErrors    []SchemaError `json:"schemaErrors"`
 }
 
 // APIVersion is the resource's apiVersion with its date part split out, so
