@@ -54,9 +54,9 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	switch opts.Input {
-	case "", "auto", "arm", "rest":
+	case "", "auto", "arm", "rest", "instance-view":
 	default:
-		return nil, fmt.Errorf("--input %q: want auto, arm or rest (Terraform plans and instance views are not supported yet)", opts.Input)
+		return nil, fmt.Errorf("--input %q: want auto, arm, rest or instance-view (Terraform plans are not supported yet)", opts.Input)
 	}
 	pol, err := engine.Load(policies.FS())
 	if err != nil {
@@ -199,6 +199,8 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		}
 	case "rest":
 		kind = arm.REST
+	case "instance-view":
+		kind = arm.InstanceView
 	}
 	out := report.File{Path: name, Status: report.Checked, Kind: string(kind), Findings: []model.Finding{}}
 	switch kind {
@@ -213,9 +215,12 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		return out
 	}
 	var vms []arm.VM
-	if kind == arm.REST {
+	switch kind {
+	case arm.REST:
 		vms = l.adapter.ExtractREST(doc)
-	} else {
+	case arm.InstanceView:
+		vms = l.adapter.ExtractInstanceView(doc)
+	default:
 		params, used, err := w.params.find(in)
 		if err != nil {
 			return errored(name, err)

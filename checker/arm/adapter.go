@@ -18,7 +18,11 @@ const (
 	Template   Kind = "template"
 	Parameters Kind = "parameters"
 	REST       Kind = "rest" // one VM or scale set as sent to or returned by the Compute REST API
-	Unknown    Kind = "unknown"
+	// InstanceView is a VM's instance view: `az vm get-instance-view`
+	// output, a REST GET with $expand=instanceView, or the bare
+	// instanceView body.
+	InstanceView Kind = "instance-view"
+	Unknown      Kind = "unknown"
 )
 
 // maxTemplateDepth bounds nested deployments so a hostile file cannot recurse forever.
@@ -63,6 +67,8 @@ func Classify(doc *jsonpos.Document) (Kind, string) {
 		return Parameters, "deployment parameter file"
 	case strings.Contains(schema, "deploymenttemplate.json"):
 		return Template, ""
+	case instanceViewOf(root) != nil:
+		return InstanceView, ""
 	case restKind(root) != "":
 		return REST, ""
 	case root.Get("type") != nil && root.Get("properties") != nil:
@@ -136,6 +142,11 @@ type walker struct {
 	doc   *jsonpos.Document
 	vms   []VM
 	scope *scope // the template being walked: its parameters and variables
+	// flat: the resource's properties are at its top level (az CLI output).
+	flat bool
+	// noDefaults: the input says nothing of the settings (a bare instance
+	// view), so Azure's defaults are not assumed either.
+	noDefaults bool
 }
 
 func (w *walker) loc(offset int, ptr string) model.Loc {

@@ -34,6 +34,9 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.APIVersion = f.apiVersion(res.child("apiVersion"))
 
 	profile := res.child("properties")
+	if w.flat {
+		profile = &node{v: r, ptr: ptr, offset: r.Offset, sc: w.scope}
+	}
 	if kind == model.KindVMS {
 		profile = profile.child("virtualMachineProfile")
 	}
@@ -64,7 +67,9 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.OrchestrationMode = f.fact(props.child("orchestrationMode"), jsonpos.String, "later")
 	f.vm.AutomaticOSUpgrade = f.fact(props.child("upgradePolicy").child("automaticOSUpgradePolicy").child("enableAutomaticOSUpgrade"), jsonpos.Bool, "later")
 	f.vm.HealthExtension = hasHealthExtension(profile, res)
-	f.applyDefaults()
+	if !w.noDefaults {
+		f.applyDefaults()
+	}
 
 	out := VM{Facts: f.vm}
 	if osProfile.object() {

@@ -95,8 +95,25 @@ func (t terms) vmValue(vm *model.VM) ast.Object {
 		t.item("orchestrationMode", t.factTerm(vm.OrchestrationMode)),
 		t.item("automaticOSUpgrade", t.factTerm(vm.AutomaticOSUpgrade)),
 		t.item("healthExtension", ast.InternedTerm(vm.HealthExtension)),
+		t.item("agentVersion", t.factTerm(vm.AgentVersion)),
 		t.item("unresolved", ast.ArrayTerm(unresolved...)),
 		t.item("schemaErrors", ast.ArrayTerm(schemaErrors...)),
+	}
+	if p := vm.PatchStatus; p != nil {
+		num := func(n int) *ast.Term { return ast.InternedTerm(n) }
+		items = append(items, t.item("patchStatus", ast.ObjectTerm(
+			t.item("availableStatus", t.str(p.AvailableStatus)),
+			t.item("criticalAndSecurityPatchCount", num(p.CriticalAndSecurity)),
+			t.item("otherPatchCount", num(p.Other)),
+			t.item("assessedAt", t.str(p.AssessedAt)),
+			t.item("installationStatus", t.str(p.InstallationStatus)),
+			t.item("installedPatchCount", num(p.Installed)),
+			t.item("failedPatchCount", num(p.Failed)),
+			t.item("pendingPatchCount", num(p.Pending)),
+			t.item("notSelectedPatchCount", num(p.NotSelected)),
+			t.item("excludedPatchCount", num(p.Excluded)),
+			t.item("installedAt", t.str(p.InstalledAt)),
+		)))
 	}
 	if vm.Copy != nil {
 		items = append(items, t.item("copy", ast.ObjectTerm(t.item("name", t.str(vm.Copy.Name)), t.item("count", t.str(vm.Copy.Count)))))

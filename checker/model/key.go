@@ -52,6 +52,18 @@ func (vm *VM) Key() string {
 	fact(vm.OrchestrationMode)
 	fact(vm.AutomaticOSUpgrade)
 	field(strconv.FormatBool(vm.HealthExtension))
+	fact(vm.AgentVersion)
+	if p := vm.PatchStatus; p != nil {
+		field(p.AvailableStatus)
+		field(p.InstallationStatus)
+		field(p.AssessedAt)
+		field(p.InstalledAt)
+		for _, n := range []int{p.CriticalAndSecurity, p.Other, p.Installed, p.Failed, p.Pending, p.NotSelected, p.Excluded} {
+			field(strconv.Itoa(n))
+		}
+	} else {
+		field("-")
+	}
 	if vm.Copy != nil {
 		field(vm.Copy.Name)
 		field(vm.Copy.Count)

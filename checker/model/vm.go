@@ -138,9 +138,12 @@ type VM struct {
 	OrchestrationMode  Fact `json:"orchestrationMode"`
 	AutomaticOSUpgrade Fact `json:"automaticOSUpgrade"`
 	// HealthExtension is whether the Application Health extension is installed.
-	HealthExtension bool          `json:"healthExtension"`
-	Unresolved      []Unresolved  `json:"unresolved"`
-	SchemaErrors    []SchemaError `json:"schemaErrors"`
+	HealthExtension bool `json:"healthExtension"`
+	// From an instance view: the running VM agent and the patch status.
+	AgentVersion Fact          `json:"agentVersion"`
+	PatchStatus  *PatchStatus  `json:"patchStatus,omitempty"`
+	Unresolved   []Unresolved  `json:"unresolved"`
+	SchemaErrors []SchemaError `json:"schemaErrors"`
 }
 
 // APIVersion is the resource's apiVersion with its date part split out, so
@@ -185,6 +188,13 @@ func (vm *VM) Where(at string) (Loc, []Related, bool) {
 		return vm.OrchestrationMode.Loc, vm.OrchestrationMode.Related, true
 	case "automaticOSUpgrade":
 		return vm.AutomaticOSUpgrade.Loc, vm.AutomaticOSUpgrade.Related, true
+	case "agentVersion":
+		return vm.AgentVersion.Loc, nil, true
+	case "patchStatus":
+		if vm.PatchStatus != nil {
+			return vm.PatchStatus.Loc, nil, true
+		}
+		return vm.Loc, nil, true
 	case "image":
 		var rel []Related
 		for _, f := range []Fact{vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku} {
@@ -207,4 +217,20 @@ func (vm *VM) Where(at string) (Loc, []Related, bool) {
 		return vm.Unresolved[i].Loc, nil, true
 	}
 	return Loc{}, nil, false
+}
+
+// PatchStatus is the patch state an instance view reports (D19).
+type PatchStatus struct {
+	AvailableStatus     string `json:"availableStatus"`
+	CriticalAndSecurity int    `json:"criticalAndSecurityPatchCount"`
+	Other               int    `json:"otherPatchCount"`
+	AssessedAt          string `json:"assessedAt,omitempty"`
+	InstallationStatus  string `json:"installationStatus"`
+	Installed           int    `json:"installedPatchCount"`
+	Failed              int    `json:"failedPatchCount"`
+	Pending             int    `json:"pendingPatchCount"`
+	NotSelected         int    `json:"notSelectedPatchCount"`
+	Excluded            int    `json:"excludedPatchCount"`
+	InstalledAt         string `json:"installedAt,omitempty"`
+	Loc                 Loc    `json:"loc"`
 }

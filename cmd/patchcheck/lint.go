@@ -48,7 +48,7 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto (only on a terminal, unless NO_COLOR is set), always, never")
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
 	fl.StringArrayVarP(&f.params, "parameters", "p", nil, "deployment parameter file whose values replace parameter defaults, for every template (repeatable; later files win). Without it, x.json is paired with x.parameters.json, or with a parameter file whose metadata.template names it")
-	fl.StringVar(&f.input, "input", "auto", "input kind: auto (detected from each file's content), arm (templates, Bicep-compiled JSON) or rest (a VM or scale set REST body)")
+	fl.StringVar(&f.input, "input", "auto", "input kind: auto (detected from each file's content), arm (templates, Bicep-compiled JSON), rest (a VM or scale set REST body) or instance-view (az vm get-instance-view output or an instanceView body)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
 	return cmd
 }

@@ -40,6 +40,7 @@ windows_vm := {
 	"orchestrationMode": absent,
 	"automaticOSUpgrade": absent,
 	"healthExtension": false,
+	"agentVersion": absent,
 	"unresolved": [],
 	"schemaErrors": [],
 }
