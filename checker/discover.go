@@ -22,11 +22,11 @@ type Input struct {
 // lintable reports whether a file found in a folder is a template candidate.
 func lintable(name string) bool {
 	ext := strings.ToLower(filepath.Ext(name))
-	return ext == ".json" || ext == ".jsonc"
+	return ext == ".json" || ext == ".jsonc" || ext == ".bicep"
 }
 
 // Discover expands paths into inputs: files as given, folders walked
-// recursively for .json and .jsonc files in lexical order, "-" for standard
+// recursively for .json, .jsonc and .bicep files in lexical order, "-" for standard
 // input. A path that cannot be read becomes an input carrying its error, so
 // it is reported rather than dropped.
 func Discover(paths []string) []Input {
@@ -67,7 +67,7 @@ func Discover(paths []string) []Input {
 			out = append(out, Input{Path: p, Explicit: true, Err: err})
 		}
 		if found == 0 && err == nil {
-			out = append(out, Input{Path: p, Explicit: true, Err: fmt.Errorf("no .json or .jsonc files in folder")})
+			out = append(out, Input{Path: p, Explicit: true, Err: fmt.Errorf("no .json, .jsonc or .bicep files in folder")})
 		}
 	}
 	return out

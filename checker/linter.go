@@ -131,6 +131,8 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 					r.Files[i] = errored(in.Path, fmt.Errorf("read standard input: %w", stdinErr))
 				case in.Path == Stdin:
 					r.Files[i] = l.check(ctx, w, in, stdinData)
+				case isBicep(in.Path):
+					r.Files[i] = l.checkBicep(ctx, w, in)
 				default:
 					data, err := w.read(in.Path)
 					if err != nil {
@@ -241,6 +243,25 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	report.SortFindings(findings)
 	if findings != nil {
 		out.Findings = findings
+	}
+	return out
+}
+
+// checkBicep compiles a Bicep file and checks the JSON it becomes; findings
+// then point into the compiled JSON, which the file's entry says. Without
+// the bicep CLI the template cannot be checked, and the run fails closed.
+func (l *Linter) checkBicep(ctx context.Context, w *worker, in Input) report.File {
+	data, err := compileBicep(ctx, in.Path)
+	switch {
+	case errors.Is(err, errNoBicep):
+		return errored(in.Path, fmt.Errorf("%s is Bicep source and the bicep CLI is not on PATH: %s", in.Path, bicepHint(in.Path)))
+	case err != nil:
+		return errored(in.Path, err)
+	}
+	out := l.check(ctx, w, in, data)
+	out.Kind = "bicep"
+	if out.Status == report.Checked {
+		out.Reason = "compiled with bicep build; positions refer to the compiled JSON"
 	}
 	return out
 }

@@ -60,7 +60,7 @@ func (f *parameterFinder) find(in Input) ([]*arm.ParameterFile, []string, error)
 }
 
 func stem(name string) string {
-	for _, ext := range []string{".jsonc", ".json"} {
+	for _, ext := range []string{".jsonc", ".json", ".bicep"} {
 		if strings.HasSuffix(strings.ToLower(name), ext) {
 			return name[:len(name)-len(ext)]
 		}

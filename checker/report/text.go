@@ -56,7 +56,7 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 			fmt.Fprintf(bw, "%s  %s  %s\n", f.Path, t.paint(ansiDim, "SKIPPED"), f.Reason)
 		case Checked:
 			if len(f.Findings) == 0 && !t.quiet {
-				fmt.Fprintf(bw, "%s  %s  %d %s checked%s\n", f.Path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), withParams(f))
+				fmt.Fprintf(bw, "%s  %s  %d %s checked%s%s\n", f.Path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), withParams(f), note(f.Reason))
 			}
 		}
 		for _, x := range f.Findings {
@@ -91,4 +91,11 @@ func withParams(f File) string {
 		return ""
 	}
 	return " with " + strings.Join(f.Parameters, ", ")
+}
+
+func note(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return " (" + reason + ")"
 }
