@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/patchcheck/patchcheck/checker/arm"
@@ -33,6 +34,9 @@ type Options struct {
 	// Input forces the input kind ("arm" or "rest"); "" or "auto" detects
 	// it from each file's content.
 	Input string
+	// Baseline are files or folders describing what is deployed today;
+	// each linted VM is compared with the deployed VM of the same name.
+	Baseline []string
 }
 
 // Linter checks files. Build it once per run: it compiles the policies and
@@ -43,6 +47,7 @@ type Linter struct {
 	validator *schema.Validator
 	engine    *engine.Engine
 	profile   report.Profile
+	baseline  baseline
 }
 
 // New compiles policies and schemas for opts.Profile.
@@ -77,13 +82,19 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	if err != nil {
 		return nil, err
 	}
+	var base baseline
+	if len(opts.Baseline) > 0 {
+		if base, err = loadBaseline(adapter, opts.Baseline); err != nil {
+			return nil, err
+		}
+	}
 	title := ""
 	if p, ok := pol.Profiles[opts.Profile].(map[string]any); ok {
 		title, _ = p["title"].(string)
 	}
 	return &Linter{
 		opts: opts, adapter: adapter, validator: validator, engine: eng,
-		profile: report.Profile{Name: opts.Profile, Title: title},
+		profile: report.Profile{Name: opts.Profile, Title: title}, baseline: base,
 	}, nil
 }
 
@@ -234,6 +245,9 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	for i := range vms {
 		l.validator.Check(doc, &vms[i])
 		facts[i] = vms[i].Facts
+		if b, ok := l.baseline[strings.ToLower(facts[i].Name)]; ok {
+			facts[i].Baseline = b
+		}
 	}
 	out.VMs = len(vms)
 	findings, err := l.engine.Evaluate(ctx, name, facts)

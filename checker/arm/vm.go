@@ -23,7 +23,7 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f := &facts{w: w, seen: map[string]bool{}}
 	f.vm = model.VM{
 		Kind:         kind,
-		Name:         resourceName(r, symbolic),
+		Name:         w.resourceName(r, symbolic),
 		Type:         typ,
 		Loc:          w.loc(r.Offset, ptr),
 		Unresolved:   []model.Unresolved{},
@@ -78,8 +78,18 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	return out
 }
 
-func resourceName(r *jsonpos.Value, symbolic string) string {
+// resourceName is the resource's name, evaluated when it is an expression
+// the template can resolve (so --baseline can match it and output shows
+// it); otherwise as written.
+func (w *walker) resourceName(r *jsonpos.Value, symbolic string) string {
 	if n := r.Get("name"); n != nil && n.Kind == jsonpos.String && n.Str != "" {
+		if e, ok := expression(n); ok && w.scope != nil {
+			if v, _ := w.scope.eval(e); v != nil {
+				if s, ok := v.(string); ok {
+					return s
+				}
+			}
+		}
 		return n.Str
 	}
 	if symbolic != "" {

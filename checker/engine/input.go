@@ -32,7 +32,7 @@ func newTerms() terms {
 		"apiVersion", "patchSettings", "present", "patchMode", "assessmentMode", "enableAutomaticUpdates",
 		"provisionVMAgent", "image", "key", "publisher", "offer", "sku", "id", "unresolved", "schemaErrors",
 		"copy", "name", "count", "state", "reason", "enableHotpatching", "rebootSetting",
-		"bypassPlatformSafetyChecksOnUserSchedule", "orchestrationMode", "automaticOSUpgrade", "healthExtension", "Uniform", "Flexible", string(model.Resolved),
+		"bypassPlatformSafetyChecksOnUserSchedule", "orchestrationMode", "automaticOSUpgrade", "healthExtension", "Uniform", "Flexible", "baseline", string(model.Resolved),
 		string(model.Literal), string(model.Default), string(model.Absent), string(model.Expression), string(model.Invalid),
 		"windows", "linux", "unknown", model.KindVM, model.KindVMS, model.TopicAny,
 		model.ImageMarketplace, model.ImageCustom, model.ImageNone, model.ImageUnresolved,
@@ -113,6 +113,13 @@ func (t terms) vmValue(vm *model.VM) ast.Object {
 			t.item("notSelectedPatchCount", num(p.NotSelected)),
 			t.item("excludedPatchCount", num(p.Excluded)),
 			t.item("installedAt", t.str(p.InstalledAt)),
+		)))
+	}
+	if b := vm.Baseline; b != nil {
+		items = append(items, t.item("baseline", ast.ObjectTerm(
+			t.item("patchMode", t.factTerm(b.PatchMode)),
+			t.item("enableAutomaticUpdates", t.factTerm(b.EnableAutomaticUpdates)),
+			t.item("os", t.str(b.OS)),
 		)))
 	}
 	if vm.Copy != nil {

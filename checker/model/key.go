@@ -64,6 +64,13 @@ func (vm *VM) Key() string {
 	} else {
 		field("-")
 	}
+	if b := vm.Baseline; b != nil {
+		fact(b.PatchMode)
+		fact(b.EnableAutomaticUpdates)
+		field(b.OS)
+	} else {
+		field("-")
+	}
 	if vm.Copy != nil {
 		field(vm.Copy.Name)
 		field(vm.Copy.Count)

@@ -140,8 +140,10 @@ type VM struct {
 	// HealthExtension is whether the Application Health extension is installed.
 	HealthExtension bool `json:"healthExtension"`
 	// From an instance view: the running VM agent and the patch status.
-	AgentVersion Fact          `json:"agentVersion"`
-	PatchStatus  *PatchStatus  `json:"patchStatus,omitempty"`
+	AgentVersion Fact         `json:"agentVersion"`
+	PatchStatus  *PatchStatus `json:"patchStatus,omitempty"`
+	// Baseline is the same VM as deployed today, when --baseline has it.
+	Baseline     *Baseline     `json:"baseline,omitempty"`
 	Unresolved   []Unresolved  `json:"unresolved"`
 	SchemaErrors []SchemaError `json:"schemaErrors"`
 }
@@ -190,6 +192,16 @@ func (vm *VM) Where(at string) (Loc, []Related, bool) {
 		return vm.AutomaticOSUpgrade.Loc, vm.AutomaticOSUpgrade.Related, true
 	case "agentVersion":
 		return vm.AgentVersion.Loc, nil, true
+	case "baseline.patchMode", "baseline.enableAutomaticUpdates":
+		fact := vm.PatchMode
+		if at == "baseline.enableAutomaticUpdates" {
+			fact = vm.EnableAutomaticUpdates
+		}
+		var rel []Related
+		if vm.Baseline != nil {
+			rel = append(rel, vm.Baseline.Where)
+		}
+		return fact.Loc, append(rel, fact.Related...), true
 	case "patchStatus":
 		if vm.PatchStatus != nil {
 			return vm.PatchStatus.Loc, nil, true
@@ -233,4 +245,13 @@ type PatchStatus struct {
 	Excluded            int    `json:"excludedPatchCount"`
 	InstalledAt         string `json:"installedAt,omitempty"`
 	Loc                 Loc    `json:"loc"`
+}
+
+// Baseline is what is deployed today for a VM of the same name: the
+// settings a change is judged against (PC009).
+type Baseline struct {
+	PatchMode              Fact    `json:"patchMode"`
+	EnableAutomaticUpdates Fact    `json:"enableAutomaticUpdates"`
+	OS                     string  `json:"os"`
+	Where                  Related `json:"-"` // the deployed VM in the baseline file
 }

@@ -1,0 +1,57 @@
+package checker
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/arm"
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+// baseline is what is deployed today, by lower-case VM name.
+type baseline map[string]*model.Baseline
+
+// loadBaseline reads every VM of the --baseline files and folders. Any file
+// that cannot be read or understood is an error: judging changes against a
+// partial baseline would pass changes it cannot see.
+func loadBaseline(a *arm.Adapter, paths []string) (baseline, error) {
+	b := baseline{}
+	for _, in := range Discover(paths) {
+		if in.Err != nil {
+			return nil, fmt.Errorf("baseline %s: %w", in.Path, in.Err)
+		}
+		data, err := os.ReadFile(in.Path)
+		if err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
+		doc, err := jsonpos.Parse(in.Path, data)
+		if err != nil {
+			return nil, fmt.Errorf("baseline %w", err)
+		}
+		vms := a.ExtractDeployed(doc)
+		if len(vms) == 0 {
+			if kind, _ := arm.Classify(doc); kind == arm.Parameters || !in.Explicit {
+				continue
+			}
+			return nil, fmt.Errorf("baseline %s: no virtual machine or scale set found (expected az vm list/show output, REST bodies, instance views or a template)", in.Path)
+		}
+		for _, vm := range vms {
+			f := vm.Facts
+			b[strings.ToLower(f.Name)] = &model.Baseline{
+				PatchMode: f.PatchMode, EnableAutomaticUpdates: f.EnableAutomaticUpdates, OS: f.OS.Value,
+				Where: model.Related{File: in.Path, Line: f.Loc.Line, Column: f.Loc.Column, Pointer: f.Loc.Pointer,
+					Message: fmt.Sprintf("%s as deployed today (patchMode %v, enableAutomaticUpdates %v)", f.Name, show(f.PatchMode), show(f.EnableAutomaticUpdates))},
+			}
+		}
+	}
+	return b, nil
+}
+
+func show(f model.Fact) any {
+	if f.Known() {
+		return f.Value
+	}
+	return f.State
+}
