@@ -247,6 +247,31 @@ func (e *Engine) finding(file string, vm *model.VM, r rawFinding) (model.Finding
 		// Names are substrings of the file's text: clone them so a
 		// finding does not keep the whole file in memory.
 		Resource: strings.Clone(vm.Name), ResourceType: strings.Clone(vm.Type), ResourcePointer: vm.Loc.Pointer,
-		Related: related,
+		Related: relevant(related),
 	}, nil
+}
+
+// maxRelated bounds the places listed for one finding: an expression
+// built from a large variable can touch many parameters, and only the first
+// few help a reader.
+const maxRelated = 4
+
+// relevant de-duplicates the places a value came from and puts first those
+// outside the template's own defaults (parameter files, the deployed VM).
+func relevant(rs []model.Related) []model.Related {
+	if len(rs) == 0 {
+		return nil
+	}
+	var out []model.Related
+	seen := map[model.Related]bool{}
+	for _, r := range rs {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return !strings.HasPrefix(out[i].Message, "default value") && strings.HasPrefix(out[j].Message, "default value")
+	})
+	return out[:min(len(out), maxRelated)]
 }

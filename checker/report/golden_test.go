@@ -63,6 +63,40 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenInputs pins the findings on testdata/inputs: one realistic
+// input of each shape (parameter file, AVM-style module, nested deployment
+// passing patchMode down, Bicep symbolic names, instance view).
+func TestGoldenInputs(t *testing.T) {
+	for _, profile := range []string{"2021-02", "current"} {
+		t.Run(profile, func(t *testing.T) {
+			t.Chdir("../..")
+			l, err := checker.New(context.Background(), checker.Options{Profile: profile, Version: "0.0.0-test", Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := l.Run(context.Background(), checker.Discover([]string{"testdata/inputs"}), strings.NewReader(""))
+			f, _ := report.New("text", report.Options{})
+			var buf bytes.Buffer
+			if err := f.Format(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "golden", "inputs-"+profile+".text")
+			if *update {
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s differs; rerun with -update if intended\n%s", golden, buf.String())
+			}
+		})
+	}
+}
+
 // TestJSONMatchesSchema proves the documented schema describes the output.
 func TestJSONMatchesSchema(t *testing.T) {
 	r := lintBundled(t, "2021-02")
