@@ -165,33 +165,14 @@ func (vm *VM) LocOf(at string) (Loc, bool) {
 
 // Where is LocOf plus the places that supplied the fact's value.
 func (vm *VM) Where(at string) (Loc, []Related, bool) {
+	if f, ok := vm.factsByName()[at]; ok {
+		return f.Loc, f.Related, true
+	}
 	switch at {
 	case "vm":
 		return vm.Loc, nil, true
-	case "apiVersion":
-		return vm.APIVersion.Loc, vm.APIVersion.Related, true
 	case "patchSettings":
 		return vm.PatchSettings.Loc, nil, true
-	case "patchMode":
-		return vm.PatchMode.Loc, vm.PatchMode.Related, true
-	case "assessmentMode":
-		return vm.AssessmentMode.Loc, vm.AssessmentMode.Related, true
-	case "enableAutomaticUpdates":
-		return vm.EnableAutomaticUpdates.Loc, vm.EnableAutomaticUpdates.Related, true
-	case "provisionVMAgent":
-		return vm.ProvisionVMAgent.Loc, vm.ProvisionVMAgent.Related, true
-	case "enableHotpatching":
-		return vm.EnableHotpatching.Loc, vm.EnableHotpatching.Related, true
-	case "rebootSetting":
-		return vm.RebootSetting.Loc, vm.RebootSetting.Related, true
-	case "bypassPlatformSafetyChecksOnUserSchedule":
-		return vm.BypassSafetyChecks.Loc, vm.BypassSafetyChecks.Related, true
-	case "orchestrationMode":
-		return vm.OrchestrationMode.Loc, vm.OrchestrationMode.Related, true
-	case "automaticOSUpgrade":
-		return vm.AutomaticOSUpgrade.Loc, vm.AutomaticOSUpgrade.Related, true
-	case "agentVersion":
-		return vm.AgentVersion.Loc, nil, true
 	case "baseline.patchMode", "baseline.enableAutomaticUpdates":
 		fact := vm.PatchMode
 		if at == "baseline.enableAutomaticUpdates" {
@@ -254,4 +235,15 @@ type Baseline struct {
 	EnableAutomaticUpdates Fact    `json:"enableAutomaticUpdates"`
 	OS                     string  `json:"os"`
 	Where                  Related `json:"-"` // the deployed VM in the baseline file
+}
+
+// factsByName maps the fact names rules use (their "at") to the facts.
+func (vm *VM) factsByName() map[string]*Fact {
+	return map[string]*Fact{
+		"apiVersion": &vm.APIVersion.Fact, "patchMode": &vm.PatchMode, "assessmentMode": &vm.AssessmentMode,
+		"enableAutomaticUpdates": &vm.EnableAutomaticUpdates, "provisionVMAgent": &vm.ProvisionVMAgent,
+		"enableHotpatching": &vm.EnableHotpatching, "rebootSetting": &vm.RebootSetting,
+		"bypassPlatformSafetyChecksOnUserSchedule": &vm.BypassSafetyChecks, "orchestrationMode": &vm.OrchestrationMode,
+		"automaticOSUpgrade": &vm.AutomaticOSUpgrade, "agentVersion": &vm.AgentVersion,
+	}
 }
