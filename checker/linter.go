@@ -20,6 +20,7 @@ import (
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/checker/report"
 	"github.com/patchcheck/patchcheck/checker/schema"
+	"github.com/patchcheck/patchcheck/checker/tfplan"
 	"github.com/patchcheck/patchcheck/policies"
 )
 
@@ -59,9 +60,9 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	switch opts.Input {
-	case "", "auto", "arm", "rest", "instance-view":
+	case "", "auto", "arm", "rest", "instance-view", "tfplan":
 	default:
-		return nil, fmt.Errorf("--input %q: want auto, arm, rest or instance-view (Terraform plans are not supported yet)", opts.Input)
+		return nil, fmt.Errorf("--input %q: want auto, arm, rest, instance-view or tfplan", opts.Input)
 	}
 	pol, err := engine.Load(policies.FS())
 	if err != nil {
@@ -205,6 +206,9 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		return errored(name, err)
 	}
 	kind, why := arm.Classify(doc)
+	if tfplan.Detect(doc) {
+		kind = kindTerraformPlan
+	}
 	switch l.opts.Input {
 	case "arm":
 		if kind != arm.Parameters {
@@ -214,6 +218,8 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		kind = arm.REST
 	case "instance-view":
 		kind = arm.InstanceView
+	case "tfplan":
+		kind = kindTerraformPlan
 	}
 	out := report.File{Path: name, Status: report.Checked, Kind: string(kind), Findings: []model.Finding{}}
 	switch kind {
@@ -228,7 +234,13 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		return out
 	}
 	var vms []arm.VM
+	var facts []model.VM
 	switch kind {
+	case kindTerraformPlan:
+		// Plans carry attributes, not an osProfile: no schema stage.
+		if facts, err = tfplan.Extract(doc, data); err != nil {
+			return errored(name, err)
+		}
 	case arm.REST:
 		vms = l.adapter.ExtractREST(doc)
 	case arm.InstanceView:
@@ -241,15 +253,16 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		out.Parameters = used
 		vms = l.adapter.Extract(doc, params...)
 	}
-	facts := make([]model.VM, len(vms))
 	for i := range vms {
 		l.validator.Check(doc, &vms[i])
-		facts[i] = vms[i].Facts
+		facts = append(facts, vms[i].Facts)
+	}
+	for i := range facts {
 		if b, ok := l.baseline[strings.ToLower(facts[i].Name)]; ok {
 			facts[i].Baseline = b
 		}
 	}
-	out.VMs = len(vms)
+	out.VMs = len(facts)
 	findings, err := l.engine.Evaluate(ctx, name, facts)
 	if err != nil {
 		return errored(name, err)
@@ -279,3 +292,6 @@ func (l *Linter) checkBicep(ctx context.Context, w *worker, in Input) report.Fil
 	}
 	return out
 }
+
+// kindTerraformPlan is `terraform show -json` output, read by checker/tfplan.
+const kindTerraformPlan arm.Kind = "tfplan"
