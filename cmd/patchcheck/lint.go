@@ -56,6 +56,7 @@ func newLintCommand(s streams) *cobra.Command {
 }
 
 func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
+	tuneGC()
 	failOn := model.Severity(strings.ToLower(f.failOn))
 	if failOn.Rank() == 0 {
 		return fmt.Errorf("--fail-on %q: want error, warning or info", f.failOn)
