@@ -1,5 +1,6 @@
 // Package report holds the result of a lint run and writes it in each
-// output format (text, json, sarif) behind one interface.
+// output format (text, json, sarif, junit, github, azure-devops, markdown)
+// behind one interface.
 package report
 
 import (
@@ -151,7 +152,9 @@ type Options struct {
 }
 
 // Formats lists the format names, for help text.
-func Formats() []string { return []string{"text", "json", "sarif"} }
+func Formats() []string {
+	return []string{"text", "json", "sarif", "junit", "github", "azure-devops", "markdown"}
+}
 
 // New returns the formatter for name.
 func New(name string, opts Options) (Formatter, error) {
@@ -162,6 +165,14 @@ func New(name string, opts Options) (Formatter, error) {
 		return jsonFormat{}, nil
 	case "sarif":
 		return sarifFormat{}, nil
+	case "junit":
+		return junitFormat{}, nil
+	case "github":
+		return githubFormat{}, nil
+	case "azure-devops":
+		return azureDevOpsFormat{}, nil
+	case "markdown":
+		return markdownFormat{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (choose one of %s)", name, strings.Join(Formats(), ", "))
 }

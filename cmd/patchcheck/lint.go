@@ -17,7 +17,7 @@ import (
 )
 
 type lintFlags struct {
-	format  string
+	formats []string
 	output  string
 	profile string
 	failOn  string
@@ -42,7 +42,7 @@ func newLintCommand(s streams) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return lint(cmd, s, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringArrayVarP(&f.formats, "format", "f", []string{"text"}, "output format: "+strings.Join(report.Formats(), ", ")+"; repeatable as NAME=FILE to write several reports at once (e.g. --format sarif=out.sarif --format text)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&f.profile, "profile", policies.DefaultProfile, "knowledge profile: 2021-02 (the seed's rules) or current (Microsoft's 2024 doc)")
 	fl.StringVar(&f.failOn, "fail-on", "error", "lowest severity that fails the run with exit 1: error, warning or info")
@@ -61,12 +61,66 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if failOn.Rank() == 0 {
 		return fmt.Errorf("--fail-on %q: want error, warning or info", f.failOn)
 	}
+	outputs, err := parseOutputs(f)
+	if err != nil {
+		return err
+	}
+	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version, Parameters: f.params, Input: f.input, Baseline: f.base})
+	if err != nil {
+		return err
+	}
+	r := linter.Run(cmd.Context(), checker.Discover(paths), s.in)
+	humanOnStdout := false
+	for _, o := range outputs {
+		if err := o.write(s, f, r); err != nil {
+			return err
+		}
+		humanOnStdout = humanOnStdout || (o.path == "" && o.format == "text")
+	}
+	if !humanOnStdout {
+		// Machine formats keep stdout clean; people still see errors.
+		writeErrors(s.err, r)
+	}
+	if code := r.ExitCode(failOn); code != report.ExitClean {
+		return exitError{code}
+	}
+	return nil
+}
+
+// output is one requested report: a format and where it goes ("" = stdout).
+type output struct{ format, path string }
+
+// parseOutputs reads --format NAME[=FILE] (repeatable) and --output; at
+// most one report may go to standard output.
+func parseOutputs(f lintFlags) ([]output, error) {
+	var outs []output
+	toStdout := 0
+	for _, spec := range f.formats {
+		name, path, _ := strings.Cut(spec, "=")
+		if path == "" && len(f.formats) == 1 {
+			path = f.output
+		}
+		if _, err := report.New(name, report.Options{}); err != nil {
+			return nil, fmt.Errorf("--format: %w", err)
+		}
+		if path == "" {
+			toStdout++
+		}
+		outs = append(outs, output{format: strings.ToLower(name), path: path})
+	}
+	if toStdout > 1 {
+		return nil, fmt.Errorf("--format: at most one format can go to standard output; give the others a file (e.g. --format sarif=out.sarif)")
+	}
+	return outs, nil
+}
+
+func (o output) write(s streams, f lintFlags, r *report.Report) error {
 	var out io.Writer = s.out
 	toTerminal := isTerminal(s.out)
-	if f.output != "" {
-		file, err := os.Create(f.output)
+	if o.path != "" {
+		file, err := os.Create(o.path)
 		if err != nil {
-			return fmt.Errorf("--output: %w", err)
+			return fmt.Errorf("--format %s: %w", o.format, err)
 		}
 		defer file.Close()
 		out, toTerminal = file, false
@@ -75,28 +129,16 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	formatter, err := report.New(f.format, report.Options{Color: color, Quiet: f.quiet})
-	if err != nil {
-		return fmt.Errorf("--format: %w", err)
-	}
-	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version, Parameters: f.params, Input: f.input, Baseline: f.base})
+	formatter, err := report.New(o.format, report.Options{Color: color, Quiet: f.quiet})
 	if err != nil {
 		return err
 	}
-	r := linter.Run(cmd.Context(), checker.Discover(paths), s.in)
 	bw := bufio.NewWriter(out)
 	if err := formatter.Format(bw, r); err != nil {
-		return fmt.Errorf("write %s report: %w", f.format, err)
+		return fmt.Errorf("write %s report: %w", o.format, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if f.format != "text" || f.output != "" {
-		// Machine formats keep stdout clean; people still see errors.
-		writeErrors(s.err, r)
-	}
-	if code := r.ExitCode(failOn); code != report.ExitClean {
-		return exitError{code}
+		return fmt.Errorf("write %s report: %w", o.format, err)
 	}
 	return nil
 }

@@ -1,0 +1,94 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+)
+
+// junitFormat writes JUnit XML, which most CI systems show as test
+// results: one test suite per file, one test case per VM rule finding, and a
+// passing test case for a file without findings, so every input is counted.
+type junitFormat struct{}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitProblem `xml:"skipped,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+func (junitFormat) Format(w io.Writer, r *Report) error {
+	out := junitSuites{Name: "patchcheck (profile " + r.Profile.Name + ")"}
+	for _, f := range r.Files {
+		suite := junitSuite{Name: f.Path}
+		switch f.Status {
+		case Errored:
+			suite.Cases = append(suite.Cases, junitCase{Name: "input", Classname: f.Path,
+				Error: &junitProblem{Message: f.Error.Message, Type: "input", Text: position(f.Path, f.Error.Line, f.Error.Column) + ": " + f.Error.Message}})
+			suite.Errors++
+		case Skipped:
+			suite.Cases = append(suite.Cases, junitCase{Name: "input", Classname: f.Path, Skipped: &junitProblem{Message: f.Reason}})
+			suite.Skipped++
+		default:
+			if len(f.Findings) == 0 {
+				suite.Cases = append(suite.Cases, junitCase{Name: fmt.Sprintf("%d VMs", f.VMs), Classname: f.Path})
+			}
+		}
+		for _, x := range f.Findings {
+			suite.Cases = append(suite.Cases, junitCase{
+				Name: fmt.Sprintf("%s %s (%s)", x.RuleID, x.Title, x.Resource), Classname: f.Path,
+				Failure: &junitProblem{Message: x.Message, Type: string(x.Severity),
+					Text: fmt.Sprintf("%s: %s %s: %s\nfix: %s", position(f.Path, x.Line, x.Column), x.Severity, x.RuleID, x.Message, x.Remediation)},
+			})
+			suite.Failures++
+		}
+		suite.Tests = len(suite.Cases)
+		out.Tests += suite.Tests
+		out.Failures += suite.Failures
+		out.Errors += suite.Errors
+		out.Suites = append(out.Suites, suite)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func position(path string, line, col int) string {
+	if line == 0 {
+		return path
+	}
+	return fmt.Sprintf("%s:%d:%d", path, line, col)
+}
