@@ -35,6 +35,8 @@ type Options struct {
 	// Input forces the input kind ("arm" or "rest"); "" or "auto" detects
 	// it from each file's content.
 	Input string
+	// PolicyDirs add user Rego rules to the built-in ones.
+	PolicyDirs []string
 	// Baseline are files or folders describing what is deployed today;
 	// each linted VM is compared with the deployed VM of the same name.
 	Baseline []string
@@ -67,6 +69,11 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	pol, err := engine.Load(policies.FS())
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	for _, dir := range opts.PolicyDirs {
+		if err := pol.AddDir(dir); err != nil {
+			return nil, fmt.Errorf("--policy: %w", err)
+		}
 	}
 	eng, err := engine.New(ctx, pol, opts.Profile)
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 )
 
 // catalog collects every annotation that carries custom.id: the rules.
+// Two packages claiming one ID make the second one's ID "DUPLICATE:<id>", so
+// CheckMetadata refuses to run with an ambiguous catalog.
 func catalog(c *ast.Compiler) []model.Rule {
 	byID := map[string]model.Rule{}
 	for _, ref := range c.GetAnnotationSet().Flatten() {
@@ -25,7 +27,12 @@ func catalog(c *ast.Compiler) []model.Rule {
 		if i := strings.LastIndex(pkg, "."); i > 0 {
 			pkg = pkg[:i]
 		}
-		byID[id] = model.Rule{ID: id, Severity: model.Severity(sev), Title: a.Title, Description: strings.TrimSpace(a.Description), Remediation: fix, Package: pkg}
+		rule := model.Rule{ID: id, Severity: model.Severity(sev), Title: a.Title, Description: strings.TrimSpace(a.Description), Remediation: fix, Package: pkg}
+		if prev, taken := byID[id]; taken && prev.Package != pkg {
+			rule.ID = "DUPLICATE:" + id
+			rule.Description = fmt.Sprintf("rule ID %s is used by both %s and %s", id, prev.Package, pkg)
+		}
+		byID[rule.ID] = rule
 	}
 	out := make([]model.Rule, 0, len(byID))
 	for _, r := range byID {
@@ -41,6 +48,8 @@ func CheckMetadata(rules []model.Rule) error {
 	var problems []string
 	for _, r := range rules {
 		switch {
+		case strings.HasPrefix(r.ID, "DUPLICATE:"):
+			problems = append(problems, r.Description+"; every rule needs its own ID")
 		case r.Title == "", r.Description == "", r.Remediation == "":
 			problems = append(problems, fmt.Sprintf("%s: title, description and custom.remediation are required", r.ID))
 		case r.Severity.Rank() == 0:

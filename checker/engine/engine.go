@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -33,6 +35,7 @@ type Engine struct {
 	byPackage map[string]model.Rule
 	cache     *resultCache
 	terms     terms
+	names     bool // the input carries vm.name and vm.type (user policies are loaded)
 }
 
 // Policies is a loaded policy tree: modules, profiles and capabilities.
@@ -41,6 +44,9 @@ type Policies struct {
 	Tests        map[string]*ast.Module // *_test.rego
 	Profiles     map[string]any         // profile name -> its data
 	Capabilities *ast.Capabilities
+	// User is set when policy folders were added: user rules may read the
+	// VM's name and type, which the built-in rules never need.
+	User bool
 }
 
 // Load parses every .rego file of fsys (annotations included), the profiles
@@ -88,6 +94,54 @@ func Load(fsys fs.FS) (*Policies, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// AddDir adds user policies: every .rego file under dir (tests included),
+// with the same METADATA contract and pinned capabilities as the built-in
+// rules. Their packages must be patchcheck.rules.<name>.
+func (p *Policies) AddDir(dir string) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("policy folder: %w", err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("policy folder %s is not a folder", dir)
+	}
+	found := 0
+	err = filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".rego") {
+			return err
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		m, err := ast.ParseModuleWithOpts(name, string(data), ast.ParserOptions{
+			ProcessAnnotation: true, RegoVersion: ast.RegoV1, Capabilities: p.Capabilities,
+		})
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", name, err)
+		}
+		if pkg := m.Package.Path.String(); !strings.HasPrefix(pkg, "data.patchcheck.rules.") && !strings.HasSuffix(name, "_test.rego") {
+			return fmt.Errorf("%s: package %s: user rules must be in a package patchcheck.rules.<name>", name, strings.TrimPrefix(pkg, "data."))
+		}
+		key := "user:" + name
+		if strings.HasSuffix(name, "_test.rego") {
+			p.Tests[key] = m
+		} else {
+			p.Modules[key] = m
+			found++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if found == 0 {
+		return fmt.Errorf("policy folder %s has no .rego rules", dir)
+	}
+	p.User = true
+	return nil
 }
 
 // ProfileNames lists the available knowledge profiles, sorted.
@@ -145,7 +199,7 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", Query, err)
 	}
-	e := &Engine{query: q, profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms()}
+	e := &Engine{query: q, profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms(), names: p.User}
 	for _, r := range e.rules {
 		e.byPackage[strings.TrimPrefix(r.Package, "patchcheck.rules.")] = r
 	}
@@ -166,17 +220,21 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 	var out []model.Finding
 	for i := range vms {
 		vm := &vms[i]
-		key := digest(vm.Key())
-		raw, ok := e.cache.get(key)
+		key := vm.Key()
+		if e.names {
+			key += "\x00" + vm.Name + "\x00" + vm.Type
+		}
+		digestKey := digest(key)
+		raw, ok := e.cache.get(digestKey)
 		if !ok {
-			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(e.terms.inputValue(e.profile, vm)))
+			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(e.terms.inputValue(e.profile, vm, e.names)))
 			if err != nil {
 				return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
 			}
 			if raw, err = decodeResults(rs); err != nil {
 				return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
 			}
-			e.cache.put(key, raw)
+			e.cache.put(digestKey, raw)
 		}
 		for _, r := range raw {
 			f, err := e.finding(file, vm, r)

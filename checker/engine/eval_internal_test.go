@@ -33,13 +33,13 @@ func BenchmarkQuery(b *testing.B) {
 	b.Run("input", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			e.terms.inputValue(e.profile, &vm)
+			e.terms.inputValue(e.profile, &vm, false)
 		}
 	})
 	b.Run("eval", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rs, err := e.query.Eval(context.Background(), rego.EvalParsedInput(e.terms.inputValue(e.profile, &vm)))
+			rs, err := e.query.Eval(context.Background(), rego.EvalParsedInput(e.terms.inputValue(e.profile, &vm, false)))
 			if err != nil || len(rs) != 1 {
 				b.Fatal(err)
 			}

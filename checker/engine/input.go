@@ -12,11 +12,17 @@ import (
 // Positions, the resource name and the type's spelling are left out: rules
 // name the fact a finding is about and Go adds where it is and which
 // resource, so VMs that differ only in those are the same input (see
-// Engine's result cache).
-func (t terms) inputValue(profile string, vm *model.VM) ast.Value {
+// Engine's result cache). User policies may want the name and type, so
+// they are added when any are loaded.
+func (t terms) inputValue(profile string, vm *model.VM, names bool) ast.Value {
+	v := t.vmValue(vm)
+	if names {
+		v.Insert(t.str("name"), ast.StringTerm(vm.Name))
+		v.Insert(t.str("type"), ast.StringTerm(vm.Type))
+	}
 	return ast.NewObject(
 		t.item("profile", t.str(profile)),
-		t.item("vm", ast.NewTerm(t.vmValue(vm))),
+		t.item("vm", ast.NewTerm(v)),
 	)
 }
 

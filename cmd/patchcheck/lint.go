@@ -27,6 +27,7 @@ type lintFlags struct {
 	params  []string
 	input   string
 	base    []string
+	policy  []string
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -50,6 +51,7 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
 	fl.StringArrayVarP(&f.params, "parameters", "p", nil, "deployment parameter file whose values replace parameter defaults, for every template (repeatable; later files win). Without it, x.json is paired with x.parameters.json, or with a parameter file whose metadata.template names it")
 	fl.StringVar(&f.input, "input", "auto", "input kind: auto (detected from each file's content), arm (templates, Bicep-compiled JSON), rest (a VM or scale set REST body), instance-view (az vm get-instance-view output or an instanceView body) or tfplan (terraform show -json)")
+	fl.StringArrayVar(&f.policy, "policy", nil, "folder of your own Rego rules (package patchcheck.rules.<name>, a deny rule with METADATA custom.id/severity/remediation); repeatable")
 	fl.StringArrayVar(&f.base, "baseline", nil, "what is deployed today (az vm list/show output, REST bodies, instance views or an exported template; file or folder, repeatable): each VM is compared with the deployed VM of the same name for changes Azure will not accept (PC009)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
 	return cmd
@@ -65,7 +67,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version, Parameters: f.params, Input: f.input, Baseline: f.base})
+	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version, Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy})
 	if err != nil {
 		return err
 	}
