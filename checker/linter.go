@@ -35,6 +35,9 @@ type Options struct {
 	// Input forces the input kind ("arm" or "rest"); "" or "auto" detects
 	// it from each file's content.
 	Input string
+	// Progress, when set, is called after each file is checked (from the
+	// workers, so it must be safe for concurrent use).
+	Progress func()
 	// PolicyDirs add user Rego rules to the built-in ones.
 	PolicyDirs []string
 	// Baseline are files or folders describing what is deployed today;
@@ -142,23 +145,9 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 			defer wg.Done()
 			w := &worker{params: params}
 			for i := range jobs {
-				in := inputs[i]
-				switch {
-				case in.Err != nil:
-					r.Files[i] = errored(in.Path, in.Err)
-				case in.Path == Stdin && stdinErr != nil:
-					r.Files[i] = errored(in.Path, fmt.Errorf("read standard input: %w", stdinErr))
-				case in.Path == Stdin:
-					r.Files[i] = l.check(ctx, w, in, stdinData)
-				case isBicep(in.Path):
-					r.Files[i] = l.checkBicep(ctx, w, in)
-				default:
-					data, err := w.read(in.Path)
-					if err != nil {
-						r.Files[i] = errored(in.Path, err)
-						continue
-					}
-					r.Files[i] = l.check(ctx, w, in, data)
+				r.Files[i] = l.checkInput(ctx, w, inputs[i], stdinData, stdinErr)
+				if l.opts.Progress != nil {
+					l.opts.Progress()
 				}
 			}
 		}()
@@ -169,6 +158,26 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	close(jobs)
 	wg.Wait()
 	return r
+}
+
+// checkInput reads one input (a file, standard input or Bicep source) and
+// checks it.
+func (l *Linter) checkInput(ctx context.Context, w *worker, in Input, stdinData []byte, stdinErr error) report.File {
+	switch {
+	case in.Err != nil:
+		return errored(in.Path, in.Err)
+	case in.Path == Stdin && stdinErr != nil:
+		return errored(in.Path, fmt.Errorf("read standard input: %w", stdinErr))
+	case in.Path == Stdin:
+		return l.check(ctx, w, in, stdinData)
+	case isBicep(in.Path):
+		return l.checkBicep(ctx, w, in)
+	}
+	data, err := w.read(in.Path)
+	if err != nil {
+		return errored(in.Path, err)
+	}
+	return l.check(ctx, w, in, data)
 }
 
 func errored(path string, err error) report.File {

@@ -67,11 +67,16 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version, Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy})
+	inputs := checker.Discover(paths)
+	progress, done := newProgress(s.err, len(inputs), "checking templates")
+	defer done()
+	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version,
+		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress})
 	if err != nil {
 		return err
 	}
-	r := linter.Run(cmd.Context(), checker.Discover(paths), s.in)
+	r := linter.Run(cmd.Context(), inputs, s.in)
+	done()
 	humanOnStdout := false
 	for _, o := range outputs {
 		if err := o.write(s, f, r); err != nil {
