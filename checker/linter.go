@@ -13,8 +13,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/patchcheck/patchcheck/checker/arm"
+	"github.com/patchcheck/patchcheck/checker/config"
 	"github.com/patchcheck/patchcheck/checker/engine"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
@@ -38,6 +40,11 @@ type Options struct {
 	// Progress, when set, is called after each file is checked (from the
 	// workers, so it must be safe for concurrent use).
 	Progress func()
+	// Config is the repository's .patchcheck.yaml (waivers, exclusions,
+	// severity overrides); nil without one.
+	Config *config.Config
+	// Now is the clock waivers expire by (time.Now when nil).
+	Now func() time.Time
 	// PolicyDirs add user Rego rules to the built-in ones.
 	PolicyDirs []string
 	// Baseline are files or folders describing what is deployed today;
@@ -54,6 +61,7 @@ type Linter struct {
 	engine    *engine.Engine
 	profile   report.Profile
 	baseline  baseline
+	waivers   *waivers
 }
 
 // New compiles policies and schemas for opts.Profile.
@@ -106,6 +114,7 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	return &Linter{
 		opts: opts, adapter: adapter, validator: validator, engine: eng,
 		profile: report.Profile{Name: opts.Profile, Title: title}, baseline: base,
+		waivers: newWaivers(opts),
 	}, nil
 }
 
@@ -139,6 +148,13 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	params := newParameterFinder(l.opts.Parameters, walked)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
+	defer func() {
+		if pc022, ok := l.engine.Rule("PC022"); ok {
+			if f := l.waivers.configProblems(pc022); f != nil {
+				r.Files = append(r.Files, *f)
+			}
+		}
+	}()
 	for range min(l.opts.Workers, max(len(inputs), 1)) {
 		wg.Add(1)
 		go func() {
@@ -164,6 +180,8 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 // checks it.
 func (l *Linter) checkInput(ctx context.Context, w *worker, in Input, stdinData []byte, stdinErr error) report.File {
 	switch {
+	case !in.Explicit && l.waivers.excluded(in.Path):
+		return report.File{Path: in.Path, Status: report.Skipped, Reason: "excluded by " + l.opts.Config.Path, Findings: []model.Finding{}}
 	case in.Err != nil:
 		return errored(in.Path, in.Err)
 	case in.Path == Stdin && stdinErr != nil:
@@ -277,12 +295,14 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		if b, ok := l.baseline[strings.ToLower(facts[i].Name)]; ok {
 			facts[i].Baseline = b
 		}
+		l.waivers.inlineProblems(&facts[i])
 	}
 	out.VMs = len(facts)
 	findings, err := l.engine.Evaluate(ctx, name, facts)
 	if err != nil {
 		return errored(name, err)
 	}
+	l.waivers.apply(name, facts, findings)
 	report.SortFindings(findings)
 	if findings != nil {
 		out.Findings = findings
@@ -311,3 +331,17 @@ func (l *Linter) checkBicep(ctx context.Context, w *worker, in Input) report.Fil
 
 // kindTerraformPlan is `terraform show -json` output, read by checker/tfplan.
 const kindTerraformPlan arm.Kind = "tfplan"
+
+func newWaivers(opts Options) *waivers {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	w := &waivers{now: now().UTC(), config: opts.Config, severity: map[string]model.Severity{}}
+	if opts.Config != nil {
+		for id, sev := range opts.Config.Severity {
+			w.severity[id] = model.Severity(sev)
+		}
+	}
+	return w
+}

@@ -25,3 +25,6 @@ const LintReport = "lint-report.schema.json"
 
 // Fleet is the schema of a fleet file (SPEC §4.1), loaded by plugins/fleet.
 const Fleet = "fleet.schema.json"
+
+// Config is the schema of .patchcheck.yaml.
+const Config = "config.schema.json"

@@ -67,6 +67,7 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.OrchestrationMode = f.fact(props.child("orchestrationMode"), jsonpos.String, "later")
 	f.vm.AutomaticOSUpgrade = f.fact(props.child("upgradePolicy").child("automaticOSUpgradePolicy").child("enableAutomaticOSUpgrade"), jsonpos.Bool, "later")
 	f.vm.HealthExtension = hasHealthExtension(profile, res)
+	f.vm.Waivers = f.inlineWaivers(res.child("metadata").child("patchcheck").child("waivers"))
 	if !w.noDefaults {
 		f.applyDefaults()
 	}
@@ -320,4 +321,28 @@ func hasHealthExtension(profile, res *node) bool {
 		}
 	}
 	return false
+}
+
+// inlineWaivers reads metadata.patchcheck.waivers on a resource. Malformed
+// entries are kept (with empty fields) so the checker can reject them
+// visibly.
+func (f *facts) inlineWaivers(n *node) []model.InlineWaiver {
+	if n.v == nil || n.v.Kind != jsonpos.Array {
+		return nil
+	}
+	str := func(v *jsonpos.Value, key string) string {
+		if x := v.Get(key); x != nil && x.Kind == jsonpos.String {
+			return strings.TrimSpace(x.Str)
+		}
+		return ""
+	}
+	var out []model.InlineWaiver
+	for i, item := range n.v.Items {
+		w := model.InlineWaiver{Loc: f.w.loc(item.Offset, indexPointer(n.ptr, i))}
+		if item.Kind == jsonpos.Object {
+			w.Rule, w.Reason, w.Expires = str(item, "rule"), str(item, "reason"), str(item, "expires")
+		}
+		out = append(out, w)
+	}
+	return out
 }

@@ -206,6 +206,16 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	return e, nil
 }
 
+// Rule returns the catalog entry of a rule ID.
+func (e *Engine) Rule(id string) (model.Rule, bool) {
+	for _, r := range e.rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return model.Rule{}, false
+}
+
 // Profile is the knowledge profile this engine evaluates with.
 func (e *Engine) Profile() string { return e.profile }
 

@@ -45,7 +45,7 @@ func TestCatalogFromMetadata(t *testing.T) {
 		for _, r := range e.Rules() {
 			ids = append(ids, r.ID)
 		}
-		want := "PC001 PC002 PC003 PC004 PC005 PC006 PC007 PC008 PC009 PC010 PC011 PC012 PC013 PC014 PC015 PC016 PC017 PC018 PC019 PC020 PC021"
+		want := "PC001 PC002 PC003 PC004 PC005 PC006 PC007 PC008 PC009 PC010 PC011 PC012 PC013 PC014 PC015 PC016 PC017 PC018 PC019 PC020 PC021 PC022"
 		if got := strings.Join(ids, " "); got != want {
 			t.Errorf("%s: catalog %q, want %q", profile, got, want)
 		}

@@ -38,7 +38,7 @@ func newTerms() terms {
 		"apiVersion", "patchSettings", "present", "patchMode", "assessmentMode", "enableAutomaticUpdates",
 		"provisionVMAgent", "image", "key", "publisher", "offer", "sku", "id", "unresolved", "schemaErrors",
 		"copy", "name", "count", "state", "reason", "enableHotpatching", "rebootSetting",
-		"bypassPlatformSafetyChecksOnUserSchedule", "orchestrationMode", "automaticOSUpgrade", "healthExtension", "Uniform", "Flexible", "baseline", string(model.Resolved),
+		"bypassPlatformSafetyChecksOnUserSchedule", "orchestrationMode", "automaticOSUpgrade", "healthExtension", "Uniform", "Flexible", "baseline", "waiverProblems", string(model.Resolved),
 		string(model.Literal), string(model.Default), string(model.Absent), string(model.Expression), string(model.Invalid),
 		"windows", "linux", "unknown", model.KindVM, model.KindVMS, model.TopicAny,
 		model.ImageMarketplace, model.ImageCustom, model.ImageNone, model.ImageUnresolved,
@@ -68,6 +68,10 @@ func (t terms) vmValue(vm *model.VM) ast.Object {
 			t.item("topic", t.str(u.Topic)),
 			t.item("reason", t.str(u.Reason)),
 		)
+	}
+	waiverProblems := make([]*ast.Term, len(vm.WaiverProblems))
+	for i, w := range vm.WaiverProblems {
+		waiverProblems[i] = ast.ObjectTerm(t.item("message", ast.StringTerm(w.Message)))
 	}
 	schemaErrors := make([]*ast.Term, len(vm.SchemaErrors))
 	for i, e := range vm.SchemaErrors {
@@ -104,6 +108,7 @@ func (t terms) vmValue(vm *model.VM) ast.Object {
 		t.item("agentVersion", t.factTerm(vm.AgentVersion)),
 		t.item("unresolved", ast.ArrayTerm(unresolved...)),
 		t.item("schemaErrors", ast.ArrayTerm(schemaErrors...)),
+		t.item("waiverProblems", ast.ArrayTerm(waiverProblems...)),
 	}
 	if p := vm.PatchStatus; p != nil {
 		num := func(n int) *ast.Term { return ast.InternedTerm(n) }

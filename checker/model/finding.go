@@ -39,6 +39,17 @@ type Finding struct {
 	// Related are the places that supplied the value the finding is about
 	// (a parameter file's line, a parameter's default, a variable).
 	Related []Related `json:"related,omitempty"`
+	// Suppression, when set, is the waiver that accepts this finding: it is
+	// reported but does not fail the run.
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Suppression is a waiver applied to a finding.
+type Suppression struct {
+	Kind    string `json:"kind"` // inSource (on the resource) or external (configuration)
+	Reason  string `json:"reason"`
+	Expires string `json:"expires"`
+	Where   string `json:"where"` // file:line of the waiver
 }
 
 // Rule is one catalog entry, read from a rule's METADATA annotation.

@@ -84,6 +84,10 @@ func (vm *VM) Key() string {
 		field(u.Reason)
 		field(u.Topic)
 	}
+	field(strconv.Itoa(len(vm.WaiverProblems)))
+	for _, w := range vm.WaiverProblems {
+		field(w.Message)
+	}
 	field(strconv.Itoa(len(vm.SchemaErrors)))
 	for _, e := range vm.SchemaErrors {
 		field(e.Property)

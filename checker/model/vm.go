@@ -143,9 +143,13 @@ type VM struct {
 	AgentVersion Fact         `json:"agentVersion"`
 	PatchStatus  *PatchStatus `json:"patchStatus,omitempty"`
 	// Baseline is the same VM as deployed today, when --baseline has it.
-	Baseline     *Baseline     `json:"baseline,omitempty"`
-	Unresolved   []Unresolved  `json:"unresolved"`
-	SchemaErrors []SchemaError `json:"schemaErrors"`
+	Baseline *Baseline `json:"baseline,omitempty"`
+	// Waivers written on the resource (metadata.patchcheck.waivers).
+	Waivers []InlineWaiver `json:"-"`
+	// WaiverProblems are waivers that expired or are malformed (PC022).
+	WaiverProblems []WaiverProblem `json:"waiverProblems"`
+	Unresolved     []Unresolved    `json:"unresolved"`
+	SchemaErrors   []SchemaError   `json:"schemaErrors"`
 }
 
 // APIVersion is the resource's apiVersion with its date part split out, so
@@ -208,6 +212,8 @@ func (vm *VM) Where(at string) (Loc, []Related, bool) {
 		return vm.SchemaErrors[i].Loc, nil, true
 	case list == "unresolved" && i < len(vm.Unresolved):
 		return vm.Unresolved[i].Loc, nil, true
+	case list == "waiverProblems" && i < len(vm.WaiverProblems):
+		return vm.WaiverProblems[i].Loc, nil, true
 	}
 	return Loc{}, nil, false
 }
@@ -246,4 +252,16 @@ func (vm *VM) factsByName() map[string]*Fact {
 		"bypassPlatformSafetyChecksOnUserSchedule": &vm.BypassSafetyChecks, "orchestrationMode": &vm.OrchestrationMode,
 		"automaticOSUpgrade": &vm.AutomaticOSUpgrade, "agentVersion": &vm.AgentVersion,
 	}
+}
+
+// InlineWaiver is a waiver written on a resource in the template.
+type InlineWaiver struct {
+	Rule, Reason, Expires string
+	Loc                   Loc
+}
+
+// WaiverProblem is a waiver that no longer waives, and why.
+type WaiverProblem struct {
+	Message string `json:"message"`
+	Loc     Loc    `json:"loc"`
 }

@@ -67,6 +67,7 @@ type Summary struct {
 	Errors       int `json:"errors"`
 	Warnings     int `json:"warnings"`
 	Infos        int `json:"infos"`
+	Suppressed   int `json:"suppressed"` // waived findings, not counted above
 }
 
 // Summarize counts the report.
@@ -81,11 +82,14 @@ func (r *Report) Summarize() Summary {
 		case Errored:
 			s.Errored++
 		}
-		if len(f.Findings) > 0 {
-			s.WithFindings++
-		}
+		active := 0
 		s.VMs += f.VMs
 		for _, x := range f.Findings {
+			if x.Suppression != nil {
+				s.Suppressed++
+				continue
+			}
+			active++
 			switch x.Severity {
 			case model.Error:
 				s.Errors++
@@ -94,6 +98,9 @@ func (r *Report) Summarize() Summary {
 			case model.Info:
 				s.Infos++
 			}
+		}
+		if active > 0 {
+			s.WithFindings++
 		}
 	}
 	return s
@@ -115,7 +122,7 @@ func (r *Report) ExitCode(failOn model.Severity) int {
 			return ExitError
 		}
 		for _, x := range f.Findings {
-			if x.Severity.Rank() >= failOn.Rank() {
+			if x.Suppression == nil && x.Severity.Rank() >= failOn.Rank() {
 				code = ExitFindings
 			}
 		}

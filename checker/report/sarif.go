@@ -88,6 +88,11 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 						WithRegion(sarif.NewRegion().WithStartLine(r.Line).WithStartColumn(r.Column)),
 				).WithMessage(sarif.NewTextMessage(r.Message)))
 			}
+			if x.Suppression != nil {
+				// go-sarif spells the method WithJustifcation.
+				res.AddSuppression(sarif.NewSuppression(x.Suppression.Kind).
+					WithJustifcation(fmt.Sprintf("%s (until %s; %s)", x.Suppression.Reason, x.Suppression.Expires, x.Suppression.Where)))
+			}
 			rp := sarif.NewPropertyBag()
 			rp.Add("pointer", x.Pointer)
 			rp.Add("resourceType", x.ResourceType)

@@ -60,6 +60,9 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 			}
 		}
 		for _, x := range f.Findings {
+			if x.Suppression != nil {
+				continue // counted in the summary; listed in json and sarif
+			}
 			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", f.Path, x.Line, x.Column, t.severity(x.Severity), x.RuleID, x.Message)
 			fmt.Fprintf(bw, "    %s %s (%s)\n", t.paint(ansiDim, "resource:"), x.Resource, x.ResourceType)
 			for _, r := range x.Related {
@@ -76,6 +79,9 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 		s.Files, plural(s.Files, "file", "files"), s.Checked, s.WithFindings, s.Skipped, s.Errored, s.VMs, plural(s.VMs, "VM", "VMs"),
 		s.Errors+s.Warnings+s.Infos, plural(s.Errors+s.Warnings+s.Infos, "finding", "findings"),
 		s.Errors, plural(s.Errors, "error", "errors"), s.Warnings, plural(s.Warnings, "warning", "warnings"), s.Infos)
+	if s.Suppressed > 0 {
+		fmt.Fprintf(bw, "%d %s suppressed by waivers (see --format json or sarif)\n", s.Suppressed, plural(s.Suppressed, "finding", "findings"))
+	}
 	return bw.Flush()
 }
 

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/patchcheck/patchcheck/checker"
+	"github.com/patchcheck/patchcheck/checker/config"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/checker/report"
 	"github.com/patchcheck/patchcheck/policies"
@@ -28,6 +30,7 @@ type lintFlags struct {
 	input   string
 	base    []string
 	policy  []string
+	config  string
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -51,6 +54,7 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
 	fl.StringArrayVarP(&f.params, "parameters", "p", nil, "deployment parameter file whose values replace parameter defaults, for every template (repeatable; later files win). Without it, x.json is paired with x.parameters.json, or with a parameter file whose metadata.template names it")
 	fl.StringVar(&f.input, "input", "auto", "input kind: auto (detected from each file's content), arm (templates, Bicep-compiled JSON), rest (a VM or scale set REST body), instance-view (az vm get-instance-view output or an instanceView body) or tfplan (terraform show -json)")
+	fl.StringVar(&f.config, "config", "", "configuration file (default: .patchcheck.yaml in the working directory or the nearest parent)")
 	fl.StringArrayVar(&f.policy, "policy", nil, "folder of your own Rego rules (package patchcheck.rules.<name>, a deny rule with METADATA custom.id/severity/remediation); repeatable")
 	fl.StringArrayVar(&f.base, "baseline", nil, "what is deployed today (az vm list/show output, REST bodies, instance views or an exported template; file or folder, repeatable): each VM is compared with the deployed VM of the same name for changes Azure will not accept (PC009)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
@@ -59,6 +63,10 @@ func newLintCommand(s streams) *cobra.Command {
 
 func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	tuneGC()
+	cfg, err := loadConfig(cmd, &f)
+	if err != nil {
+		return err
+	}
 	failOn := model.Severity(strings.ToLower(f.failOn))
 	if failOn.Rank() == 0 {
 		return fmt.Errorf("--fail-on %q: want error, warning or info", f.failOn)
@@ -71,7 +79,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	progress, done := newProgress(s.err, len(inputs), "checking templates")
 	defer done()
 	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version,
-		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress})
+		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg})
 	if err != nil {
 		return err
 	}
@@ -180,4 +188,43 @@ func useColor(mode string, terminal bool) (bool, error) {
 		return terminal && os.Getenv("NO_COLOR") == "", nil
 	}
 	return false, fmt.Errorf("--color %q: want auto, always or never", mode)
+}
+
+// loadConfig reads --config, or .patchcheck.yaml found upward from the
+// working directory, and fills in the flags the command line did not set.
+func loadConfig(cmd *cobra.Command, f *lintFlags) (*config.Config, error) {
+	path := f.config
+	if path == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		if path = config.Find(wd); path == "" {
+			return nil, nil
+		}
+		if rel, err := filepath.Rel(wd, path); err == nil {
+			path = rel // as the user would write it, in every output
+		}
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	flags := cmd.Flags()
+	if cfg.Profile != "" && !flags.Changed("profile") {
+		f.profile = cfg.Profile
+	}
+	if cfg.FailOn != "" && !flags.Changed("fail-on") {
+		f.failOn = cfg.FailOn
+	}
+	if len(cfg.Formats) > 0 && !flags.Changed("format") {
+		f.formats = cfg.Formats
+	}
+	for _, p := range cfg.Policies {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cfg.Dir, p)
+		}
+		f.policy = append(f.policy, p)
+	}
+	return cfg, nil
 }

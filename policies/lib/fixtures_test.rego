@@ -41,6 +41,7 @@ windows_vm := {
 	"automaticOSUpgrade": absent,
 	"healthExtension": false,
 	"agentVersion": absent,
+	"waiverProblems": [],
 	"unresolved": [],
 	"schemaErrors": [],
 }
