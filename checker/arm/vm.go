@@ -68,6 +68,12 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.AutomaticOSUpgrade = f.fact(props.child("upgradePolicy").child("automaticOSUpgradePolicy").child("enableAutomaticOSUpgrade"), jsonpos.Bool, "later")
 	f.vm.HealthExtension = hasHealthExtension(profile, res)
 	f.vm.Waivers = f.inlineWaivers(res.child("metadata").child("patchcheck").child("waivers"))
+	f.vm.Placement = model.Placement{
+		Location:        f.text(res.child("location")),
+		Zone:            f.firstText(res.child("zones")),
+		AvailabilitySet: lastSegment(f.text(profile.child("availabilitySet").child("id"))),
+		TimeZone:        f.text(win.child("timeZone")),
+	}
 	if !w.noDefaults {
 		f.applyDefaults()
 	}
@@ -345,4 +351,28 @@ func (f *facts) inlineWaivers(n *node) []model.InlineWaiver {
 		out = append(out, w)
 	}
 	return out
+}
+
+// text is a known string value, or "".
+func (f *facts) text(n *node) string {
+	if n.expr == "" && n.v != nil && n.v.Kind == jsonpos.String {
+		return literalString(n.v)
+	}
+	return ""
+}
+
+// firstText is the first element of a known string array, or "".
+func (f *facts) firstText(n *node) string {
+	if n.expr == "" && n.v != nil && n.v.Kind == jsonpos.Array && len(n.v.Items) > 0 && n.v.Items[0].Kind == jsonpos.String {
+		return n.v.Items[0].Str
+	}
+	return ""
+}
+
+// lastSegment is the name at the end of a resource ID.
+func lastSegment(id string) string {
+	if i := strings.LastIndex(strings.TrimRight(id, "/"), "/"); i >= 0 {
+		return id[i+1:]
+	}
+	return id
 }

@@ -14,7 +14,7 @@ func TestKeyCoversEveryField(t *testing.T) {
 		"PatchSettings": true, "PatchMode": true, "AssessmentMode": true, "EnableAutomaticUpdates": true,
 		"ProvisionVMAgent": true, "Image": true, "Unresolved": true, "SchemaErrors": true,
 		"EnableHotpatching": true, "RebootSetting": true, "BypassSafetyChecks": true, "OrchestrationMode": true,
-		"AutomaticOSUpgrade": true, "HealthExtension": true, "AgentVersion": true, "PatchStatus": true, "Baseline": true, "Waivers": false, "WaiverProblems": true,
+		"AutomaticOSUpgrade": true, "HealthExtension": true, "AgentVersion": true, "PatchStatus": true, "Baseline": true, "Waivers": false, "WaiverProblems": true, "Placement": false,
 	}
 	typ := reflect.TypeOf(VM{})
 	for i := range typ.NumField() {

@@ -148,8 +148,10 @@ type VM struct {
 	Waivers []InlineWaiver `json:"-"`
 	// WaiverProblems are waivers that expired or are malformed (PC022).
 	WaiverProblems []WaiverProblem `json:"waiverProblems"`
-	Unresolved     []Unresolved    `json:"unresolved"`
-	SchemaErrors   []SchemaError   `json:"schemaErrors"`
+	// Placement is where the VM runs; not read by rules (fleet init).
+	Placement    Placement     `json:"-"`
+	Unresolved   []Unresolved  `json:"unresolved"`
+	SchemaErrors []SchemaError `json:"schemaErrors"`
 }
 
 // APIVersion is the resource's apiVersion with its date part split out, so
@@ -264,4 +266,13 @@ type InlineWaiver struct {
 type WaiverProblem struct {
 	Message string `json:"message"`
 	Loc     Loc    `json:"loc"`
+}
+
+// Placement is what a forecast needs to know about where a VM runs, as far
+// as the template says (unknown parts are empty).
+type Placement struct {
+	Location        string
+	Zone            string
+	AvailabilitySet string
+	TimeZone        string
 }

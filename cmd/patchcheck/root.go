@@ -39,7 +39,7 @@ func newRootCommand(s streams) *cobra.Command {
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
-	root.AddCommand(newLintCommand(s), newSimulateCommand(s), newRulesCommand(s), newVerifyCommand(s), newVersionCommand(s), newPluginCommand())
+	root.AddCommand(newLintCommand(s), newSimulateCommand(s), newRulesCommand(s), newVerifyCommand(s), newFleetCommand(s), newVersionCommand(s), newPluginCommand())
 	return root
 }
 
