@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // what users are told.
 func TestSimulateGolden(t *testing.T) {
 	fleetPath := filepath.Join("..", "..", "testdata", "fleets", "contoso.yaml")
-	for _, format := range []string{"text", "json", "csv"} {
+	for _, format := range []string{"text", "json", "csv", "html", "markdown"} {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			code := run(context.Background(), []string{"simulate", "--in-process", "--seed", "1", "--trials", "10", "--format", format, fleetPath},

@@ -1,5 +1,6 @@
-// Package forecast writes a simulator's forecast for people (text) and
-// programs (JSON per SPEC §4.2, CSV with one row per VM).
+// Package forecast writes a simulator's forecast for people (text, a
+// self-contained HTML report, Markdown) and programs (JSON per SPEC §4.2,
+// CSV with one row per VM).
 package forecast
 
 import (
@@ -21,7 +22,7 @@ type Formatter interface {
 }
 
 // Formats lists the format names.
-func Formats() []string { return []string{"text", "json", "csv"} }
+func Formats() []string { return []string{"text", "json", "csv", "html", "markdown"} }
 
 // New returns the formatter called name.
 func New(name string) (Formatter, error) {
@@ -32,6 +33,10 @@ func New(name string) (Formatter, error) {
 		return jsonFormat{}, nil
 	case "csv":
 		return csvFormat{}, nil
+	case "html":
+		return htmlFormat{}, nil
+	case "markdown":
+		return markdownFormat{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (choose one of %s)", name, strings.Join(Formats(), ", "))
 }
