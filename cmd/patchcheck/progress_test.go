@@ -17,3 +17,12 @@ func TestNoProgressOffTerminal(t *testing.T) {
 		t.Fatalf("wrote %q", buf.String())
 	}
 }
+
+func TestNoSpinnerOffTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	stop := newSpinner(&buf, 1_000_000, "simulating")
+	stop()
+	if buf.Len() != 0 {
+		t.Fatalf("wrote %q", buf.String())
+	}
+}

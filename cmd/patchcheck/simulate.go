@@ -93,7 +93,9 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 	defer closeSim()
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
+	stop := newSpinner(s.err, len(req.Fleet.VMs), fmt.Sprintf("simulating %d VMs", len(req.Fleet.VMs)))
 	fc, err := sim.Simulate(ctx, req)
+	stop()
 	if err != nil {
 		return fmt.Errorf("simulate %s: %w", path, err)
 	}
