@@ -23,11 +23,12 @@ func catalog(c *ast.Compiler) []model.Rule {
 		}
 		sev, _ := a.Custom["severity"].(string)
 		fix, _ := a.Custom["remediation"].(string)
+		applies, _ := a.Custom["applies"].(string)
 		pkg := strings.TrimPrefix(ref.Path.String(), "data.")
 		if i := strings.LastIndex(pkg, "."); i > 0 {
 			pkg = pkg[:i]
 		}
-		rule := model.Rule{ID: id, Severity: model.Severity(sev), Title: a.Title, Description: strings.TrimSpace(a.Description), Remediation: fix, Package: pkg}
+		rule := model.Rule{ID: id, Severity: model.Severity(sev), Title: a.Title, Description: strings.TrimSpace(a.Description), Remediation: fix, Package: pkg, Applies: applies}
 		if prev, taken := byID[id]; taken && prev.Package != pkg {
 			rule.ID = "DUPLICATE:" + id
 			rule.Description = fmt.Sprintf("rule ID %s is used by both %s and %s", id, prev.Package, pkg)

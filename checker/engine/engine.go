@@ -27,7 +27,7 @@ const Query = "data.patchcheck.findings"
 
 // Engine holds the prepared query for one knowledge profile.
 type Engine struct {
-	query   rego.PreparedEvalQuery
+	groups  []group
 	profile string
 	rules   []model.Rule
 	// byPackage maps the last element of a rule's package
@@ -189,19 +189,12 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := rego.New(
-		rego.Query(Query),
-		rego.Compiler(compiler),
-		rego.Store(p.Store()),
-		rego.Capabilities(p.Capabilities),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare %s: %w", Query, err)
-	}
-	e := &Engine{query: q, profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms(), names: p.User}
+	e := &Engine{profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms(), names: p.User}
 	for _, r := range e.rules {
 		e.byPackage[strings.TrimPrefix(r.Package, "patchcheck.rules.")] = r
+	}
+	if e.groups, err = prepareGroups(ctx, p, profile, e.rules); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -237,12 +230,20 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 		digestKey := digest(key)
 		raw, ok := e.cache.get(digestKey)
 		if !ok {
-			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(e.terms.inputValue(e.profile, vm, e.names)))
-			if err != nil {
-				return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
-			}
-			if raw, err = decodeResults(rs); err != nil {
-				return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
+			input := rego.EvalParsedInput(e.terms.inputValue(e.profile, vm, e.names))
+			for _, g := range e.groups {
+				if !g.applies(vm) {
+					continue
+				}
+				rs, err := g.query.Eval(ctx, input)
+				if err != nil {
+					return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
+				}
+				found, err := decodeResults(rs)
+				if err != nil {
+					return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
+				}
+				raw = append(raw, found...)
 			}
 			e.cache.put(digestKey, raw)
 		}

@@ -39,7 +39,7 @@ func BenchmarkQuery(b *testing.B) {
 	b.Run("eval", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rs, err := e.query.Eval(context.Background(), rego.EvalParsedInput(e.terms.inputValue(e.profile, &vm, false)))
+			rs, err := e.groups[0].query.Eval(context.Background(), rego.EvalParsedInput(e.terms.inputValue(e.profile, &vm, false)))
 			if err != nil || len(rs) != 1 {
 				b.Fatal(err)
 			}

@@ -99,16 +99,25 @@ func (t terms) vmValue(vm *model.VM) ast.Object {
 			t.item("sku", t.factTerm(vm.Image.Sku)),
 			t.item("id", t.factTerm(vm.Image.ID)),
 		)),
-		t.item("enableHotpatching", t.factTerm(vm.EnableHotpatching)),
-		t.item("rebootSetting", t.factTerm(vm.RebootSetting)),
-		t.item("bypassPlatformSafetyChecksOnUserSchedule", t.factTerm(vm.BypassSafetyChecks)),
-		t.item("orchestrationMode", t.factTerm(vm.OrchestrationMode)),
-		t.item("automaticOSUpgrade", t.factTerm(vm.AutomaticOSUpgrade)),
 		t.item("healthExtension", ast.InternedTerm(vm.HealthExtension)),
-		t.item("agentVersion", t.factTerm(vm.AgentVersion)),
 		t.item("unresolved", ast.ArrayTerm(unresolved...)),
 		t.item("schemaErrors", ast.ArrayTerm(schemaErrors...)),
 		t.item("waiverProblems", ast.ArrayTerm(waiverProblems...)),
+	}
+	// Settings most templates leave out are left out of the input too when
+	// absent (rules read a missing fact as absent), which keeps the input
+	// small for the common case.
+	for _, opt := range []struct {
+		name string
+		fact model.Fact
+	}{
+		{"enableHotpatching", vm.EnableHotpatching}, {"rebootSetting", vm.RebootSetting},
+		{"bypassPlatformSafetyChecksOnUserSchedule", vm.BypassSafetyChecks}, {"orchestrationMode", vm.OrchestrationMode},
+		{"automaticOSUpgrade", vm.AutomaticOSUpgrade}, {"agentVersion", vm.AgentVersion},
+	} {
+		if opt.fact.State != model.Absent && opt.fact.State != "" {
+			items = append(items, t.item(opt.name, t.factTerm(opt.fact)))
+		}
 	}
 	if p := vm.PatchStatus; p != nil {
 		num := func(n int) *ast.Term { return ast.InternedTerm(n) }

@@ -60,4 +60,7 @@ type Rule struct {
 	Description string   `json:"description"`
 	Remediation string   `json:"remediation"`
 	Package     string   `json:"package"`
+	// Applies names the input the rule needs (custom.applies: patchStatus,
+	// baseline, …); the rule is only evaluated for VMs that have it.
+	Applies string `json:"applies,omitempty"`
 }

@@ -13,6 +13,7 @@ import data.patchcheck.lib
 #   id: PC016
 #   severity: error
 #   remediation: Turn off upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade, use Flexible orchestration, or choose another patch mode.
+#   applies: laterSettings
 deny contains f if {
 	lib.profile.laterSettings
 	input.vm.kind == "virtualMachineScaleSet"
@@ -25,6 +26,8 @@ deny contains f if {
 		[lib.origin(input.vm.patchMode)],
 	))
 }
+
+uniform if not input.vm.orchestrationMode
 
 uniform if input.vm.orchestrationMode.state == "absent"
 
