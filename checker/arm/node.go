@@ -31,29 +31,37 @@ type node struct {
 // child steps into key (matched case-insensitively, as ARM does). canonical
 // is the spelling used in messages.
 func (n *node) child(key string) *node {
-	c := &node{ptr: n.ptr + "/" + key, prop: joinProp(n.prop, key), offset: n.offset, sc: n.sc, resolvedFrom: n.resolvedFrom, related: n.related}
-	if n.resolvedFrom != "" {
+	c := &node{prop: joinProp(n.prop, key), offset: n.offset, sc: n.sc, resolvedFrom: n.resolvedFrom, related: n.related}
+	// Inside a resolved value, positions point at the expression itself.
+	// The pointer is built once, with the key as the document spells it
+	// when it exists: this runs for every property the adapter reads.
+	var m *jsonpos.Member
+	if n.expr == "" && n.v != nil && n.v.Kind == jsonpos.Object {
+		m = n.v.GetMember(key)
+	}
+	switch {
+	case n.resolvedFrom != "":
 		c.ptr = n.ptr
+	case m != nil:
+		c.ptr = n.ptr + "/" + EscapePointer(m.Key)
+	default:
+		c.ptr = n.ptr + "/" + key
 	}
 	if n.expr != "" {
 		c.expr, c.exprNode, c.reason = n.expr, n.exprNode, n.reason
 		return c
 	}
-	if n.v == nil || n.v.Kind != jsonpos.Object {
-		return c
-	}
-	m := n.v.GetMember(key)
 	if m == nil {
 		return c
 	}
 	c.v, c.offset = m.Value, m.KeyOffset
-	if n.resolvedFrom == "" {
-		c.ptr = n.ptr + "/" + EscapePointer(m.Key)
-	} else if reason, unknown := n.sc.unknown[m.Value]; unknown {
-		// An unknown part of a resolved value: unresolved, blamed on the
-		// expression that produced it.
-		c.expr, c.exprNode, c.reason = n.resolvedFrom, c, reason
-		return c
+	if n.resolvedFrom != "" {
+		if reason, unknown := n.sc.unknown[m.Value]; unknown {
+			// An unknown part of a resolved value: unresolved, blamed on the
+			// expression that produced it.
+			c.expr, c.exprNode, c.reason = n.resolvedFrom, c, reason
+			return c
+		}
 	}
 	if e, ok := expression(m.Value); ok {
 		if n.sc != nil {
