@@ -46,10 +46,15 @@ func prepareGroups(ctx context.Context, p *Policies, profile string, rules []mod
 		if _, ok := appliesTo[r.Applies]; !ok {
 			return nil, fmt.Errorf("rule %s: custom.applies %q is not one of patchStatus, baseline, agentVersion, waiverProblems, laterSettings", r.ID, r.Applies)
 		}
-		if r.Applies == "laterSettings" && !later {
-			continue // the profile has no later settings: these rules cannot fire
+		applies := r.Applies
+		if applies == "laterSettings" {
+			if !later {
+				continue // the profile has no later settings: these rules cannot fire
+			}
+			// Every VM needs them under this profile: one query fewer per VM.
+			applies = ""
 		}
-		members[r.Applies] = append(members[r.Applies], strings.TrimPrefix(r.Package, "patchcheck.rules."))
+		members[applies] = append(members[applies], strings.TrimPrefix(r.Package, "patchcheck.rules."))
 	}
 	names := make([]string, 0, len(members))
 	for n := range members {
