@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -182,3 +183,23 @@ func Strings(v any) []string {
 
 // Document is the schema as decoded JSON.
 func (c *Compiled) Document() any { return c.raw }
+
+// UnknownKeys lists, sorted, the keys of an object value that the schema
+// node's properties do not define, and the keys it does define, for
+// "unknown field … did you mean" messages.
+func UnknownKeys(node map[string]any, value any) (unknown, known []string) {
+	obj, _ := value.(map[string]any)
+	props, _ := node["properties"].(map[string]any)
+	known = make([]string, 0, len(props))
+	for k := range props {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	for k := range obj {
+		if _, ok := props[k]; !ok {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	return unknown, known
+}

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -55,20 +54,7 @@ func (v *Validator) explain(doc *jsonpos.Document, vm *arm.VM, instance any, f s
 // unknownProperties reports each key the schema does not define, one error
 // per key, at the key itself.
 func (v *Validator) unknownProperties(node map[string]any, value any, path []string, where func([]string) model.SchemaError) []model.SchemaError {
-	obj, _ := value.(map[string]any)
-	props, _ := node["properties"].(map[string]any)
-	known := make([]string, 0, len(props))
-	for k := range props {
-		known = append(known, k)
-	}
-	sort.Strings(known)
-	var keys []string
-	for k := range obj {
-		if _, ok := props[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
+	keys, known := schemas.UnknownKeys(node, value)
 	var out []model.SchemaError
 	for _, k := range keys {
 		e := where(append(append([]string{}, path...), k))

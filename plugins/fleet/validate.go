@@ -3,7 +3,6 @@ package fleet
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,20 +84,7 @@ func (v *validator) explain(doc *document, f schemas.Failure) Errors {
 
 // unknownProperties reports each key the schema does not define, at the key.
 func unknownProperties(doc *document, node map[string]any, value any, ptr string) Errors {
-	obj, _ := value.(map[string]any)
-	props, _ := node["properties"].(map[string]any)
-	known := make([]string, 0, len(props))
-	for k := range props {
-		known = append(known, k)
-	}
-	sort.Strings(known)
-	var keys []string
-	for k := range obj {
-		if _, ok := props[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
+	keys, known := schemas.UnknownKeys(node, value)
 	where := "here"
 	if f := fieldOf(ptr); f != "" {
 		where = "in " + f
