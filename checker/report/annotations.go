@@ -45,7 +45,7 @@ func (githubFormat) Format(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(bw, "::error %s,title=%s::%s\n", props, githubProperty("patchcheck: input could not be checked"), githubData(f.Error.Message))
 		}
-		for _, x := range f.Findings {
+		for _, x := range f.Active() {
 			fmt.Fprintf(bw, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", githubLevel(x.Severity), githubProperty(path), x.Line, x.Column,
 				githubProperty(x.RuleID+" "+x.Title), githubData(x.Message+" (resource "+x.Resource+"). Fix: "+x.Remediation))
 		}
@@ -80,7 +80,7 @@ func (azureDevOpsFormat) Format(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(bw, "##vso[task.logissue %s]%s\n", props, vsoData("patchcheck: "+f.Error.Message))
 		}
-		for _, x := range f.Findings {
+		for _, x := range f.Active() {
 			typ, prefix := "warning", ""
 			switch x.Severity {
 			case model.Error:

@@ -56,11 +56,11 @@ func (junitFormat) Format(w io.Writer, r *Report) error {
 			suite.Cases = append(suite.Cases, junitCase{Name: "input", Classname: f.Path, Skipped: &junitProblem{Message: f.Reason}})
 			suite.Skipped++
 		default:
-			if len(f.Findings) == 0 {
+			if len(f.Active()) == 0 {
 				suite.Cases = append(suite.Cases, junitCase{Name: fmt.Sprintf("%d VMs", f.VMs), Classname: f.Path})
 			}
 		}
-		for _, x := range f.Findings {
+		for _, x := range f.Active() {
 			suite.Cases = append(suite.Cases, junitCase{
 				Name: fmt.Sprintf("%s %s (%s)", x.RuleID, x.Title, x.Resource), Classname: f.Path,
 				Failure: &junitProblem{Message: x.Message, Type: string(x.Severity),

@@ -31,11 +31,14 @@ func (markdownFormat) Format(w io.Writer, r *Report) error {
 	fmt.Fprintf(bw, "## patchcheck: %s\n\n", verdict)
 	fmt.Fprintf(bw, "Profile `%s`. %d files: %d checked, %d skipped, %d errored; %d VMs; %d errors, %d warnings, %d info.\n\n",
 		r.Profile.Name, s.Files, s.Checked, s.Skipped, s.Errored, s.VMs, s.Errors, s.Warnings, s.Infos)
+	if s.Suppressed > 0 {
+		fmt.Fprintf(bw, "%d %s suppressed by waivers (listed in the SARIF and JSON reports).\n\n", s.Suppressed, plural(s.Suppressed, "finding", "findings"))
+	}
 	if s.Errors+s.Warnings+s.Infos > 0 {
 		fmt.Fprintln(bw, "| Severity | Rule | Location | Resource | Message | Fix |")
 		fmt.Fprintln(bw, "|---|---|---|---|---|---|")
 		for _, f := range r.Files {
-			for _, x := range f.Findings {
+			for _, x := range f.Active() {
 				fmt.Fprintf(bw, "| %s | %s | `%s:%d:%d` | %s | %s | %s |\n", x.Severity, x.RuleID, mdCell(f.Path), x.Line, x.Column,
 					mdCell(x.Resource), mdCell(x.Message), mdCell(x.Remediation))
 			}

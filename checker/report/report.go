@@ -183,3 +183,16 @@ func New(name string, opts Options) (Formatter, error) {
 	}
 	return nil, fmt.Errorf("unknown format %q (choose one of %s)", name, strings.Join(Formats(), ", "))
 }
+
+// Active is the file's findings that no waiver suppresses: the ones formats
+// without a notion of suppression (annotations, JUnit, markdown) report.
+// SARIF, JSON and text show the waived ones too, marked as such.
+func (f File) Active() []model.Finding {
+	out := make([]model.Finding, 0, len(f.Findings))
+	for _, x := range f.Findings {
+		if x.Suppression == nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
