@@ -293,3 +293,48 @@ func TestREST(t *testing.T) {
 		t.Errorf("%+v", vm)
 	}
 }
+
+// TestExtractDeployed reads what is deployed today in the shapes --baseline
+// accepts: az CLI output (settings at the top level, so scale-set settings
+// such as orchestrationMode too) and a REST list under "value".
+func TestExtractDeployed(t *testing.T) {
+	tests := []struct {
+		name, src        string
+		wantName, wantOM string
+		wantMode         string
+		wantLine         int
+	}{
+		{"az vmss list", `[
+  {"type": "Microsoft.Compute/virtualMachineScaleSets", "name": "scale",
+   "orchestrationMode": "Flexible",
+   "virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "ImageDefault"}}}}}
+]`, "scale", "Flexible", "ImageDefault", 2},
+		{"REST list", `{"value": [
+  {"type": "Microsoft.Compute/virtualMachines", "name": "web", "properties": {
+    "osProfile": {"windowsConfiguration": {"patchSettings": {"patchMode": "AutomaticByOS"}}}}}
+]}`, "web", "", "AutomaticByOS", 2},
+	}
+	a, err := arm.NewAdapter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := jsonpos.Parse("deployed.json", []byte(tc.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			vms := a.ExtractDeployed(doc)
+			if len(vms) != 1 {
+				t.Fatalf("%d VMs, want 1", len(vms))
+			}
+			vm := vms[0].Facts
+			if vm.Name != tc.wantName || vm.PatchMode.Value != tc.wantMode || vm.Loc.Line != tc.wantLine {
+				t.Errorf("name/patchMode/line = %q/%v/%d, want %q/%q/%d", vm.Name, vm.PatchMode.Value, vm.Loc.Line, tc.wantName, tc.wantMode, tc.wantLine)
+			}
+			if got, _ := vm.OrchestrationMode.Value.(string); got != tc.wantOM {
+				t.Errorf("orchestrationMode = %q, want %q", got, tc.wantOM)
+			}
+		})
+	}
+}

@@ -33,12 +33,16 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.Copy = copyLoop(res)
 	f.vm.APIVersion = f.apiVersion(res.child("apiVersion"))
 
-	profile := res.child("properties")
+	// props holds the resource's properties: under "properties" in
+	// templates and REST bodies, at the top level in az CLI output.
+	props := res.child("properties")
 	if w.flat {
-		profile = &node{v: r, ptr: ptr, offset: r.Offset, sc: w.scope}
+		props = &node{v: r, ptr: ptr, offset: r.Offset, sc: w.scope}
 	}
+	profileNode := *props // a copy: profile.prop is reset below, props keeps its name
+	profile := &profileNode
 	if kind == model.KindVMS {
-		profile = profile.child("virtualMachineProfile")
+		profile = props.child("virtualMachineProfile")
 	}
 	profile.prop = "" // messages name properties from the VM profile down
 	osProfile := profile.child("osProfile")
@@ -63,7 +67,6 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	byPlatform := settings.child("automaticByPlatformSettings")
 	f.vm.RebootSetting = f.fact(byPlatform.child("rebootSetting"), jsonpos.String, "later")
 	f.vm.BypassSafetyChecks = f.fact(byPlatform.child("bypassPlatformSafetyChecksOnUserSchedule"), jsonpos.Bool, "later")
-	props := res.child("properties")
 	f.vm.OrchestrationMode = f.fact(props.child("orchestrationMode"), jsonpos.String, "later")
 	f.vm.AutomaticOSUpgrade = f.fact(props.child("upgradePolicy").child("automaticOSUpgradePolicy").child("enableAutomaticOSUpgrade"), jsonpos.Bool, "later")
 	f.vm.HealthExtension = hasHealthExtension(profile, res)
