@@ -24,10 +24,46 @@ type parameterFinder struct {
 	walked map[string]bool
 	mu     sync.Mutex
 	byDir  map[string]map[string]string // dir -> template base name (lower-case) -> parameter file
+
+	// parsed holds each parameter file read so far: --parameters files
+	// serve every template of the run, and a file found by its metadata
+	// was already parsed to read it. Parsed files are read-only, so
+	// workers share them.
+	parsedMu sync.Mutex
+	parsed   map[string]parsedParameters
+}
+
+type parsedParameters struct {
+	file *arm.ParameterFile
+	err  error
 }
 
 func newParameterFinder(explicit []string, walked map[string]bool) *parameterFinder {
-	return &parameterFinder{explicit: explicit, walked: walked, byDir: map[string]map[string]string{}}
+	return &parameterFinder{explicit: explicit, walked: walked, byDir: map[string]map[string]string{}, parsed: map[string]parsedParameters{}}
+}
+
+// load reads and parses one parameter file, once per run.
+func (f *parameterFinder) load(path string) (*arm.ParameterFile, error) {
+	f.parsedMu.Lock()
+	defer f.parsedMu.Unlock()
+	if p, ok := f.parsed[path]; ok {
+		return p.file, p.err
+	}
+	pf, err := parseParameterFile(path)
+	f.parsed[path] = parsedParameters{pf, err}
+	return pf, err
+}
+
+func parseParameterFile(path string) (*arm.ParameterFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("parameter file: %w", err)
+	}
+	doc, err := jsonpos.Parse(path, data)
+	if err != nil {
+		return nil, fmt.Errorf("parameter file %w", err)
+	}
+	return arm.NewParameterFile(doc)
 }
 
 // find returns the parameter files for the template at path, parsed, and
@@ -42,15 +78,7 @@ func (f *parameterFinder) find(in Input) ([]*arm.ParameterFile, []string, error)
 	}
 	var files []*arm.ParameterFile
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, nil, fmt.Errorf("parameter file: %w", err)
-		}
-		doc, err := jsonpos.Parse(p, data)
-		if err != nil {
-			return nil, nil, fmt.Errorf("parameter file %w", err)
-		}
-		pf, err := arm.NewParameterFile(doc)
+		pf, err := f.load(p)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -118,17 +146,9 @@ func (f *parameterFinder) byMetadata(dir string) map[string]string {
 		if !looksLikeParameters(p) {
 			continue
 		}
-		data, err := os.ReadFile(p)
+		pf, err := f.load(p)
 		if err != nil {
-			continue
-		}
-		doc, err := jsonpos.Parse(p, data)
-		if err != nil {
-			continue
-		}
-		pf, err := arm.NewParameterFile(doc)
-		if err != nil {
-			continue
+			continue // not a usable parameter file: it cannot name a template
 		}
 		if t := pf.TemplateHint(); t != "" {
 			if _, taken := m[strings.ToLower(filepath.Base(t))]; !taken {
