@@ -56,7 +56,7 @@ func servePlugin(mode string) {
 
 // fake echoes its request. The request's Profile selects special answers:
 // "fail" returns an error, "panic" panics, "deadline" reports the call's
-// context deadline.
+// context deadline, "short" leaves out the last VM.
 type fake struct {
 	simulate func() // runs first in Simulate, to crash or hang
 }
@@ -91,6 +91,10 @@ func (f fake) Simulate(ctx context.Context, req simulator.Request) (*simulator.F
 			Name: vm.Name, Region: vm.Region, Zone: vm.Zone, Phase: -1,
 			Reason: vm.Image.Sku,
 		})
+	}
+	fc.Curve = make([]simulator.CurvePoint, req.Fleet.Settings.DeadlineDays+1)
+	if req.Profile == "short" && len(fc.VMs) > 0 {
+		fc.VMs = fc.VMs[:len(fc.VMs)-1] // a forecast that forgets a VM
 	}
 	return fc, nil
 }
@@ -281,6 +285,18 @@ func TestModelErrorMessage(t *testing.T) {
 	// Neither takes the plugin down.
 	if _, err := sim.Simulate(context.Background(), request(1)); err != nil {
 		t.Fatalf("Simulate after a model error: %v", err)
+	}
+}
+
+// TestIncompleteForecastRefused: a plugin that answers for fewer VMs than
+// it was given is an error, never a partial forecast.
+func TestIncompleteForecastRefused(t *testing.T) {
+	sim := mustOpen(t, config(t, "ok"))
+	req := request(3)
+	req.Profile = "short"
+	fc, err := sim.Simulate(context.Background(), req)
+	if err == nil || !strings.Contains(err.Error(), "incomplete forecast: 2 VM results for 3 VMs") {
+		t.Fatalf("Simulate = %v, %v; want an incomplete-forecast error", fc, err)
 	}
 }
 

@@ -95,7 +95,7 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 			return nil, noop, fmt.Errorf("%s: refusing to run an external simulator without its SHA-256 checksum (give the hex output of sha256sum for the binary)", label)
 		}
 		var err error
-		want, err = parseSHA256(cfg.SHA256)
+		want, err = ParseSHA256(cfg.SHA256)
 		if err != nil {
 			return nil, noop, fmt.Errorf("%s: %w", label, err)
 		}
@@ -165,9 +165,9 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 	return h, h.close, nil
 }
 
-// parseSHA256 decodes a hex SHA-256 digest, with an optional "sha256:"
+// ParseSHA256 decodes a hex SHA-256 digest, with an optional "sha256:"
 // prefix, in either case.
-func parseSHA256(s string) ([]byte, error) {
+func ParseSHA256(s string) ([]byte, error) {
 	t := strings.TrimSpace(s)
 	if len(t) > 7 && strings.EqualFold(t[:7], "sha256:") {
 		t = t[7:]
@@ -274,7 +274,40 @@ func (h *hostSimulator) Simulate(ctx context.Context, req Request) (*Forecast, e
 	if err != nil {
 		return nil, err
 	}
+	// A plugin is another program: a partial forecast must never pass for
+	// a complete one, whoever calls Open.
+	if err := checkComplete(req, f); err != nil {
+		return nil, fmt.Errorf("the simulator returned an incomplete forecast: %w", err)
+	}
 	return f, nil
+}
+
+// checkComplete refuses a forecast that does not answer for every VM: a
+// partial forecast must never pass for a complete one.
+func checkComplete(req Request, fc *Forecast) error {
+	if fc == nil {
+		return fmt.Errorf("no forecast")
+	}
+	if len(fc.VMs) != len(req.Fleet.VMs) {
+		return fmt.Errorf("%d VM results for %d VMs", len(fc.VMs), len(req.Fleet.VMs))
+	}
+	want := req.Fleet.Settings.DeadlineDays + 1
+	if len(fc.Curve) != want {
+		return fmt.Errorf("curve has %d points, want %d (days 0-%d)", len(fc.Curve), want, want-1)
+	}
+	seen := make(map[string]bool, len(fc.VMs))
+	for _, v := range fc.VMs {
+		seen[v.Name] = true
+		if !v.Compliant && v.Reason == "" {
+			return fmt.Errorf("VM %s is not compliant but has no reason", v.Name)
+		}
+	}
+	for _, v := range req.Fleet.VMs {
+		if !seen[v.Name] {
+			return fmt.Errorf("no result for VM %s", v.Name)
+		}
+	}
+	return nil
 }
 
 func (h *hostSimulator) call(ctx context.Context, method string, fn func(context.Context) error) error {
