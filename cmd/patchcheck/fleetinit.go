@@ -13,6 +13,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/plugins/fleet"
 )
 
 func newFleetCommand(s streams) *cobra.Command {
@@ -111,9 +112,10 @@ func writeFleet(w io.Writer, vms []model.VM, paths []string, now time.Time) erro
 release:
   month: "%s"
 defaults:
-  timeZone: UTC
-  offPeak: {start: "22:00", end: "06:00"}
-  installMinutes: 60
-%s`, strings.Join(paths, ", "), now.Format("2006-01"), body)
+  timeZone: %s
+  offPeak: {start: "%s", end: "%s"}
+  installMinutes: %d
+%s`, strings.Join(paths, ", "), now.Format("2006-01"),
+		fleet.DefaultTimeZone, fleet.DefaultOffPeakStart, fleet.DefaultOffPeakEnd, fleet.DefaultInstallMinutes, body)
 	return err
 }

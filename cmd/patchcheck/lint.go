@@ -47,7 +47,7 @@ func newLintCommand(s streams) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.formats, "format", "f", []string{"text"}, "output format: "+strings.Join(report.Formats(), ", ")+"; repeatable as NAME=FILE to write several reports at once (e.g. --format sarif=out.sarif --format text)")
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report (the one --format without its own =FILE) to this file instead of standard output")
 	fl.StringVar(&f.profile, "profile", policies.DefaultProfile, "knowledge profile: 2021-02 (the seed's rules) or current (Microsoft's 2024 doc)")
 	fl.StringVar(&f.failOn, "fail-on", "error", "lowest severity that fails the run with exit 1: error, warning or info")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto (only on a terminal, unless NO_COLOR is set), always, never")
@@ -105,26 +105,30 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 // output is one requested report: a format and where it goes ("" = stdout).
 type output struct{ format, path string }
 
-// parseOutputs reads --format NAME[=FILE] (repeatable) and --output; at
-// most one report may go to standard output.
+// parseOutputs reads --format NAME[=FILE] (repeatable) and --output: the
+// one format without a file of its own goes to --output, else to standard
+// output.
 func parseOutputs(f lintFlags) ([]output, error) {
 	var outs []output
-	toStdout := 0
+	fileless := -1
 	for _, spec := range f.formats {
 		name, path, _ := strings.Cut(spec, "=")
-		if path == "" && len(f.formats) == 1 {
-			path = f.output
-		}
 		if _, err := report.New(name, report.Options{}); err != nil {
 			return nil, fmt.Errorf("--format: %w", err)
 		}
 		if path == "" {
-			toStdout++
+			if fileless >= 0 {
+				return nil, fmt.Errorf("--format: at most one format can go to standard output or --output; give the others a file (e.g. --format sarif=out.sarif)")
+			}
+			fileless = len(outs)
 		}
 		outs = append(outs, output{format: strings.ToLower(name), path: path})
 	}
-	if toStdout > 1 {
-		return nil, fmt.Errorf("--format: at most one format can go to standard output; give the others a file (e.g. --format sarif=out.sarif)")
+	if f.output != "" {
+		if fileless < 0 {
+			return nil, fmt.Errorf("--output %s: every --format already names its file", f.output)
+		}
+		outs[fileless].path = f.output
 	}
 	return outs, nil
 }
