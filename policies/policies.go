@@ -9,7 +9,7 @@ import (
 
 //go:generate go run ./internal/gencaps -o capabilities.json
 
-//go:embed lib findings.rego rules profiles/*.json capabilities.json
+//go:embed lib rules profiles/*.json capabilities.json
 var files embed.FS
 
 // FS returns the embedded policy tree: *.rego modules (tests included, named

@@ -22,8 +22,6 @@ import (
 	"github.com/patchcheck/patchcheck/checker/model"
 )
 
-// Query is the single entrypoint every rule package feeds.
-const Query = "data.patchcheck.findings"
 
 // Engine holds the prepared query for one knowledge profile.
 type Engine struct {
@@ -271,7 +269,7 @@ func decodeResults(rs rego.ResultSet) ([]rawFinding, error) {
 		for _, expr := range r.Expressions {
 			list, ok := expr.Value.([]any)
 			if !ok {
-				return nil, fmt.Errorf("%s returned %T, want a set", Query, expr.Value)
+				return nil, fmt.Errorf("a rule entrypoint returned %T, want a set", expr.Value)
 			}
 			for _, item := range list {
 				tagged, _ := item.(map[string]any)

@@ -18,7 +18,6 @@ import (
 // declares what it needs in METADATA (custom.applies) and runs only for VMs
 // that have it. Rules without custom.applies form the base group.
 type group struct {
-	name    string
 	query   rego.PreparedEvalQuery
 	applies func(*model.VM) bool
 }
@@ -87,7 +86,7 @@ func prepareGroups(ctx context.Context, p *Policies, profile string, rules []mod
 		if err != nil {
 			return nil, fmt.Errorf("prepare %s: %w", query, err)
 		}
-		out = append(out, group{name: n, query: q, applies: appliesTo[n]})
+		out = append(out, group{query: q, applies: appliesTo[n]})
 	}
 	return out, nil
 }

@@ -161,17 +161,12 @@ type APIVersion struct {
 	Date string `json:"date,omitempty"`
 }
 
-// LocOf returns where the fact a finding names is: a fact name ("patchMode",
-// "image", ...), "vm" for the resource itself, or "schemaErrors/N" and
-// "unresolved/N" for entries of those lists.
-func (vm *VM) LocOf(at string) (Loc, bool) {
-	loc, _, ok := vm.Where(at)
-	return loc, ok
-}
-
-// Where is LocOf plus the places that supplied the fact's value.
+// Where returns where the fact a finding names is, and the places that
+// supplied its value: a fact name ("patchMode", "image", ...), "vm" for the
+// resource itself, or "schemaErrors/N" and "unresolved/N" for entries of
+// those lists.
 func (vm *VM) Where(at string) (Loc, []Related, bool) {
-	if f, ok := vm.factsByName()[at]; ok {
+	if f := vm.factNamed(at); f != nil {
 		return f.Loc, f.Related, true
 	}
 	switch at {
@@ -245,15 +240,34 @@ type Baseline struct {
 	Where                  Related `json:"-"` // the deployed VM in the baseline file
 }
 
-// factsByName maps the fact names rules use (their "at") to the facts.
-func (vm *VM) factsByName() map[string]*Fact {
-	return map[string]*Fact{
-		"apiVersion": &vm.APIVersion.Fact, "patchMode": &vm.PatchMode, "assessmentMode": &vm.AssessmentMode,
-		"enableAutomaticUpdates": &vm.EnableAutomaticUpdates, "provisionVMAgent": &vm.ProvisionVMAgent,
-		"enableHotpatching": &vm.EnableHotpatching, "rebootSetting": &vm.RebootSetting,
-		"bypassPlatformSafetyChecksOnUserSchedule": &vm.BypassSafetyChecks, "orchestrationMode": &vm.OrchestrationMode,
-		"automaticOSUpgrade": &vm.AutomaticOSUpgrade, "agentVersion": &vm.AgentVersion,
+// factNamed returns the fact a rule names in its "at", or nil. A switch,
+// not a map: it runs for every finding.
+func (vm *VM) factNamed(at string) *Fact {
+	switch at {
+	case "apiVersion":
+		return &vm.APIVersion.Fact
+	case "patchMode":
+		return &vm.PatchMode
+	case "assessmentMode":
+		return &vm.AssessmentMode
+	case "enableAutomaticUpdates":
+		return &vm.EnableAutomaticUpdates
+	case "provisionVMAgent":
+		return &vm.ProvisionVMAgent
+	case "enableHotpatching":
+		return &vm.EnableHotpatching
+	case "rebootSetting":
+		return &vm.RebootSetting
+	case "bypassPlatformSafetyChecksOnUserSchedule":
+		return &vm.BypassSafetyChecks
+	case "orchestrationMode":
+		return &vm.OrchestrationMode
+	case "automaticOSUpgrade":
+		return &vm.AutomaticOSUpgrade
+	case "agentVersion":
+		return &vm.AgentVersion
 	}
+	return nil
 }
 
 // InlineWaiver is a waiver written on a resource in the template.

@@ -71,7 +71,7 @@ func FuzzExtract(f *testing.F) {
 				at = append(at, "schemaErrors/"+itoa(i))
 			}
 			for _, a := range at {
-				loc, ok := vm.LocOf(a)
+				loc, _, ok := vm.Where(a)
 				if !ok || loc.Line < 1 || loc.Column < 1 {
 					t.Fatalf("%s: %s at %+v", vm.Name, a, loc)
 				}
