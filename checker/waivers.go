@@ -25,13 +25,13 @@ func (w *waivers) inlineProblems(vm *model.VM) {
 	vm.WaiverProblems = []model.WaiverProblem{}
 	for _, iw := range vm.Waivers {
 		var msg string
-		expires, err := time.Parse("2006-01-02", iw.Expires)
+		end, isDate := config.ExpiresAt(iw.Expires)
 		switch {
 		case iw.Rule == "" || iw.Reason == "":
 			msg = "waiver rejected: it needs a rule, a reason and an expiry date (YYYY-MM-DD)"
-		case err != nil:
+		case !isDate:
 			msg = fmt.Sprintf("waiver for %s rejected: expires %q is not a date (YYYY-MM-DD)", iw.Rule, iw.Expires)
-		case !w.now.Before(expires.AddDate(0, 0, 1)):
+		case !w.now.Before(end):
 			msg = fmt.Sprintf("waiver for %s expired on %s (%s): its findings are reported again", iw.Rule, iw.Expires, iw.Reason)
 		default:
 			continue
@@ -74,8 +74,8 @@ func (w *waivers) apply(file string, vms []model.VM, findings []model.Finding) {
 }
 
 func (w *waivers) valid(expires string) bool {
-	t, err := time.Parse("2006-01-02", expires)
-	return err == nil && w.now.Before(t.AddDate(0, 0, 1))
+	end, ok := config.ExpiresAt(expires)
+	return ok && w.now.Before(end)
 }
 
 // matchPath matches a glob relative to the configuration file's folder;
@@ -120,8 +120,12 @@ func (w *waivers) configProblems(rule model.Rule) *report.File {
 		if w.valid(cw.Expires) {
 			continue
 		}
+		sev := rule.Severity
+		if s, ok := w.severity[rule.ID]; ok {
+			sev = s
+		}
 		out.Findings = append(out.Findings, model.Finding{
-			RuleID: rule.ID, Severity: rule.Severity, Title: rule.Title, Remediation: rule.Remediation,
+			RuleID: rule.ID, Severity: sev, Title: rule.Title, Remediation: rule.Remediation,
 			Message: fmt.Sprintf("waiver for %s expired on %s (%s): its findings are reported again", cw.Rule, cw.Expires, cw.Reason),
 			File:    w.config.Path, Line: cw.Line, Column: cw.Column, Pointer: fmt.Sprintf("/waivers/%d", i),
 			Resource: "configuration", ResourceType: "patchcheck configuration",

@@ -46,14 +46,15 @@ type Waiver struct {
 	Column   int    `json:"-"`
 }
 
-// ExpiresAt is the first moment the waiver no longer applies: the day after
-// its expiry date, in UTC.
-func (w Waiver) ExpiresAt() time.Time {
-	t, err := time.Parse("2006-01-02", w.Expires)
+// ExpiresAt is the first moment a waiver with this expiry date no longer
+// applies: the day after the date (YYYY-MM-DD), in UTC. ok is false when
+// the date is not one. Configuration and inline waivers both use it.
+func ExpiresAt(date string) (end time.Time, ok bool) {
+	t, err := time.Parse("2006-01-02", date)
 	if err != nil {
-		return time.Time{}
+		return time.Time{}, false
 	}
-	return t.AddDate(0, 0, 1)
+	return t.AddDate(0, 0, 1), true
 }
 
 // Find returns the configuration file in dir or its nearest parent, or "".
@@ -134,7 +135,7 @@ func Load(path string) (*Config, error) {
 	c.Path, c.Dir = path, filepath.Dir(path)
 	for i := range c.Waivers {
 		c.Waivers[i].Line, c.Waivers[i].Column = position(file, []string{"waivers", fmt.Sprint(i)})
-		if c.Waivers[i].ExpiresAt().IsZero() {
+		if _, ok := ExpiresAt(c.Waivers[i].Expires); !ok {
 			return nil, &Error{File: path, Line: c.Waivers[i].Line, Column: c.Waivers[i].Column, Field: fmt.Sprintf("waivers[%d].expires", i), Message: fmt.Sprintf("%q is not a date", c.Waivers[i].Expires)}
 		}
 	}
