@@ -22,7 +22,6 @@ import (
 	"github.com/patchcheck/patchcheck/checker/model"
 )
 
-
 // Engine holds the prepared query for one knowledge profile.
 type Engine struct {
 	groups  []group
