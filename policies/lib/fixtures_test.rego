@@ -22,6 +22,8 @@ image(publisher, offer, sku) := {
 
 api(version) := {"state": "literal", "value": version, "date": substring(version, 0, 10), "property": "apiVersion"}
 
+# Like the engine's input, the VM leaves out the later settings and the agent
+# version when a template does not set them (checker/engine/input.go).
 windows_vm := {
 	"kind": "virtualMachine",
 	"name": "win",
@@ -34,13 +36,7 @@ windows_vm := {
 	"enableAutomaticUpdates": fact(true),
 	"provisionVMAgent": fact(true),
 	"image": image("MicrosoftWindowsServer", "WindowsServer", "2019-Datacenter"),
-	"enableHotpatching": absent,
-	"rebootSetting": absent,
-	"bypassPlatformSafetyChecksOnUserSchedule": absent,
-	"orchestrationMode": absent,
-	"automaticOSUpgrade": absent,
 	"healthExtension": false,
-	"agentVersion": absent,
 	"waiverProblems": [],
 	"unresolved": [],
 	"schemaErrors": [],

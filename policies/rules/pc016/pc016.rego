@@ -29,8 +29,6 @@ deny contains f if {
 
 uniform if not input.vm.orchestrationMode
 
-uniform if input.vm.orchestrationMode.state == "absent"
-
 uniform if {
 	lib.known(input.vm.orchestrationMode)
 	lower(input.vm.orchestrationMode.value) == "uniform"
