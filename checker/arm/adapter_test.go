@@ -288,6 +288,9 @@ func TestREST(t *testing.T) {
 	}
 	a, _ := arm.NewAdapter()
 	vms := a.ExtractREST(doc)
+	if len(vms) != 1 {
+		t.Fatalf("%d VMs, want 1", len(vms))
+	}
 	vm := vms[0].Facts
 	if vm.Kind != model.KindVMS || vm.Name != "web" || vm.Loc.Pointer != "" || vm.PatchMode.Value != "AutomaticByPlatform" || vm.APIVersion.State != model.Absent {
 		t.Errorf("%+v", vm)

@@ -97,11 +97,10 @@ func expression(v *jsonpos.Value) (string, bool) {
 	if v == nil || v.Kind != jsonpos.String {
 		return "", false
 	}
-	s := strings.TrimSpace(v.Str)
-	if len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' && !strings.HasPrefix(s, "[[") {
-		return s, true
+	if !armexpr.IsExpression(v.Str) {
+		return "", false
 	}
-	return "", false
+	return strings.TrimSpace(v.Str), true
 }
 
 // literalString returns a string value with ARM's "[[" escape undone.

@@ -153,7 +153,8 @@ func dedupe(rs []model.Related) []model.Related {
 
 // resolve turns a template value into a plain value, evaluating every
 // expression inside it (ARM evaluates expressions nested in variables and
-// default values too). Any unknown part makes the whole value unknown.
+// default values too). An unknown element or property stays unknown on its
+// own; the rest of the value is still known.
 func (s *scope) resolve(v *jsonpos.Value) any {
 	switch v.Kind {
 	case jsonpos.String:

@@ -96,6 +96,11 @@ type Unresolved struct {
 // TopicAny marks an unresolved value that matters to every rule.
 const TopicAny = "any"
 
+// TopicLater marks the later settings (hotpatching, reboot setting, safety
+// checks bypass, orchestration mode, automatic OS upgrade): only the
+// profiles that know them read them.
+const TopicLater = "later"
+
 // SchemaError is a schema violation in a patch-relevant property (PC010).
 type SchemaError struct {
 	Property string `json:"property"`

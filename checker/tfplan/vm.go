@@ -104,9 +104,9 @@ func extractVM(w *walker, address, typ, kind string, res *node, loc, typeLoc mod
 	}
 	f.vm.ProvisionVMAgent = f.fact(cfg.child("provision_vm_agent"), boolValue, "provisionVMAgent")
 	f.vm.EnableAutomaticUpdates = f.fact(f.automaticUpdates(typ, cfg), boolValue, "enableAutomaticUpdates")
-	f.vm.EnableHotpatching = f.fact(hotpatching, boolValue, "later")
-	f.vm.RebootSetting = f.enum(res.child("reboot_setting"), "later", rebootSettings, "a reboot setting")
-	f.vm.BypassSafetyChecks = f.fact(res.child("bypass_platform_safety_checks_on_user_schedule_enabled"), boolValue, "later")
+	f.vm.EnableHotpatching = f.fact(hotpatching, boolValue, model.TopicLater)
+	f.vm.RebootSetting = f.enum(res.child("reboot_setting"), model.TopicLater, rebootSettings, "a reboot setting")
+	f.vm.BypassSafetyChecks = f.fact(res.child("bypass_platform_safety_checks_on_user_schedule_enabled"), boolValue, model.TopicLater)
 	if typ == typeOrchestrated {
 		// The resource type is the orchestration mode: azurerm creates
 		// Flexible scale sets with it and Uniform ones with the others.
@@ -114,7 +114,7 @@ func extractVM(w *walker, address, typ, kind string, res *node, loc, typeLoc mod
 	} else {
 		f.vm.OrchestrationMode = model.Fact{State: model.Absent, Property: "orchestration_mode", Loc: loc}
 	}
-	f.vm.AutomaticOSUpgrade = f.fact(res.block("automatic_os_upgrade_policy").child("enable_automatic_os_upgrade"), boolValue, "later")
+	f.vm.AutomaticOSUpgrade = f.fact(res.block("automatic_os_upgrade_policy").child("enable_automatic_os_upgrade"), boolValue, model.TopicLater)
 	f.vm.HealthExtension = hasHealthExtension(res)
 	f.applyDefaults(legacyWindows)
 	return f.vm

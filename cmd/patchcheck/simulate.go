@@ -170,7 +170,7 @@ func openSimulator(f simulateFlags, stderr io.Writer) (simulator.Simulator, func
 	} else {
 		self, err := simulator.SelfPath()
 		if err != nil {
-			return nil, nil, fmt.Errorf("find this executable to serve the built-in simulator: %w", err)
+			return nil, nil, err // already says what it was looking for
 		}
 		cfg.Path, cfg.Args = self, simulator.BuiltinArgs()
 	}
