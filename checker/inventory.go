@@ -2,16 +2,19 @@ package checker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
-	"github.com/patchcheck/patchcheck/checker/arm"
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
-	"github.com/patchcheck/patchcheck/checker/tfplan"
 )
 
 // Inventory returns the normalised facts of every VM in the inputs, without
-// evaluating rules: what `fleet init` turns into a fleet file. Inputs that
-// cannot be read or are not templates are returned as errors.
+// evaluating rules: what `fleet init` turns into a fleet file. It reads
+// every shape lint reads, the same way (parameter files, --input, Bicep).
+// Inputs that cannot be read or parsed, and explicitly named files that are
+// not templates, are returned as errors; parameter files and non-templates
+// found by walking a folder are passed over, as lint skips them.
 func (l *Linter) Inventory(ctx context.Context, inputs []Input) ([]model.VM, []error) {
 	w := &worker{params: newParameterFinder(l.opts.Parameters, nil)}
 	var vms []model.VM
@@ -24,7 +27,7 @@ func (l *Linter) Inventory(ctx context.Context, inputs []Input) ([]model.VM, []e
 		var data []byte
 		var err error
 		if isBicep(in.Path) {
-			data, err = compileBicep(ctx, in.Path)
+			data, err = l.compileBicep(ctx, in.Path)
 		} else {
 			data, err = w.read(in.Path)
 		}
@@ -32,31 +35,19 @@ func (l *Linter) Inventory(ctx context.Context, inputs []Input) ([]model.VM, []e
 			errs = append(errs, fmt.Errorf("%s: %w", in.Path, err))
 			continue
 		}
-		doc, err := w.parser.Parse(in.Path, data)
-		if err != nil {
-			errs = append(errs, err)
+		x, err := l.extract(w, in, data)
+		var syntax *jsonpos.SyntaxError
+		switch {
+		case errors.As(err, &syntax):
+			errs = append(errs, err) // already file:line:column
+			continue
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s: %w", in.Path, err))
 			continue
 		}
-		switch kind, _ := arm.Classify(doc); {
-		case tfplan.Detect(doc):
-			facts, err := tfplan.Extract(doc, data)
-			if err != nil {
-				errs = append(errs, err)
-			}
-			vms = append(vms, facts...)
-		case kind == arm.Template:
-			params, _, err := w.params.find(in)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", in.Path, err))
-				continue
-			}
-			for _, vm := range l.adapter.Extract(doc, params...) {
-				vms = append(vms, vm.Facts)
-			}
-		case kind == arm.REST:
-			for _, vm := range l.adapter.ExtractREST(doc) {
-				vms = append(vms, vm.Facts)
-			}
+		vms = append(vms, x.facts...)
+		for _, vm := range x.vms {
+			vms = append(vms, vm.Facts)
 		}
 	}
 	return vms, errs

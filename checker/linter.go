@@ -233,11 +233,22 @@ func (l *Linter) Check(ctx context.Context, in Input, data []byte) report.File {
 	return l.check(ctx, &worker{params: newParameterFinder(l.opts.Parameters, nil)}, in, data)
 }
 
-func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) report.File {
-	name := in.Path
-	doc, err := w.parser.Parse(name, data)
+// extracted is what one file holds before any rule runs.
+type extracted struct {
+	doc    *jsonpos.Document
+	kind   arm.Kind
+	vms    []arm.VM   // ARM shapes, which go through the schema stage
+	facts  []model.VM // Terraform plans: attributes, not an osProfile, so no schema stage
+	params []string   // the parameter files whose values were used
+	skip   string     // why a file found by walking a folder is not checked
+}
+
+// extract parses a file, detects (or, with --input, is told) its kind and
+// normalises its VMs: the steps lint and fleet init share.
+func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
+	doc, err := w.parser.Parse(in.Path, data)
 	if err != nil {
-		return errored(name, err)
+		return extracted{}, err
 	}
 	kind, why := arm.Classify(doc)
 	if tfplan.Detect(doc) {
@@ -255,41 +266,46 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	case "tfplan":
 		kind = kindTerraformPlan
 	}
-	out := report.File{Path: name, Status: report.Checked, Kind: string(kind), Findings: []model.Finding{}}
+	x := extracted{doc: doc, kind: kind}
 	switch kind {
 	case arm.Parameters:
-		out.Status, out.Reason = report.Skipped, "deployment parameter file, not a template"
-		return out
+		x.skip = "deployment parameter file, not a template"
 	case arm.Unknown:
 		if in.Explicit {
-			return errored(name, fmt.Errorf("not an ARM template: %s (expected a deploymentTemplate $schema or a resources list)", why))
+			return x, fmt.Errorf("not an ARM template: %s (expected a deploymentTemplate $schema or a resources list)", why)
 		}
-		out.Status, out.Reason = report.Skipped, "not an ARM template: "+why
+		x.skip = "not an ARM template: " + why
+	case kindTerraformPlan:
+		x.facts, err = tfplan.Extract(doc, data)
+	case arm.REST:
+		x.vms = l.adapter.ExtractREST(doc)
+	case arm.InstanceView:
+		x.vms = l.adapter.ExtractInstanceView(doc)
+	default:
+		var params []*arm.ParameterFile
+		params, x.params, err = w.params.find(in)
+		if err == nil {
+			x.vms = l.adapter.Extract(doc, params...)
+		}
+	}
+	return x, err
+}
+
+func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) report.File {
+	name := in.Path
+	x, err := l.extract(w, in, data)
+	if err != nil {
+		return errored(name, err)
+	}
+	out := report.File{Path: name, Status: report.Checked, Kind: string(x.kind), Parameters: x.params, Findings: []model.Finding{}}
+	if x.skip != "" {
+		out.Status, out.Reason = report.Skipped, x.skip
 		return out
 	}
-	var vms []arm.VM
-	var facts []model.VM
-	switch kind {
-	case kindTerraformPlan:
-		// Plans carry attributes, not an osProfile: no schema stage.
-		if facts, err = tfplan.Extract(doc, data); err != nil {
-			return errored(name, err)
-		}
-	case arm.REST:
-		vms = l.adapter.ExtractREST(doc)
-	case arm.InstanceView:
-		vms = l.adapter.ExtractInstanceView(doc)
-	default:
-		params, used, err := w.params.find(in)
-		if err != nil {
-			return errored(name, err)
-		}
-		out.Parameters = used
-		vms = l.adapter.Extract(doc, params...)
-	}
-	for i := range vms {
-		l.validator.Check(doc, &vms[i])
-		facts = append(facts, vms[i].Facts)
+	facts := x.facts
+	for i := range x.vms {
+		l.validator.Check(x.doc, &x.vms[i])
+		facts = append(facts, x.vms[i].Facts)
 	}
 	for i := range facts {
 		if b, ok := l.baseline[strings.ToLower(facts[i].Name)]; ok {
@@ -310,15 +326,22 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	return out
 }
 
+// compileBicep compiles a Bicep file, saying how to get the CLI or what to
+// lint instead when the bicep CLI is missing.
+func (l *Linter) compileBicep(ctx context.Context, path string) ([]byte, error) {
+	data, err := compileBicep(ctx, path)
+	if errors.Is(err, errNoBicep) {
+		return nil, fmt.Errorf("%s is Bicep source and the bicep CLI is not on PATH: %s", path, bicepHint(path))
+	}
+	return data, err
+}
+
 // checkBicep compiles a Bicep file and checks the JSON it becomes; findings
 // then point into the compiled JSON, which the file's entry says. Without
 // the bicep CLI the template cannot be checked, and the run fails closed.
 func (l *Linter) checkBicep(ctx context.Context, w *worker, in Input) report.File {
-	data, err := compileBicep(ctx, in.Path)
-	switch {
-	case errors.Is(err, errNoBicep):
-		return errored(in.Path, fmt.Errorf("%s is Bicep source and the bicep CLI is not on PATH: %s", in.Path, bicepHint(in.Path)))
-	case err != nil:
+	data, err := l.compileBicep(ctx, in.Path)
+	if err != nil {
 		return errored(in.Path, err)
 	}
 	out := l.check(ctx, w, in, data)
