@@ -39,6 +39,12 @@ func loadBaseline(a *arm.Adapter, paths []string) (baseline, error) {
 		}
 		for _, vm := range vms {
 			f := vm.Facts
+			// VMs are matched by name: two deployed VMs of one name would
+			// make the judgement depend on which came last.
+			if prev, dup := b[strings.ToLower(f.Name)]; dup {
+				return nil, fmt.Errorf("baseline %s:%d:%d: VM %s is already in the baseline at %s:%d:%d; changes are matched by VM name, so give one baseline per VM name (e.g. one resource group at a time)",
+					in.Path, f.Loc.Line, f.Loc.Column, f.Name, prev.Where.File, prev.Where.Line, prev.Where.Column)
+			}
 			b[strings.ToLower(f.Name)] = &model.Baseline{
 				PatchMode: f.PatchMode, EnableAutomaticUpdates: f.EnableAutomaticUpdates, OS: f.OS.Value,
 				Where: model.Related{File: in.Path, Line: f.Loc.Line, Column: f.Loc.Column, Pointer: f.Loc.Pointer,
