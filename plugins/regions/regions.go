@@ -1,6 +1,6 @@
 // Package regions holds the Azure region facts the simulator needs: which
-// regions are paired, and which have availability zones. The data is
-// shared/reference/region-pairs.json, embedded unchanged.
+// regions are paired. The data is shared/reference/region-pairs.json,
+// embedded unchanged (its other columns are kept for readers of the file).
 package regions
 
 import (
@@ -25,7 +25,6 @@ type Region struct {
 // Table is the parsed region list.
 type Table struct {
 	Regions []Region
-	byName  map[string]Region
 }
 
 // Load parses the embedded table.
@@ -34,15 +33,8 @@ func Load() (*Table, error) {
 	if err := json.Unmarshal(data, &list); err != nil {
 		return nil, fmt.Errorf("parse embedded region-pairs.json: %w", err)
 	}
-	t := &Table{Regions: list, byName: make(map[string]Region, len(list))}
-	for _, r := range list {
-		t.byName[r.Name] = r
-	}
-	return t, nil
+	return &Table{Regions: list}, nil
 }
-
-// Known reports whether name is a region of the table.
-func (t *Table) Known(name string) bool { _, ok := t.byName[name]; return ok }
 
 // Conflicts returns the conflict graph of pairs: every pair edge, one-way
 // ones included (westus3 → eastus), made symmetric, because "paired regions

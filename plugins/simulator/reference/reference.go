@@ -11,7 +11,6 @@ package reference
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -70,9 +69,7 @@ func (s *Simulator) Simulate(ctx context.Context, req simulator.Request) (*simul
 	return f, nil
 }
 
-// errInput marks a request the model cannot simulate.
-var errInput = errors.New("invalid simulation request")
-
+// inputError is a request the model cannot simulate.
 func inputError(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", errInput, fmt.Sprintf(format, args...))
+	return fmt.Errorf("invalid simulation request: %s", fmt.Sprintf(format, args...))
 }
