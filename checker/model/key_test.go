@@ -17,9 +17,48 @@ func TestKeyCoversEveryField(t *testing.T) {
 		"AutomaticOSUpgrade": true, "HealthExtension": true, "AgentVersion": true, "PatchStatus": true, "Baseline": true, "Waivers": false, "WaiverProblems": true, "Placement": false,
 	}
 	typ := reflect.TypeOf(VM{})
+	empty := (&VM{}).Key()
 	for i := range typ.NumField() {
-		if _, ok := want[typ.Field(i).Name]; !ok {
-			t.Errorf("VM.%s is new: add it to Key and the Rego input, or list it here as not read by rules", typ.Field(i).Name)
+		name := typ.Field(i).Name
+		encoded, ok := want[name]
+		if !ok {
+			t.Errorf("VM.%s is new: add it to Key and the Rego input, or list it here as not read by rules", name)
+			continue
+		}
+		if !encoded {
+			continue
+		}
+		// A field listed as encoded must change the key when it changes.
+		var vm VM
+		fill(reflect.ValueOf(&vm).Elem().Field(i))
+		if vm.Key() == empty {
+			t.Errorf("VM.%s is listed as encoded, but setting it does not change Key", name)
+		}
+	}
+}
+
+// fill sets every part of v to a non-zero value.
+func fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int:
+		v.SetInt(7)
+	case reflect.Interface:
+		v.Set(reflect.ValueOf("x"))
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(v.Index(0))
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Field(i).CanSet() {
+				fill(v.Field(i))
+			}
 		}
 	}
 }
