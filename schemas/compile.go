@@ -100,9 +100,18 @@ func fragment(url string) string {
 	return ""
 }
 
+// EscapePointer escapes one key for an RFC 6901 JSON pointer; keys without
+// "~" or "/" (nearly all) come back as they are, without allocating.
+func EscapePointer(key string) string {
+	if !strings.ContainsAny(key, "~/") {
+		return key
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
+}
+
 // SplitPointer splits an RFC 6901 JSON pointer into unescaped segments.
 func SplitPointer(p string) []string {
-	if p == "" || p == "/" {
+	if p == "" { // the whole document; "/" is the member named ""
 		return nil
 	}
 	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")

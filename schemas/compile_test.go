@@ -25,3 +25,15 @@ func TestUnknownKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestEscapePointerRoundTrip(t *testing.T) {
+	for _, key := range []string{"plain", "a/b", "~tilde", "~1 literal", "", "x~/y"} {
+		got := SplitPointer("/" + EscapePointer(key))
+		if len(got) != 1 || got[0] != key {
+			t.Errorf("SplitPointer(/EscapePointer(%q)) = %q", key, got)
+		}
+	}
+	if got := EscapePointer("a/~b"); got != "a~1~0b" {
+		t.Errorf("EscapePointer(a/~b) = %q, want a~1~0b", got)
+	}
+}

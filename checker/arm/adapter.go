@@ -9,6 +9,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 // Kind is what a JSON file turned out to be.
@@ -159,7 +160,7 @@ func (w *walker) template(t *jsonpos.Value, ptr string, depth int) {
 		return
 	}
 	if m := t.GetMember("resources"); m != nil {
-		w.resources(m.Value, ptr+"/"+EscapePointer(m.Key), "", depth)
+		w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), "", depth)
 	}
 }
 
@@ -173,7 +174,7 @@ func (w *walker) resources(v *jsonpos.Value, ptr, parentType string, depth int) 
 		}
 	case jsonpos.Object:
 		for _, m := range v.Members {
-			w.resource(m.Value, ptr+"/"+EscapePointer(m.Key), m.Key, parentType, depth)
+			w.resource(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), m.Key, parentType, depth)
 		}
 	}
 }
@@ -203,13 +204,13 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 			if t := p.Value.GetMember("template"); t != nil {
 				outer := w.scope
 				w.scope = nestedScope(w.doc, outer, p.Value, t.Value)
-				w.template(t.Value, ptr+"/"+EscapePointer(p.Key)+"/"+EscapePointer(t.Key), depth+1)
+				w.template(t.Value, ptr+"/"+schemas.EscapePointer(p.Key)+"/"+schemas.EscapePointer(t.Key), depth+1)
 				w.scope = outer
 			}
 		}
 	}
 	if m := r.GetMember("resources"); m != nil {
-		w.resources(m.Value, ptr+"/"+EscapePointer(m.Key), typ, depth)
+		w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), typ, depth)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/patchcheck/patchcheck/checker/armexpr"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 // node is a step in a walk down a resource: the value found (nil when
@@ -43,7 +44,7 @@ func (n *node) child(key string) *node {
 	case n.resolvedFrom != "":
 		c.ptr = n.ptr
 	case m != nil:
-		c.ptr = n.ptr + "/" + EscapePointer(m.Key)
+		c.ptr = n.ptr + "/" + schemas.EscapePointer(m.Key)
 	default:
 		c.ptr = n.ptr + "/" + key
 	}
@@ -109,13 +110,6 @@ func literalString(v *jsonpos.Value) string {
 		return v.Str[1:]
 	}
 	return v.Str
-}
-
-func EscapePointer(key string) string {
-	if !strings.ContainsAny(key, "~/") {
-		return key
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
 }
 
 func indexPointer(ptr string, i int) string { return ptr + "/" + strconv.Itoa(i) }

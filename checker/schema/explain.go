@@ -88,7 +88,7 @@ func (v *Validator) locate(doc *jsonpos.Document, vm *arm.VM, path []string) mod
 				cur = nil
 				continue
 			}
-			cur, offset, ptr = m.Value, m.KeyOffset, ptr+"/"+arm.EscapePointer(m.Key)
+			cur, offset, ptr = m.Value, m.KeyOffset, ptr+"/"+schemas.EscapePointer(m.Key)
 		case cur.Kind == jsonpos.Array:
 			i, err := strconv.Atoi(seg)
 			if err != nil || i < 0 || i >= len(cur.Items) {

@@ -2,9 +2,9 @@ package tfplan
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 // node is one step in a walk down a planned resource object. The value comes
@@ -34,7 +34,7 @@ type node struct {
 
 // child steps into the attribute key of an object.
 func (n *node) child(key string) *node {
-	c := &node{prop: joinProp(n.prop, key), ptr: n.ptr + "/" + escape(key), uptr: n.uptr + "/" + escape(key)}
+	c := &node{prop: joinProp(n.prop, key), ptr: n.ptr + "/" + schemas.EscapePointer(key), uptr: n.uptr + "/" + schemas.EscapePointer(key)}
 	if n.unknown != nil {
 		c.unknown = n.unknown
 		return c
@@ -139,11 +139,6 @@ func item(v *jsonpos.Value, i int) *jsonpos.Value {
 	}
 	return v.Items[i]
 }
-
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
-// escape escapes a key for a JSON pointer (RFC 6901).
-func escape(key string) string { return pointerEscaper.Replace(key) }
 
 func joinProp(parent, key string) string {
 	if parent == "" {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 // Resource types patchcheck reads.
@@ -176,7 +177,7 @@ func (w *walker) resource(address, typ, name, module string, index any, res *nod
 	}
 	typeLoc := w.loc(off, ptr)
 	if m := at.GetMember("type"); m != nil {
-		typeLoc = w.loc(m.KeyOffset, ptr+"/"+escape(m.Key))
+		typeLoc = w.loc(m.KeyOffset, ptr+"/"+schemas.EscapePointer(m.Key))
 	}
 	vm := extractVM(w, resourceAddress(address, typ, name, module, index), typ, kind, res, w.loc(off, ptr), typeLoc)
 	w.vms = append(w.vms, vm)

@@ -56,7 +56,7 @@ func (v *validator) explain(doc *document, f schemas.Failure) Errors {
 		if at, ok := node["x-at"].(string); ok {
 			if obj, ok := value.(map[string]any); ok {
 				if _, ok := obj[at]; ok {
-					return Errors{doc.errAtKey(ptr+"/"+escapePointer(at), msg)}
+					return Errors{doc.errAtKey(ptr+"/"+schemas.EscapePointer(at), msg)}
 				}
 			}
 		}
@@ -97,7 +97,7 @@ func unknownProperties(doc *document, node map[string]any, value any, ptr string
 		} else {
 			msg += fmt.Sprintf(" (expected one of: %s)", strings.Join(known, ", "))
 		}
-		out = append(out, doc.errAtKey(ptr+"/"+escapePointer(k), msg))
+		out = append(out, doc.errAtKey(ptr+"/"+schemas.EscapePointer(k), msg))
 	}
 	return out
 }

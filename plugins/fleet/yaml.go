@@ -120,10 +120,6 @@ func fieldSegment(first bool, seg string) string {
 	return "[" + strconv.Quote(seg) + "]"
 }
 
-func escapePointer(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
 // parse reads YAML (JSON included) into a document. A file that is not
 // well-formed YAML, holds several documents or uses aliases beyond reason
 // fails here, before any schema validation.
@@ -377,7 +373,7 @@ func (c *converter) mapping(values []*ast.MappingValueNode, ptr string, depth in
 			c.fail(kp, ptr, "mapping keys must be plain strings")
 			continue
 		}
-		child := ptr + "/" + escapePointer(key)
+		child := ptr + "/" + schemas.EscapePointer(key)
 		if explicit[key] {
 			c.fail(kp, child, "duplicate key %q", key)
 			continue
@@ -418,7 +414,7 @@ func (c *converter) merge(mv *ast.MappingValueNode, out map[string]any, explicit
 			if explicit[k] {
 				continue
 			}
-			child := ptr + "/" + escapePointer(k)
+			child := ptr + "/" + schemas.EscapePointer(k)
 			out[k] = val
 			c.doc.locs[child] = located{key: kp, val: kp}
 		}
