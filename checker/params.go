@@ -25,10 +25,10 @@ type parameterFinder struct {
 	mu     sync.Mutex
 	byDir  map[string]map[string]string // dir -> template base name (lower-case) -> parameter file
 
-	// parsed holds each parameter file read so far: --parameters files
-	// serve every template of the run, and a file found by its metadata
-	// was already parsed to read it. Parsed files are read-only, so
-	// workers share them.
+	// parsed holds the --parameters files, which serve every template of
+	// the run, once parsed. Parsed files are read-only, so workers share
+	// them. Paired files serve one template each and are not kept: holding
+	// thousands of parsed documents would cost more than parsing them.
 	parsedMu sync.Mutex
 	parsed   map[string]parsedParameters
 }
@@ -42,8 +42,8 @@ func newParameterFinder(explicit []string, walked map[string]bool) *parameterFin
 	return &parameterFinder{explicit: explicit, walked: walked, byDir: map[string]map[string]string{}, parsed: map[string]parsedParameters{}}
 }
 
-// load reads and parses one parameter file, once per run.
-func (f *parameterFinder) load(path string) (*arm.ParameterFile, error) {
+// loadExplicit reads and parses one --parameters file, once per run.
+func (f *parameterFinder) loadExplicit(path string) (*arm.ParameterFile, error) {
 	f.parsedMu.Lock()
 	defer f.parsedMu.Unlock()
 	if p, ok := f.parsed[path]; ok {
@@ -70,21 +70,29 @@ func parseParameterFile(path string) (*arm.ParameterFile, error) {
 // their paths. A parameter file that cannot be read or is not one is an
 // error: the template's values would be wrong without it.
 func (f *parameterFinder) find(in Input) ([]*arm.ParameterFile, []string, error) {
-	paths := f.explicit
-	if len(paths) == 0 && in.Path != Stdin {
-		if p := f.pair(in); p != "" {
-			paths = []string{p}
+	if len(f.explicit) > 0 {
+		var files []*arm.ParameterFile
+		for _, p := range f.explicit {
+			pf, err := f.loadExplicit(p)
+			if err != nil {
+				return nil, nil, err
+			}
+			files = append(files, pf)
 		}
+		return files, f.explicit, nil
 	}
-	var files []*arm.ParameterFile
-	for _, p := range paths {
-		pf, err := f.load(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		files = append(files, pf)
+	if in.Path == Stdin {
+		return nil, nil, nil
 	}
-	return files, paths, nil
+	p := f.pair(in)
+	if p == "" {
+		return nil, nil, nil
+	}
+	pf, err := parseParameterFile(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []*arm.ParameterFile{pf}, []string{p}, nil
 }
 
 func stem(name string) string {
@@ -146,7 +154,7 @@ func (f *parameterFinder) byMetadata(dir string) map[string]string {
 		if !looksLikeParameters(p) {
 			continue
 		}
-		pf, err := f.load(p)
+		pf, err := parseParameterFile(p)
 		if err != nil {
 			continue // not a usable parameter file: it cannot name a template
 		}
