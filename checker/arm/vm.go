@@ -313,7 +313,7 @@ func hasHealthExtension(profile, res *node) bool {
 		}
 		props := v.Get("properties")
 		t := props.Get("type")
-		return t != nil && t.Kind == jsonpos.String && strings.HasPrefix(strings.ToLower(t.Str), "applicationhealth")
+		return t != nil && t.Kind == jsonpos.String && model.IsHealthExtensionType(t.Str)
 	}
 	if exts := profile.child("extensionProfile").child("extensions"); exts.v != nil && exts.v.Kind == jsonpos.Array {
 		for _, e := range exts.v.Items {

@@ -295,3 +295,10 @@ type Placement struct {
 	AvailabilitySet string
 	TimeZone        string
 }
+
+// IsHealthExtensionType reports whether an extension type is the
+// Application Health extension (ApplicationHealthLinux/ApplicationHealthWindows),
+// which automatic VM guest patching and OS upgrades use to judge a VM healthy.
+func IsHealthExtensionType(typ string) bool {
+	return strings.HasPrefix(strings.ToLower(typ), "applicationhealth")
+}

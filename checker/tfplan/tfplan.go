@@ -211,7 +211,7 @@ func resourceAddress(address, typ, name, module string, index any) string {
 func (w *walker) extension(res *node, target string) {
 	typ, _ := res.child("type").val.(string)
 	id, _ := res.child(target).val.(string)
-	if isHealthExtension(typ) && id != "" {
+	if model.IsHealthExtensionType(typ) && id != "" {
 		w.healthTargets = append(w.healthTargets, id)
 	}
 }
@@ -230,6 +230,3 @@ func (w *walker) linkExtensions() {
 	}
 }
 
-func isHealthExtension(typ string) bool {
-	return strings.HasPrefix(strings.ToLower(typ), "applicationhealth")
-}

@@ -413,7 +413,7 @@ func hasHealthExtension(res *node) bool {
 	exts, _ := res.child("extension").val.([]any)
 	for _, e := range exts {
 		m, _ := e.(map[string]any)
-		if t, ok := m["type"].(string); ok && isHealthExtension(t) {
+		if t, ok := m["type"].(string); ok && model.IsHealthExtensionType(t) {
 			return true
 		}
 	}
