@@ -229,4 +229,3 @@ func (w *walker) linkExtensions() {
 		}
 	}
 }
-
