@@ -29,6 +29,9 @@ func catalog(c *ast.Compiler) []model.Rule {
 			pkg = pkg[:i]
 		}
 		rule := model.Rule{ID: id, Severity: model.Severity(sev), Title: a.Title, Description: strings.TrimSpace(a.Description), Remediation: fix, Package: pkg, Applies: applies}
+		if reads, ok := a.Custom["reads"]; ok {
+			rule.Reads = stringList(reads)
+		}
 		if prev, taken := byID[id]; taken && prev.Package != pkg {
 			rule.ID = "DUPLICATE:" + id
 			rule.Description = fmt.Sprintf("rule ID %s is used by both %s and %s", id, prev.Package, pkg)
@@ -40,6 +43,20 @@ func catalog(c *ast.Compiler) []model.Rule {
 		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// stringList reads a METADATA list of strings; anything else becomes a
+// list holding one impossible name, which the engine refuses.
+func stringList(v any) []string {
+	list, ok := v.([]any)
+	if !ok {
+		return []string{fmt.Sprintf("%v (not a list)", v)}
+	}
+	out := make([]string, 0, len(list))
+	for _, item := range list {
+		out = append(out, fmt.Sprint(item))
+	}
 	return out
 }
 
@@ -56,6 +73,7 @@ func CheckMetadata(rules []model.Rule) error {
 		case r.Severity.Rank() == 0:
 			problems = append(problems, fmt.Sprintf("%s: custom.severity %q is not error, warning or info", r.ID, r.Severity))
 		}
+
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("rule metadata: %s", strings.Join(problems, "; "))

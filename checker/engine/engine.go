@@ -32,7 +32,6 @@ type Engine struct {
 	byPackage map[string]model.Rule
 	cache     *resultCache
 	terms     terms
-	names     bool // the input carries vm.name and vm.type (user policies are loaded)
 }
 
 // Policies is a loaded policy tree: modules, profiles and capabilities.
@@ -41,9 +40,6 @@ type Policies struct {
 	Tests        map[string]*ast.Module // *_test.rego
 	Profiles     map[string]any         // profile name -> its data
 	Capabilities *ast.Capabilities
-	// User is set when policy folders were added: user rules may read the
-	// VM's name and type, which the built-in rules never need.
-	User bool
 }
 
 // Load parses every .rego file of fsys (annotations included), the profiles
@@ -137,7 +133,6 @@ func (p *Policies) AddDir(dir string) error {
 	if found == 0 {
 		return fmt.Errorf("policy folder %s has no .rego rules", dir)
 	}
-	p.User = true
 	return nil
 }
 
@@ -186,7 +181,7 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms(), names: p.User}
+	e := &Engine{profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms()}
 	for _, r := range e.rules {
 		e.byPackage[strings.TrimPrefix(r.Package, "patchcheck.rules.")] = r
 	}
@@ -212,44 +207,43 @@ func (e *Engine) Profile() string { return e.profile }
 // Rules is the catalog read from the policies' METADATA, sorted by ID.
 func (e *Engine) Rules() []model.Rule { return e.rules }
 
-// Evaluate runs every rule on each VM of one file. Each VM is its own input,
-// so rule helpers are computed once per VM and cached by OPA; results are
-// reused for VMs whose facts are equal (policies are pure, see
-// capabilities). Safe for concurrent use.
+// Evaluate runs every rule on each VM of one file. Each VM is its own input
+// per group of rules, holding only the members of input.vm the group reads,
+// so rule helpers are computed once per VM and cached by OPA; a group's
+// results are reused for every VM equal in those members (policies are
+// pure, see capabilities). Safe for concurrent use.
 func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]model.Finding, error) {
 	var out []model.Finding
+	var key keyWriter
 	for i := range vms {
 		vm := &vms[i]
-		key := vm.Key()
-		if e.names {
-			key += "\x00" + vm.Name + "\x00" + vm.Type
-		}
-		digestKey := digest(key)
-		raw, ok := e.cache.get(digestKey)
-		if !ok {
-			input := rego.EvalParsedInput(e.terms.inputValue(e.profile, vm, e.names))
-			for _, g := range e.groups {
-				if !g.applies(vm) {
-					continue
-				}
-				rs, err := g.query.Eval(ctx, input)
+		for gi := range e.groups {
+			g := &e.groups[gi]
+			if !g.applies(vm) {
+				continue
+			}
+			key.b = append(key.b[:0], g.id)
+			for _, f := range g.fields {
+				inputFields[f].key(&key, vm)
+			}
+			raw, ok := e.cache.get(key.b)
+			if !ok {
+				rs, err := g.query.Eval(ctx, rego.EvalParsedInput(e.terms.inputValue(e.profile, vm, g.fields)))
 				if err != nil {
 					return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
 				}
-				found, err := decodeResults(rs)
-				if err != nil {
+				if raw, err = decodeResults(rs); err != nil {
 					return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
 				}
-				raw = append(raw, found...)
+				e.cache.put(string(key.b), raw)
 			}
-			e.cache.put(digestKey, raw)
-		}
-		for _, r := range raw {
-			f, err := e.finding(file, vm, r)
-			if err != nil {
-				return nil, err
+			for _, r := range raw {
+				f, err := e.finding(file, vm, r)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, f)
 			}
-			out = append(out, f)
 		}
 	}
 	return out, nil

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,10 +17,16 @@ import (
 // Most VMs come from templates and have no instance view, baseline or
 // waivers: evaluating those rules for them would only cost time, so a rule
 // declares what it needs in METADATA (custom.applies) and runs only for VMs
-// that have it. Rules without custom.applies form the base group.
+// that have it. A rule also declares the members of input.vm it reads
+// (custom.reads): its group's input holds only those, so a VM's result for
+// the group is shared with every VM equal in them, which is far more VMs
+// than are equal in everything (see Engine.Evaluate). Rules with the same
+// applies and reads share a group.
 type group struct {
 	query   rego.PreparedEvalQuery
 	applies func(*model.VM) bool
+	fields  []int // indexes into inputFields, ascending
+	id      byte  // prefix of this group's cache keys
 }
 
 // appliesTo maps custom.applies values to the VMs they select.
@@ -40,7 +47,12 @@ func prepareGroups(ctx context.Context, p *Policies, profile string, rules []mod
 	if prof, ok := p.Profiles[profile].(map[string]any); ok {
 		later, _ = prof["laterSettings"].(bool)
 	}
-	members := map[string][]string{}
+	type spec struct {
+		applies string
+		fields  []int
+		members []string
+	}
+	specs := map[string]*spec{}
 	for _, r := range rules {
 		if _, ok := appliesTo[r.Applies]; !ok {
 			return nil, fmt.Errorf("rule %s: custom.applies %q is not one of patchStatus, baseline, agentVersion, waiverProblems, laterSettings", r.ID, r.Applies)
@@ -50,50 +62,78 @@ func prepareGroups(ctx context.Context, p *Policies, profile string, rules []mod
 			if !later {
 				continue // the profile has no later settings: these rules cannot fire
 			}
-			// Every VM needs them under this profile: one query fewer per VM.
-			applies = ""
+			applies = "" // every VM needs them under this profile
 		}
-		members[applies] = append(members[applies], strings.TrimPrefix(r.Package, "patchcheck.rules."))
+		fields, err := readFields(r)
+		if err != nil {
+			return nil, err
+		}
+		name := applies + "|" + fmt.Sprint(fields)
+		if specs[name] == nil {
+			specs[name] = &spec{applies: applies, fields: fields}
+		}
+		specs[name].members = append(specs[name].members, strings.TrimPrefix(r.Package, "patchcheck.rules."))
 	}
-	names := make([]string, 0, len(members))
-	for n := range members {
+	names := make([]string, 0, len(specs))
+	for n := range specs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	if len(names) > 255 {
+		return nil, fmt.Errorf("%d rule groups: at most 255 are supported", len(names))
+	}
 	extra := map[string]*ast.Module{}
-	for _, n := range names {
+	for i, n := range names {
 		var b strings.Builder
-		fmt.Fprintf(&b, "package patchcheck.entry.%s\n\n", entryName(n))
-		for _, pkg := range members[n] {
+		fmt.Fprintf(&b, "package patchcheck.entry.g%d\n\n", i)
+		for _, pkg := range specs[n].members {
 			fmt.Fprintf(&b, "findings contains {\"package\": %q, \"finding\": f} if {\n\tsome f in data.patchcheck.rules.%s.deny\n}\n\n", pkg, pkg)
 		}
-		m, err := ast.ParseModuleWithOpts("entry_"+entryName(n)+".rego", b.String(), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		file := fmt.Sprintf("entry_g%d.rego", i)
+		m, err := ast.ParseModuleWithOpts(file, b.String(), ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
-			return nil, fmt.Errorf("generate the %s entrypoint: %w", entryName(n), err)
+			return nil, fmt.Errorf("generate the entrypoint of %s: %w", strings.Join(specs[n].members, ", "), err)
 		}
-		extra["entry_"+entryName(n)+".rego"] = m
+		extra[file] = m
 	}
 	compiler, err := p.Compile(extra)
 	if err != nil {
 		return nil, err
 	}
 	store := p.Store()
-	var out []group
-	for _, n := range names {
-		query := "data.patchcheck.entry." + entryName(n) + ".findings"
+	out := make([]group, 0, len(names))
+	for i, n := range names {
+		query := fmt.Sprintf("data.patchcheck.entry.g%d.findings", i)
 		q, err := rego.New(rego.Query(query), rego.Compiler(compiler), rego.Store(store),
 			rego.Capabilities(p.Capabilities), rego.StrictBuiltinErrors(true)).PrepareForEval(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("prepare %s: %w", query, err)
 		}
-		out = append(out, group{query: q, applies: appliesTo[n]})
+		out = append(out, group{query: q, applies: appliesTo[specs[n].applies], fields: specs[n].fields, id: byte(i)})
 	}
 	return out, nil
 }
 
-func entryName(applies string) string {
-	if applies == "" {
-		return "base"
+// readFields maps a rule's custom.reads to inputFields indexes; a rule
+// that does not say (a user policy, typically) reads every member.
+func readFields(r model.Rule) ([]int, error) {
+	if r.Reads == nil {
+		all := make([]int, len(inputFields))
+		for i := range all {
+			all[i] = i
+		}
+		return all, nil
 	}
-	return strings.ToLower(applies)
+	var out []int
+	for _, name := range r.Reads {
+		i, ok := fieldIndex(name)
+		if !ok {
+			return nil, fmt.Errorf("rule %s: custom.reads names %q, which is not a member of input.vm (%s)", r.ID, name, fieldNames())
+		}
+		if !slices.Contains(out, i) {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }

@@ -6,23 +6,23 @@ import (
 	"github.com/patchcheck/patchcheck/checker/model"
 )
 
-// inputValue builds the Rego input for one VM directly as AST values: a
-// JSON round trip (what ast.InterfaceToValue does for structs) would cost
-// more than evaluating the rules. Field names match model's JSON tags.
-// Positions, the resource name and the type's spelling are left out: rules
-// name the fact a finding is about and Go adds where it is and which
-// resource, so VMs that differ only in those are the same input (see
-// Engine's result cache). User policies may want the name and type, so
-// they are added when any are loaded.
-func (t terms) inputValue(profile string, vm *model.VM, names bool) ast.Value {
-	v := t.vmValue(vm)
-	if names {
-		v.Insert(t.str("name"), ast.StringTerm(vm.Name))
-		v.Insert(t.str("type"), ast.StringTerm(vm.Type))
+// inputValue builds the Rego input for one VM directly as AST values, with
+// only the members of input.vm listed in fields: a JSON round trip (what
+// ast.InterfaceToValue does for structs) would cost more than evaluating
+// the rules. Positions are never part of it: rules name the fact a finding
+// is about and Go adds where it is, so VMs that differ only in where they
+// stand are the same input (see Engine's result cache).
+func (t terms) inputValue(profile string, vm *model.VM, fields []int) ast.Value {
+	items := make([][2]*ast.Term, 0, len(fields))
+	for _, i := range fields {
+		f := &inputFields[i]
+		if term := f.term(t, vm); term != nil {
+			items = append(items, t.item(f.name, term))
+		}
 	}
 	return ast.NewObject(
 		t.item("profile", t.str(profile)),
-		t.item("vm", ast.NewTerm(v)),
+		t.item("vm", ast.ObjectTerm(items...)),
 	)
 }
 
@@ -58,95 +58,6 @@ func (t terms) str(s string) *ast.Term {
 }
 
 func (t terms) item(k string, v *ast.Term) [2]*ast.Term { return [2]*ast.Term{t.str(k), v} }
-
-func (t terms) vmValue(vm *model.VM) ast.Object {
-	unresolved := make([]*ast.Term, len(vm.Unresolved))
-	for i, u := range vm.Unresolved {
-		unresolved[i] = ast.ObjectTerm(
-			t.item("property", t.str(u.Property)),
-			t.item("expression", t.str(u.Expression)),
-			t.item("topic", t.str(u.Topic)),
-			t.item("reason", t.str(u.Reason)),
-		)
-	}
-	waiverProblems := make([]*ast.Term, len(vm.WaiverProblems))
-	for i, w := range vm.WaiverProblems {
-		waiverProblems[i] = ast.ObjectTerm(t.item("message", ast.StringTerm(w.Message)))
-	}
-	schemaErrors := make([]*ast.Term, len(vm.SchemaErrors))
-	for i, e := range vm.SchemaErrors {
-		schemaErrors[i] = ast.ObjectTerm(
-			t.item("property", t.str(e.Property)),
-			t.item("message", t.str(e.Message)),
-		)
-	}
-	api := t.factItems(vm.APIVersion.Fact)
-	api = append(api, t.item("date", t.str(vm.APIVersion.Date)))
-	items := [][2]*ast.Term{
-		t.item("kind", t.str(vm.Kind)),
-		t.item("os", ast.ObjectTerm(t.item("value", t.str(vm.OS.Value)), t.item("source", t.str(vm.OS.Source)))),
-		t.item("apiVersion", ast.ObjectTerm(api...)),
-		t.item("patchSettings", ast.ObjectTerm(t.item("present", ast.InternedTerm(vm.PatchSettings.Present)))),
-		t.item("patchMode", t.factTerm(vm.PatchMode)),
-		t.item("assessmentMode", t.factTerm(vm.AssessmentMode)),
-		t.item("enableAutomaticUpdates", t.factTerm(vm.EnableAutomaticUpdates)),
-		t.item("provisionVMAgent", t.factTerm(vm.ProvisionVMAgent)),
-		t.item("image", ast.ObjectTerm(
-			t.item("kind", t.str(vm.Image.Kind)),
-			t.item("key", t.str(vm.Image.Key)),
-			t.item("publisher", t.factTerm(vm.Image.Publisher)),
-			t.item("offer", t.factTerm(vm.Image.Offer)),
-			t.item("sku", t.factTerm(vm.Image.Sku)),
-			t.item("id", t.factTerm(vm.Image.ID)),
-		)),
-		t.item("healthExtension", ast.InternedTerm(vm.HealthExtension)),
-		t.item("unresolved", ast.ArrayTerm(unresolved...)),
-		t.item("schemaErrors", ast.ArrayTerm(schemaErrors...)),
-		t.item("waiverProblems", ast.ArrayTerm(waiverProblems...)),
-	}
-	// Settings most templates leave out are left out of the input too when
-	// absent (rules read a missing fact as absent), which keeps the input
-	// small for the common case.
-	for _, opt := range []struct {
-		name string
-		fact model.Fact
-	}{
-		{"enableHotpatching", vm.EnableHotpatching}, {"rebootSetting", vm.RebootSetting},
-		{"bypassPlatformSafetyChecksOnUserSchedule", vm.BypassSafetyChecks}, {"orchestrationMode", vm.OrchestrationMode},
-		{"automaticOSUpgrade", vm.AutomaticOSUpgrade}, {"agentVersion", vm.AgentVersion},
-	} {
-		if opt.fact.State != model.Absent && opt.fact.State != "" {
-			items = append(items, t.item(opt.name, t.factTerm(opt.fact)))
-		}
-	}
-	if p := vm.PatchStatus; p != nil {
-		num := func(n int) *ast.Term { return ast.InternedTerm(n) }
-		items = append(items, t.item("patchStatus", ast.ObjectTerm(
-			t.item("availableStatus", t.str(p.AvailableStatus)),
-			t.item("criticalAndSecurityPatchCount", num(p.CriticalAndSecurity)),
-			t.item("otherPatchCount", num(p.Other)),
-			t.item("assessedAt", t.str(p.AssessedAt)),
-			t.item("installationStatus", t.str(p.InstallationStatus)),
-			t.item("installedPatchCount", num(p.Installed)),
-			t.item("failedPatchCount", num(p.Failed)),
-			t.item("pendingPatchCount", num(p.Pending)),
-			t.item("notSelectedPatchCount", num(p.NotSelected)),
-			t.item("excludedPatchCount", num(p.Excluded)),
-			t.item("installedAt", t.str(p.InstalledAt)),
-		)))
-	}
-	if b := vm.Baseline; b != nil {
-		items = append(items, t.item("baseline", ast.ObjectTerm(
-			t.item("patchMode", t.factTerm(b.PatchMode)),
-			t.item("enableAutomaticUpdates", t.factTerm(b.EnableAutomaticUpdates)),
-			t.item("os", t.str(b.OS)),
-		)))
-	}
-	if vm.Copy != nil {
-		items = append(items, t.item("copy", ast.ObjectTerm(t.item("name", t.str(vm.Copy.Name)), t.item("count", t.str(vm.Copy.Count)))))
-	}
-	return ast.NewObject(items...)
-}
 
 func (t terms) factTerm(f model.Fact) *ast.Term { return ast.ObjectTerm(t.factItems(f)...) }
 

@@ -63,4 +63,8 @@ type Rule struct {
 	// Applies names the input the rule needs (custom.applies: patchStatus,
 	// baseline, …); the rule is only evaluated for VMs that have it.
 	Applies string `json:"applies,omitempty"`
+	// Reads lists the members of input.vm the rule reads (custom.reads);
+	// nil means all of them. The rule is given only those, and its results
+	// are reused for every VM equal in them.
+	Reads []string `json:"-"`
 }

@@ -11,6 +11,7 @@ import data.patchcheck.lib
 #   id: PC001
 #   severity: error
 #   remediation: Use AutomaticByPlatform or ImageDefault on Linux; AutomaticByPlatform, AutomaticByOS or Manual on Windows.
+#   reads: [os, patchMode]
 deny contains f if {
 	vm := input.vm
 	lib.explicit(vm.patchMode)

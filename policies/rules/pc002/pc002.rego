@@ -14,6 +14,7 @@ import data.patchcheck.lib
 #   id: PC002
 #   severity: error
 #   remediation: Set windowsConfiguration.enableAutomaticUpdates to the value the patch mode needs (false for Manual, true for AutomaticByOS and AutomaticByPlatform), or change the patch mode.
+#   reads: [os, patchMode, enableAutomaticUpdates]
 deny contains f if {
 	vm := input.vm
 	vm.os.value == "windows"

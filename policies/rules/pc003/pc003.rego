@@ -11,6 +11,7 @@ import data.patchcheck.lib
 #   id: PC003
 #   severity: error
 #   remediation: Deploy from a marketplace image of the profile's supported list, or choose another patch mode and patch the VM yourself.
+#   reads: [patchMode, image]
 deny contains f if {
 	vm := input.vm
 	lib.platform_orchestrated

@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC004
 #   severity: error
 #   remediation: Raise the resource's apiVersion to 2021-03-01 or later (at least 2020-12-01).
+#   reads: [os, patchSettings, apiVersion]
 deny contains f if {
 	vm := input.vm
 	vm.patchSettings.present

@@ -11,6 +11,7 @@ import data.patchcheck.lib
 #   id: PC005
 #   severity: error
 #   remediation: Set provisionVMAgent to true (or remove it; Azure's default is true), or choose another patch mode.
+#   reads: [patchMode, provisionVMAgent]
 deny contains f if {
 	vm := input.vm
 	lib.platform_orchestrated

@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC006
 #   severity: error
 #   remediation: Update the Azure Linux agent (waagent) to 2.2.53.1 or later, for example with the distribution's package manager.
+#   reads: [os, agentVersion]
 #   applies: agentVersion
 deny contains f if {
 	input.vm.os.value == "linux"

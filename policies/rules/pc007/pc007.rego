@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC007
 #   severity: warning
 #   remediation: Set patchSettings.patchMode to AutomaticByPlatform on a supported image, or make sure another patching solution covers this VM.
+#   reads: [os, patchMode]
 deny contains f if {
 	vm := input.vm
 	mode := lib.mode

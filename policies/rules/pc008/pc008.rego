@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC008
 #   severity: info
 #   remediation: "Run `sudo systemctl stop packagekit` and `sudo systemctl mask packagekit` on the VM (for example in cloud-init or a custom script extension)."
+#   reads: [patchMode, image]
 deny contains f if {
 	vm := input.vm
 	lib.platform_orchestrated

@@ -16,6 +16,7 @@ import data.patchcheck.lib
 #   id: PC009
 #   severity: error
 #   remediation: Keep the deployed patch mode and enableAutomaticUpdates, or recreate the VM with the new settings.
+#   reads: [os, patchMode, enableAutomaticUpdates, baseline]
 #   applies: baseline
 deny contains f if {
 	some f in violations

@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC010
 #   severity: error
 #   remediation: Fix the property as the message says; the Microsoft.Compute schema lists the allowed names, types and values.
+#   reads: [schemaErrors]
 deny contains f if {
 	vm := input.vm
 	some i, problem in vm.schemaErrors

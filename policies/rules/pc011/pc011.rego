@@ -13,6 +13,7 @@ import data.patchcheck.lib
 #   id: PC011
 #   severity: warning
 #   remediation: Supply the value (a literal, or a parameter default), or check this property by hand.
+#   reads: [os, patchSettings, patchMode, unresolved]
 deny contains f if {
 	vm := input.vm
 	some i, u in vm.unresolved

@@ -13,6 +13,7 @@ import data.patchcheck.lib
 #   id: PC012
 #   severity: warning
 #   remediation: Add osProfile.windowsConfiguration or osProfile.linuxConfiguration, or storageProfile.osDisk.osType.
+#   reads: [os]
 deny contains f if {
 	vm := input.vm
 	vm.os.value == "unknown"

@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC013
 #   severity: error
 #   remediation: Use a hotpatchable Windows Server Azure Edition image with patchMode AutomaticByPlatform and the VM agent, or set enableHotpatching to false.
+#   reads: [os, patchMode, provisionVMAgent, image, enableHotpatching]
 #   applies: laterSettings
 deny contains f if {
 	lib.profile.laterSettings

@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC014
 #   severity: error
 #   remediation: Remove bypassPlatformSafetyChecksOnUserSchedule, or set patchMode to AutomaticByPlatform.
+#   reads: [patchMode, bypassPlatformSafetyChecksOnUserSchedule]
 #   applies: laterSettings
 deny contains f if {
 	lib.profile.laterSettings

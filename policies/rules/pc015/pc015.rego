@@ -13,6 +13,7 @@ import data.patchcheck.lib
 #   id: PC015
 #   severity: error
 #   remediation: Raise the resource's apiVersion to the version that introduced the setting, or remove the setting.
+#   reads: [apiVersion, enableHotpatching, assessmentMode, rebootSetting, bypassPlatformSafetyChecksOnUserSchedule]
 #   applies: laterSettings
 deny contains f if {
 	lib.profile.laterSettings

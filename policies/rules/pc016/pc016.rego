@@ -13,6 +13,7 @@ import data.patchcheck.lib
 #   id: PC016
 #   severity: error
 #   remediation: Turn off upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade, use Flexible orchestration, or choose another patch mode.
+#   reads: [kind, patchMode, orchestrationMode, automaticOSUpgrade]
 #   applies: laterSettings
 deny contains f if {
 	lib.profile.laterSettings

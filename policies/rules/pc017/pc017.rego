@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC017
 #   severity: warning
 #   remediation: Add the ApplicationHealthLinux or ApplicationHealthWindows extension to virtualMachineProfile.extensionProfile.
+#   reads: [kind, patchMode, orchestrationMode, healthExtension]
 #   applies: laterSettings
 deny contains f if {
 	lib.profile.laterSettings

@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC018
 #   severity: error
 #   remediation: Set provisionVMAgent to true (or remove it), or set assessmentMode to ImageDefault.
+#   reads: [assessmentMode, provisionVMAgent]
 #   applies: laterSettings
 deny contains f if {
 	lib.profile.laterSettings

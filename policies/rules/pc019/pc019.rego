@@ -12,6 +12,7 @@ import data.patchcheck.lib
 #   id: PC019
 #   severity: error
 #   remediation: Look at the VM's patch installation history (Azure Update Manager or the patch extension's logs), fix the cause, and run an on-demand installation.
+#   reads: [patchStatus]
 #   applies: patchStatus
 deny contains f if {
 	ps := input.vm.patchStatus

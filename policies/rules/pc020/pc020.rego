@@ -13,6 +13,7 @@ import data.patchcheck.lib
 #   id: PC020
 #   severity: warning
 #   remediation: Check the VM is platform-orchestrated and on during its off-peak hours; run an on-demand installation if it cannot wait.
+#   reads: [patchStatus]
 #   applies: patchStatus
 deny contains f if {
 	ps := input.vm.patchStatus

@@ -13,6 +13,7 @@ import data.patchcheck.lib
 #   id: PC021
 #   severity: info
 #   remediation: Nothing to fix; see PC019 and PC020 for what needs attention.
+#   reads: [patchStatus]
 #   applies: patchStatus
 deny contains f if {
 	ps := input.vm.patchStatus

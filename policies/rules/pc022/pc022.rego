@@ -13,6 +13,7 @@ import data.patchcheck.lib
 #   id: PC022
 #   severity: warning
 #   remediation: Fix what the waived rule reports, or renew the waiver with a reason and a new expiry date (YYYY-MM-DD).
+#   reads: [waiverProblems]
 #   applies: waiverProblems
 deny contains f if {
 	some i, problem in input.vm.waiverProblems
