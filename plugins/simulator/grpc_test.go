@@ -411,7 +411,7 @@ func TestHangCallerDeadline(t *testing.T) {
 
 func TestProtocolMismatch(t *testing.T) {
 	_, err := open(t, config(t, "badproto"))
-	if err == nil || !strings.Contains(err.Error(), "speaks plugin protocol 99, patchcheck needs 1") {
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("speaks plugin protocol 99, patchcheck needs %d", simulator.ProtocolVersion)) {
 		t.Fatalf("Open = %v; want a protocol version error", err)
 	}
 	t.Logf("badproto: %v", err)

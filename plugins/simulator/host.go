@@ -295,12 +295,19 @@ func checkComplete(req Request, fc *Forecast) error {
 	if len(fc.Curve) != want {
 		return fmt.Errorf("curve has %d points, want %d (days 0-%d)", len(fc.Curve), want, want-1)
 	}
-	seen := make(map[string]bool, len(fc.VMs))
-	for _, v := range fc.VMs {
-		seen[v.Name] = true
+	inOrder := true
+	for i, v := range fc.VMs {
 		if !v.Compliant && v.Reason == "" {
 			return fmt.Errorf("VM %s is not compliant but has no reason", v.Name)
 		}
+		inOrder = inOrder && v.Name == req.Fleet.VMs[i].Name
+	}
+	if inOrder {
+		return nil // the common case, checked without a map of a million names
+	}
+	seen := make(map[string]bool, len(fc.VMs))
+	for _, v := range fc.VMs {
+		seen[v.Name] = true
 	}
 	for _, v := range req.Fleet.VMs {
 		if !seen[v.Name] {

@@ -119,8 +119,10 @@ func (x *DescribeResponse) GetProtocolVersion() int32 {
 
 type SimulateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// simulator.Request encoded with encoding/gob.
-	RequestGob    []byte `protobuf:"bytes,1,opt,name=request_gob,json=requestGob,proto3" json:"request_gob,omitempty"`
+	// simulator.Request without Fleet.VMs, encoded with encoding/gob.
+	RequestGob []byte `protobuf:"bytes,1,opt,name=request_gob,json=requestGob,proto3" json:"request_gob,omitempty"`
+	// Fleet.VMs in order, in the bulk encoding (wire_fleet.go).
+	VmChunks      [][]byte `protobuf:"bytes,2,rep,name=vm_chunks,json=vmChunks,proto3" json:"vm_chunks,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -162,10 +164,21 @@ func (x *SimulateRequest) GetRequestGob() []byte {
 	return nil
 }
 
+func (x *SimulateRequest) GetVmChunks() [][]byte {
+	if x != nil {
+		return x.VmChunks
+	}
+	return nil
+}
+
 type SimulateResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// simulator.Forecast encoded with encoding/gob.
-	ForecastGob   []byte `protobuf:"bytes,1,opt,name=forecast_gob,json=forecastGob,proto3" json:"forecast_gob,omitempty"`
+	// simulator.Forecast without VMs and Plan, encoded with encoding/gob.
+	ForecastGob []byte `protobuf:"bytes,1,opt,name=forecast_gob,json=forecastGob,proto3" json:"forecast_gob,omitempty"`
+	// Forecast.VMs in order, in the bulk encoding (wire_forecast.go).
+	VmChunks [][]byte `protobuf:"bytes,2,rep,name=vm_chunks,json=vmChunks,proto3" json:"vm_chunks,omitempty"`
+	// Forecast.Plan in order, in the bulk encoding (wire_forecast.go).
+	PlanChunks    [][]byte `protobuf:"bytes,3,rep,name=plan_chunks,json=planChunks,proto3" json:"plan_chunks,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -207,6 +220,20 @@ func (x *SimulateResponse) GetForecastGob() []byte {
 	return nil
 }
 
+func (x *SimulateResponse) GetVmChunks() [][]byte {
+	if x != nil {
+		return x.VmChunks
+	}
+	return nil
+}
+
+func (x *SimulateResponse) GetPlanChunks() [][]byte {
+	if x != nil {
+		return x.PlanChunks
+	}
+	return nil
+}
+
 var File_simulator_proto protoreflect.FileDescriptor
 
 const file_simulator_proto_rawDesc = "" +
@@ -216,12 +243,16 @@ const file_simulator_proto_rawDesc = "" +
 	"\x10DescribeResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12)\n" +
-	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\"2\n" +
+	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\"O\n" +
 	"\x0fSimulateRequest\x12\x1f\n" +
 	"\vrequest_gob\x18\x01 \x01(\fR\n" +
-	"requestGob\"5\n" +
+	"requestGob\x12\x1b\n" +
+	"\tvm_chunks\x18\x02 \x03(\fR\bvmChunks\"s\n" +
 	"\x10SimulateResponse\x12!\n" +
-	"\fforecast_gob\x18\x01 \x01(\fR\vforecastGob2\xcd\x01\n" +
+	"\fforecast_gob\x18\x01 \x01(\fR\vforecastGob\x12\x1b\n" +
+	"\tvm_chunks\x18\x02 \x03(\fR\bvmChunks\x12\x1f\n" +
+	"\vplan_chunks\x18\x03 \x03(\fR\n" +
+	"planChunks2\xcd\x01\n" +
 	"\tSimulator\x12_\n" +
 	"\bDescribe\x12(.patchcheck.simulator.v1.DescribeRequest\x1a).patchcheck.simulator.v1.DescribeResponse\x12_\n" +
 	"\bSimulate\x12(.patchcheck.simulator.v1.SimulateRequest\x1a).patchcheck.simulator.v1.SimulateResponseB@Z>github.com/patchcheck/patchcheck/plugins/simulator/proto;protob\x06proto3"

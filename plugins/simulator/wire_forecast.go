@@ -1,0 +1,197 @@
+package simulator
+
+import (
+	"fmt"
+	"time"
+)
+
+// encodeResults encodes a forecast's per-VM results as chunks, in order.
+func encodeResults(vms []VMResult) [][]byte {
+	ranges := chunkRanges(len(vms))
+	out := make([][]byte, len(ranges))
+	_ = parallel(len(ranges), func(i int) error {
+		part := vms[ranges[i][0]:ranges[i][1]]
+		w := newWireWriter(96 * len(part))
+		w.uvarint(uint64(len(part)))
+		for j := range part {
+			writeResult(w, &part[j])
+		}
+		out[i] = w.b
+		return nil
+	})
+	return out
+}
+
+func writeResult(w *wireWriter, v *VMResult) {
+	w.raw(v.Name)
+	w.intern(colRegion, v.Region)
+	w.intern(colZone, v.Zone)
+	w.intern(colAvailabilitySet, v.AvailabilitySet)
+	w.varint(int64(v.UpdateDomain))
+	w.varint(int64(v.Phase))
+	var flags byte
+	for bit, set := range []bool{v.Eligible, v.Compliant, v.AssessedAt != nil, v.InstallStart != nil, v.InstallEnd != nil, v.DaysAfterRelease != nil} {
+		if set {
+			flags |= 1 << bit
+		}
+	}
+	w.b = append(w.b, flags)
+	for _, t := range []*time.Time{v.AssessedAt, v.InstallStart, v.InstallEnd} {
+		if t != nil {
+			w.time(*t)
+		}
+	}
+	if v.DaysAfterRelease != nil {
+		w.float(*v.DaysAfterRelease)
+	}
+	w.raw(v.LocalInstall)
+	w.varint(int64(v.Attempts))
+	w.intern(colReason, v.Reason)
+}
+
+// minResultBytes is the least a VM result takes on the wire.
+const minResultBytes = 11
+
+// decodeResults decodes chunks written by encodeResults. The times and
+// day counts the results point to are carved out of one slab per chunk
+// instead of being allocated one by one.
+func decodeResults(chunks [][]byte) ([]VMResult, error) {
+	readers, offsets, total, err := openChunks(chunks, minResultBytes)
+	if err != nil {
+		return nil, err
+	}
+	vms := make([]VMResult, total)
+	err = parallel(len(readers), func(i int) error {
+		r := readers[i]
+		part := vms[offsets[i]:offsets[i+1]]
+		times := make([]time.Time, 0, 3*len(part))
+		days := make([]float64, 0, len(part))
+		for j := range part {
+			v := &part[j]
+			v.Name = r.raw()
+			v.Region = r.intern()
+			v.Zone = r.intern()
+			v.AvailabilitySet = r.intern()
+			v.UpdateDomain = r.int()
+			v.Phase = r.int()
+			flags := r.byte()
+			v.Eligible = flags&1 != 0
+			v.Compliant = flags&2 != 0
+			for bit, dst := range []**time.Time{&v.AssessedAt, &v.InstallStart, &v.InstallEnd} {
+				if flags&(4<<bit) != 0 {
+					times = append(times, r.time())
+					*dst = &times[len(times)-1]
+				}
+			}
+			if flags&32 != 0 {
+				days = append(days, r.float())
+				v.DaysAfterRelease = &days[len(days)-1]
+			}
+			v.LocalInstall = r.raw()
+			v.Attempts = r.int()
+			v.Reason = r.intern()
+			if r.err != nil {
+				break
+			}
+		}
+		if err := r.done(); err != nil {
+			return fmt.Errorf("result chunk %d: %w", i, err)
+		}
+		return nil
+	})
+	if err != nil || total == 0 {
+		return nil, err // nil for none, as encoding/gob decodes an empty slice
+	}
+	return vms, nil
+}
+
+// encodePlan encodes the plan's steps: few, but together they name every
+// VM again, so they are split by VM count rather than by step.
+func encodePlan(steps []Step) [][]byte {
+	weight := func(s Step) int { return len(s.VMs) + 1 }
+	total := 0
+	for _, s := range steps {
+		total += weight(s)
+	}
+	parts := len(chunkRanges(total))
+	var bounds [][2]int
+	first, seen := 0, 0
+	for i, s := range steps {
+		seen += weight(s)
+		if len(bounds) < parts-1 && seen >= total*(len(bounds)+1)/parts {
+			bounds = append(bounds, [2]int{first, i + 1})
+			first = i + 1
+		}
+	}
+	bounds = append(bounds, [2]int{first, len(steps)})
+	out := make([][]byte, len(bounds))
+	_ = parallel(len(bounds), func(i int) error {
+		part := steps[bounds[i][0]:bounds[i][1]]
+		w := newWireWriter(24 * total / len(bounds))
+		w.uvarint(uint64(len(part)))
+		for _, s := range part {
+			w.varint(int64(s.Phase))
+			w.intern(colRegion, s.Region)
+			w.intern(colGroup, s.Group)
+			w.time(s.Start)
+			w.time(s.End)
+			w.b = append(w.b, boolByte(s.VMs != nil))
+			w.uvarint(uint64(len(s.VMs)))
+			for _, name := range s.VMs {
+				w.raw(name)
+			}
+		}
+		out[i] = w.b
+		return nil
+	})
+	return out
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// minStepBytes is the least a step takes on the wire.
+const minStepBytes = 9
+
+// decodePlan decodes chunks written by encodePlan.
+func decodePlan(chunks [][]byte) ([]Step, error) {
+	readers, offsets, total, err := openChunks(chunks, minStepBytes)
+	if err != nil {
+		return nil, err
+	}
+	steps := make([]Step, total)
+	err = parallel(len(readers), func(i int) error {
+		r := readers[i]
+		part := steps[offsets[i]:offsets[i+1]]
+		for j := range part {
+			s := &part[j]
+			s.Phase = r.int()
+			s.Region = r.intern()
+			s.Group = r.intern()
+			s.Start = r.time()
+			s.End = r.time()
+			hasVMs := r.byte() == 1
+			if n := r.count(1); n > 0 || hasVMs {
+				s.VMs = make([]string, n)
+				for k := range s.VMs {
+					s.VMs[k] = r.raw()
+				}
+			}
+			if r.err != nil {
+				break
+			}
+		}
+		if err := r.done(); err != nil {
+			return fmt.Errorf("plan chunk %d: %w", i, err)
+		}
+		return nil
+	})
+	if err != nil || total == 0 {
+		return nil, err // nil for none, as encoding/gob decodes an empty slice
+	}
+	return steps, nil
+}
