@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/patchcheck/patchcheck/checker/engine"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/policies"
@@ -123,6 +125,53 @@ func TestNonDeterministicBuiltinsRefused(t *testing.T) {
 		}
 		if _, err := p.Compile(extra); err == nil {
 			t.Errorf("compiled a policy calling %s", call)
+		}
+	}
+}
+
+// TestReadsMustListDirectReads: a rule that names input.vm.X without X in
+// its custom.reads is refused at start-up instead of silently seeing X as
+// absent; without custom.reads a rule reads everything.
+func TestReadsMustListDirectReads(t *testing.T) {
+	rule := func(reads string) string {
+		return `package patchcheck.rules.mine
+
+import data.patchcheck.lib
+
+# METADATA
+# title: t
+# description: d
+# custom:
+#   id: MY001
+#   severity: warning
+#   remediation: r
+` + reads + `deny contains f if {
+	input.vm.os.value == "linux"
+	input.vm.patchMode.value == "Manual"
+	f := lib.finding("patchMode", "m")
+}
+`
+	}
+	for _, tc := range []struct {
+		reads, wantErr string
+	}{
+		{"#   reads: [os]\n", "MY001 reads input.vm.patchMode but its custom.reads does not list it"},
+		{"#   reads: [os, patchMode]\n", ""},
+		{"", ""},
+		{"#   reads: [os, patchmode]\n", `custom.reads names "patchmode", which is not a member of input.vm`},
+	} {
+		p := load(t)
+		m, err := ast.ParseModuleWithOpts("mine.rego", rule(tc.reads), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Modules["mine.rego"] = m
+		_, err = engine.New(context.Background(), p, "2021-02")
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("reads %q: %v", tc.reads, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("reads %q: got %v, want an error containing %q", tc.reads, err, tc.wantErr)
 		}
 	}
 }

@@ -68,6 +68,9 @@ func prepareGroups(ctx context.Context, p *Policies, profile string, rules []mod
 		if err != nil {
 			return nil, err
 		}
+		if err := checkReads(p, r); err != nil {
+			return nil, err
+		}
 		name := applies + "|" + fmt.Sprint(fields)
 		if specs[name] == nil {
 			specs[name] = &spec{applies: applies, fields: fields}
@@ -136,4 +139,36 @@ func readFields(r model.Rule) ([]int, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// checkReads refuses a rule that names input.vm.X directly, in its own
+// package, without listing X in custom.reads: the rule would see X as
+// absent. It cannot see reads through an alias (vm := input.vm) or a
+// library helper; TestReadsAreComplete covers those for the built-in rules.
+func checkReads(p *Policies, r model.Rule) error {
+	if r.Reads == nil {
+		return nil
+	}
+	pkg := "data." + r.Package
+	var missing []string
+	for _, m := range p.Modules {
+		if m.Package.Path.String() != pkg {
+			continue
+		}
+		ast.WalkRefs(m, func(ref ast.Ref) bool {
+			if len(ref) < 3 || !ref[0].Equal(ast.InputRootDocument) || !ref[1].Equal(ast.StringTerm("vm")) {
+				return false
+			}
+			name, ok := ref[2].Value.(ast.String)
+			if ok && !slices.Contains(r.Reads, string(name)) && !slices.Contains(missing, string(name)) {
+				missing = append(missing, string(name))
+			}
+			return false
+		})
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("rule %s reads input.vm.%s but its custom.reads does not list it", r.ID, strings.Join(missing, ", input.vm."))
+	}
+	return nil
 }
