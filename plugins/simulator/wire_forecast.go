@@ -50,7 +50,7 @@ func writeResult(w *wireWriter, v *VMResult) {
 }
 
 // minResultBytes is the least a VM result takes on the wire.
-const minResultBytes = 11
+const minResultBytes = 10
 
 // decodeResults decodes chunks written by encodeResults. The times and
 // day counts the results point to are carved out of one slab per chunk
