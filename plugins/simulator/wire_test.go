@@ -38,6 +38,24 @@ func TestWireRoundTrip(t *testing.T) {
 	}
 }
 
+// TestWireMinimalValues: the smallest values each part can take (empty
+// strings, no times, empty but present lists) survive too; decoders bound
+// counts by the least bytes an item takes, so these must not be refused.
+func TestWireMinimalValues(t *testing.T) {
+	req := simulator.Request{Fleet: simulator.Fleet{VMs: []simulator.VM{{}, {PowerSchedule: []simulator.PowerWindow{}, PowerOff: []simulator.Outage{{}}}}}}
+	gotReq, err := simulator.WireRequest(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, 0, "request", req, gotReq)
+	f := &simulator.Forecast{VMs: make([]simulator.VMResult, 3), Plan: []simulator.Step{{}, {VMs: []string{}}, {VMs: []string{""}}}}
+	gotF, err := simulator.WireForecast(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, 0, "forecast", f, gotF)
+}
+
 func sameJSON(t *testing.T, i int, what string, want, got any) {
 	t.Helper()
 	a, err := json.Marshal(want)
