@@ -56,19 +56,7 @@ func parallel(n int, f func(i int) error) error {
 
 // encodeVMs encodes a fleet's VMs as chunks, in order.
 func encodeVMs(vms []VM) [][]byte {
-	ranges := chunkRanges(len(vms))
-	out := make([][]byte, len(ranges))
-	_ = parallel(len(ranges), func(i int) error {
-		part := vms[ranges[i][0]:ranges[i][1]]
-		w := newWireWriter(48 * len(part))
-		w.uvarint(uint64(len(part)))
-		for j := range part {
-			writeVM(w, &part[j])
-		}
-		out[i] = w.b
-		return nil
-	})
-	return out
+	return encodeChunks(vms, chunkRanges(len(vms)), 48, writeVM)
 }
 
 func writeVM(w *wireWriter, vm *VM) {
@@ -121,29 +109,14 @@ func writeVM(w *wireWriter, vm *VM) {
 
 // decodeVMs decodes chunks written by encodeVMs.
 func decodeVMs(chunks [][]byte) ([]VM, error) {
-	readers, offsets, total, err := openChunks(chunks, minVMBytes)
-	if err != nil {
-		return nil, err
-	}
-	vms := make([]VM, total)
-	err = parallel(len(readers), func(i int) error {
-		r := readers[i]
-		part := vms[offsets[i]:offsets[i+1]]
+	return decodeChunks(chunks, "VM", minVMBytes, func(r *wireReader, part []VM) {
 		for j := range part {
 			readVM(r, &part[j])
 			if r.err != nil {
-				break
+				return
 			}
 		}
-		if err := r.done(); err != nil {
-			return fmt.Errorf("VM chunk %d: %w", i, err)
-		}
-		return nil
 	})
-	if err != nil || total == 0 {
-		return nil, err // nil for none, as encoding/gob decodes an empty slice
-	}
-	return vms, nil
 }
 
 // minVMBytes is the least a VM takes on the wire.
@@ -193,18 +166,47 @@ func readVM(r *wireReader, vm *VM) {
 	vm.FailureProbability = r.float()
 }
 
-// openChunks reads each chunk's item count: the decoders fill one slice,
-// each chunk its own range of it.
-func openChunks(chunks [][]byte, minItem int) ([]*wireReader, []int, int, error) {
+// encodeChunks encodes items[r[0]:r[1]] for each range r as one chunk (its
+// item count, then its items), the chunks in parallel.
+func encodeChunks[T any](items []T, ranges [][2]int, bytesPerItem int, write func(*wireWriter, *T)) [][]byte {
+	out := make([][]byte, len(ranges))
+	_ = parallel(len(ranges), func(i int) error {
+		part := items[ranges[i][0]:ranges[i][1]]
+		w := newWireWriter(bytesPerItem * len(part))
+		w.uvarint(uint64(len(part)))
+		for j := range part {
+			write(w, &part[j])
+		}
+		out[i] = w.b
+		return nil
+	})
+	return out
+}
+
+// decodeChunks decodes chunks written by encodeChunks, in parallel, into
+// one slice: read fills one chunk's part of it. minItem is the least bytes
+// an item takes, which bounds the counts a corrupt chunk can claim.
+func decodeChunks[T any](chunks [][]byte, what string, minItem int, read func(*wireReader, []T)) ([]T, error) {
 	readers := make([]*wireReader, len(chunks))
 	offsets := make([]int, len(chunks)+1)
 	for i, c := range chunks {
 		readers[i] = &wireReader{s: string(c)}
 		n := readers[i].count(minItem)
 		if readers[i].err != nil {
-			return nil, nil, 0, fmt.Errorf("chunk %d: %w", i, readers[i].err)
+			return nil, fmt.Errorf("%s chunk %d: %w", what, i, readers[i].err)
 		}
 		offsets[i+1] = offsets[i] + n
 	}
-	return readers, offsets, offsets[len(chunks)], nil
+	items := make([]T, offsets[len(chunks)])
+	err := parallel(len(readers), func(i int) error {
+		read(readers[i], items[offsets[i]:offsets[i+1]])
+		if err := readers[i].done(); err != nil {
+			return fmt.Errorf("%s chunk %d: %w", what, i, err)
+		}
+		return nil
+	})
+	if err != nil || len(items) == 0 {
+		return nil, err // nil for none, as encoding/gob decodes an empty slice
+	}
+	return items, nil
 }

@@ -1,25 +1,12 @@
 package simulator
 
 import (
-	"fmt"
 	"time"
 )
 
 // encodeResults encodes a forecast's per-VM results as chunks, in order.
 func encodeResults(vms []VMResult) [][]byte {
-	ranges := chunkRanges(len(vms))
-	out := make([][]byte, len(ranges))
-	_ = parallel(len(ranges), func(i int) error {
-		part := vms[ranges[i][0]:ranges[i][1]]
-		w := newWireWriter(96 * len(part))
-		w.uvarint(uint64(len(part)))
-		for j := range part {
-			writeResult(w, &part[j])
-		}
-		out[i] = w.b
-		return nil
-	})
-	return out
+	return encodeChunks(vms, chunkRanges(len(vms)), 96, writeResult)
 }
 
 func writeResult(w *wireWriter, v *VMResult) {
@@ -56,14 +43,7 @@ const minResultBytes = 10
 // day counts the results point to are carved out of one slab per chunk
 // instead of being allocated one by one.
 func decodeResults(chunks [][]byte) ([]VMResult, error) {
-	readers, offsets, total, err := openChunks(chunks, minResultBytes)
-	if err != nil {
-		return nil, err
-	}
-	vms := make([]VMResult, total)
-	err = parallel(len(readers), func(i int) error {
-		r := readers[i]
-		part := vms[offsets[i]:offsets[i+1]]
+	return decodeChunks(chunks, "result", minResultBytes, func(r *wireReader, part []VMResult) {
 		times := make([]time.Time, 0, 3*len(part))
 		days := make([]float64, 0, len(part))
 		for j := range part {
@@ -91,18 +71,10 @@ func decodeResults(chunks [][]byte) ([]VMResult, error) {
 			v.Attempts = r.int()
 			v.Reason = r.intern()
 			if r.err != nil {
-				break
+				return
 			}
 		}
-		if err := r.done(); err != nil {
-			return fmt.Errorf("result chunk %d: %w", i, err)
-		}
-		return nil
 	})
-	if err != nil || total == 0 {
-		return nil, err // nil for none, as encoding/gob decodes an empty slice
-	}
-	return vms, nil
 }
 
 // encodePlan encodes the plan's steps: few, but together they name every
@@ -124,27 +96,20 @@ func encodePlan(steps []Step) [][]byte {
 		}
 	}
 	bounds = append(bounds, [2]int{first, len(steps)})
-	out := make([][]byte, len(bounds))
-	_ = parallel(len(bounds), func(i int) error {
-		part := steps[bounds[i][0]:bounds[i][1]]
-		w := newWireWriter(24 * total / len(bounds))
-		w.uvarint(uint64(len(part)))
-		for _, s := range part {
-			w.varint(int64(s.Phase))
-			w.intern(colRegion, s.Region)
-			w.intern(colGroup, s.Group)
-			w.time(s.Start)
-			w.time(s.End)
-			w.b = append(w.b, boolByte(s.VMs != nil))
-			w.uvarint(uint64(len(s.VMs)))
-			for _, name := range s.VMs {
-				w.raw(name)
-			}
-		}
-		out[i] = w.b
-		return nil
-	})
-	return out
+	return encodeChunks(steps, bounds, 24*total/max(1, len(steps)), writeStep)
+}
+
+func writeStep(w *wireWriter, s *Step) {
+	w.varint(int64(s.Phase))
+	w.intern(colRegion, s.Region)
+	w.intern(colGroup, s.Group)
+	w.time(s.Start)
+	w.time(s.End)
+	w.b = append(w.b, boolByte(s.VMs != nil))
+	w.uvarint(uint64(len(s.VMs)))
+	for _, name := range s.VMs {
+		w.raw(name)
+	}
 }
 
 func boolByte(b bool) byte {
@@ -159,14 +124,7 @@ const minStepBytes = 9
 
 // decodePlan decodes chunks written by encodePlan.
 func decodePlan(chunks [][]byte) ([]Step, error) {
-	readers, offsets, total, err := openChunks(chunks, minStepBytes)
-	if err != nil {
-		return nil, err
-	}
-	steps := make([]Step, total)
-	err = parallel(len(readers), func(i int) error {
-		r := readers[i]
-		part := steps[offsets[i]:offsets[i+1]]
+	return decodeChunks(chunks, "plan", minStepBytes, func(r *wireReader, part []Step) {
 		for j := range part {
 			s := &part[j]
 			s.Phase = r.int()
@@ -182,16 +140,8 @@ func decodePlan(chunks [][]byte) ([]Step, error) {
 				}
 			}
 			if r.err != nil {
-				break
+				return
 			}
 		}
-		if err := r.done(); err != nil {
-			return fmt.Errorf("plan chunk %d: %w", i, err)
-		}
-		return nil
 	})
-	if err != nil || total == 0 {
-		return nil, err // nil for none, as encoding/gob decodes an empty slice
-	}
-	return steps, nil
 }
