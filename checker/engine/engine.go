@@ -217,6 +217,7 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 	var key keyWriter
 	for i := range vms {
 		vm := &vms[i]
+		input := members{t: e.terms, vm: vm}
 		for gi := range e.groups {
 			g := &e.groups[gi]
 			if !g.applies(vm) {
@@ -228,7 +229,7 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 			}
 			raw, ok := e.cache.get(key.b)
 			if !ok {
-				rs, err := g.query.Eval(ctx, rego.EvalParsedInput(e.terms.inputValue(e.profile, vm, g.fields)))
+				rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input.inputValue(e.profile, g.fields)))
 				if err != nil {
 					return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
 				}

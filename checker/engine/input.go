@@ -12,18 +12,38 @@ import (
 // the rules. Positions are never part of it: rules name the fact a finding
 // is about and Go adds where it is, so VMs that differ only in where they
 // stand are the same input (see Engine's result cache).
-func (t terms) inputValue(profile string, vm *model.VM, fields []int) ast.Value {
+func (m *members) inputValue(profile string, fields []int) ast.Value {
 	items := make([][2]*ast.Term, 0, len(fields))
 	for _, i := range fields {
-		f := &inputFields[i]
-		if term := f.term(t, vm); term != nil {
-			items = append(items, t.item(f.name, term))
+		if term := m.get(i); term != nil {
+			items = append(items, m.t.item(inputFields[i].name, term))
 		}
 	}
 	return ast.NewObject(
-		t.item("profile", t.str(profile)),
-		t.item("vm", ast.ObjectTerm(items...)),
+		m.t.item("profile", m.t.str(profile)),
+		m.t.item("vm", ast.ObjectTerm(items...)),
 	)
+}
+
+// members builds the members of one VM's input.vm when first needed, each
+// once, so the groups of rules that evaluate the VM share them. Terms are
+// never modified once built.
+type members struct {
+	t     terms
+	vm    *model.VM
+	terms []*ast.Term
+	built []bool
+}
+
+func (m *members) get(i int) *ast.Term {
+	if m.terms == nil {
+		m.terms = make([]*ast.Term, len(inputFields))
+		m.built = make([]bool, len(inputFields))
+	}
+	if !m.built[i] {
+		m.terms[i], m.built[i] = inputFields[i].term(m.t, m.vm), true
+	}
+	return m.terms[i]
 }
 
 // terms holds prebuilt terms for the input's keys and frequent values, so
