@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -403,5 +404,35 @@ func TestErrorFormat(t *testing.T) {
 	e = &Error{File: "f.yaml", Message: "bad"}
 	if got, want := e.Error(), "f.yaml: bad"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestAliasLimit: values reached through aliases are capped (a few lines
+// can expand to billions), values written out are not (a large fleet has
+// millions of them). The cap is lowered here to keep the test small.
+func TestAliasLimit(t *testing.T) {
+	written := "release: {month: \"2026-12\"}\nvms:\n"
+	for i := range 20 {
+		written += fmt.Sprintf("  - {name: vm-%d, subscription: s, region: eastus, os: linux, image: {publisher: Canonical, offer: UbuntuServer, sku: 18.04-LTS}}\n", i)
+	}
+	if _, errs := parseWithAliasLimit("fleet.yaml", []byte(written), 10); len(errs) > 0 {
+		t.Fatalf("a document of 20 written-out VMs was refused: %v", errs)
+	}
+	aliased := "release: {month: \"2026-12\"}\nx: &img {publisher: Canonical, offer: UbuntuServer, sku: 18.04-LTS}\nvms:\n"
+	for i := range 5 {
+		aliased += fmt.Sprintf("  - {name: vm-%d, subscription: s, region: eastus, os: linux, image: *img}\n", i)
+	}
+	_, errs := parseWithAliasLimit("fleet.yaml", []byte(aliased), 10)
+	if len(errs) != 1 || !strings.Contains(errs[0].Message, "aliases expand to more than 10 values") || errs[0].Line == 0 {
+		t.Fatalf("want one positioned alias-limit error, got %v", errs)
+	}
+	// The real cap stops a classic alias bomb (10^7 values from 8 lines).
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	for i, prev := range []string{"a", "b", "c", "d", "e", "f"} {
+		name := string(rune('b' + i))
+		bomb += fmt.Sprintf("%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n", name, name, prev, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+	}
+	if _, errs := parse("bomb.yaml", []byte(bomb)); len(errs) != 1 || !strings.Contains(errs[0].Message, "aliases expand to more than") {
+		t.Fatalf("alias bomb: got %v", errs)
 	}
 }

@@ -18,10 +18,14 @@ import (
 	"github.com/goccy/go-yaml/token"
 )
 
-// Limits that keep a hostile file from exhausting memory or the stack.
+// Limits that keep a hostile file from exhausting memory or the stack. A
+// file's own values need no limit: they are already in memory, and a fleet
+// of a million VMs holds over ten million of them. Aliases are another
+// matter: a few lines of anchors referring to anchors expand to billions
+// of values, so the values reached through aliases are capped.
 const (
-	maxDepth = 64        // nesting of mappings and sequences
-	maxNodes = 1_000_000 // values in the document once aliases are expanded
+	maxDepth        = 64        // nesting of mappings and sequences
+	maxAliasedNodes = 1_000_000 // values reached through aliases, counted expanded
 )
 
 // pos is a 1-based line and column; the zero pos means unknown.
@@ -124,6 +128,10 @@ func fieldSegment(first bool, seg string) string {
 // well-formed YAML, holds several documents or uses aliases beyond reason
 // fails here, before any schema validation.
 func parse(name string, data []byte) (*document, Errors) {
+	return parseWithAliasLimit(name, data, maxAliasedNodes)
+}
+
+func parseWithAliasLimit(name string, data []byte, aliasLimit int) (*document, Errors) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if looksLikeJSON(data) {
 		// JSON allows tabs as whitespace where YAML indentation does not;
@@ -156,7 +164,7 @@ func parse(name string, data []byte) (*document, Errors) {
 		}
 		return nil, Errors{{File: name, Line: p.Line, Column: p.Column, Message: "a fleet file holds one YAML document; found another"}}
 	}
-	c := &converter{doc: &document{file: name, locs: map[string]located{}}, anchors: map[string]anchored{}}
+	c := &converter{doc: &document{file: name, locs: map[string]located{}}, anchors: map[string]anchored{}, aliasLimit: aliasLimit}
 	body := docs[0].Body
 	c.doc.locs[""] = located{val: nodePos(body)}
 	if c.doc.locs[""].val.Line == 0 {
@@ -240,11 +248,12 @@ type anchored struct {
 }
 
 type converter struct {
-	doc     *document
-	anchors map[string]anchored
-	nodes   int
-	errs    Errors
-	stopped bool // a limit was hit; stop converting
+	doc        *document
+	anchors    map[string]anchored
+	aliased    int // values reached through aliases so far
+	aliasLimit int // at most this many
+	errs       Errors
+	stopped    bool // a limit was hit; stop converting
 }
 
 func (c *converter) fail(p pos, ptr, format string, args ...any) {
@@ -262,12 +271,6 @@ func (c *converter) convert(n ast.Node, ptr string, depth int) (any, int) {
 	}
 	if depth > maxDepth {
 		c.fail(nodePos(n), ptr, "nested more than %d levels deep", maxDepth)
-		c.stopped = true
-		return nil, 1
-	}
-	c.nodes++
-	if c.nodes > maxNodes {
-		c.fail(nodePos(n), ptr, "the document is too large (more than %d values once aliases are expanded)", maxNodes)
 		c.stopped = true
 		return nil, 1
 	}
@@ -300,9 +303,9 @@ func (c *converter) convert(n ast.Node, ptr string, depth int) (any, int) {
 			c.fail(nodePos(n), ptr, "alias *%s refers to no anchor defined before it", name)
 			return nil, 1
 		}
-		c.nodes += a.size
-		if c.nodes > maxNodes {
-			c.fail(nodePos(n), ptr, "the document is too large (more than %d values once aliases are expanded)", maxNodes)
+		c.aliased += a.size
+		if c.aliased > c.aliasLimit {
+			c.fail(nodePos(n), ptr, "aliases expand to more than %d values (an alias bomb?): write the values out", c.aliasLimit)
 			c.stopped = true
 			return nil, 1
 		}
