@@ -1,8 +1,10 @@
 package fleet
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"reflect"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 func mustRead(t *testing.T, name string) []byte {
@@ -434,5 +437,54 @@ func TestAliasLimit(t *testing.T) {
 	}
 	if _, errs := parse("bomb.yaml", []byte(bomb)); len(errs) != 1 || !strings.Contains(errs[0].Message, "aliases expand to more than") {
 		t.Fatalf("alias bomb: got %v", errs)
+	}
+}
+
+// TestVMsAreJudgedAlone guards the parallel validation of large fleets
+// (validator.valid): it is exact only while no schema keyword relates one
+// VM to another.
+func TestVMsAreJudgedAlone(t *testing.T) {
+	var schema map[string]any
+	data, err := fs.ReadFile(schemas.FS(), schemas.Fleet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &schema); err != nil {
+		t.Fatal(err)
+	}
+	vms := schema["properties"].(map[string]any)["vms"].(map[string]any)
+	for k := range vms {
+		switch k {
+		case "type", "minItems", "items", "x-message":
+		default:
+			t.Errorf("vms has %q: check that validator.valid still judges shares of the VMs exactly", k)
+		}
+	}
+	text, _ := json.Marshal(schema["allOf"])
+	for _, k := range []string{"uniqueItems", "contains", "maxItems", "prefixItems"} {
+		if strings.Contains(string(text), k) {
+			t.Errorf("the root allOf uses %s: check validator.valid", k)
+		}
+	}
+
+	v, err := compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm := func(i int) map[string]any {
+		return map[string]any{"name": fmt.Sprintf("vm-%d", i), "subscription": "s", "region": "eastus", "os": "linux",
+			"image": map[string]any{"publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS"}}
+	}
+	var list []any
+	for i := range 9 {
+		list = append(list, vm(i))
+	}
+	root := map[string]any{"release": map[string]any{"month": "2026-12"}, "vms": list}
+	if !v.valid(root, 2) {
+		t.Fatal("a valid fleet judged in shares was refused")
+	}
+	list[7].(map[string]any)["region"] = "East US"
+	if v.valid(root, 2) {
+		t.Fatal("a fleet with an invalid VM in its last share was accepted")
 	}
 }

@@ -30,6 +30,10 @@ type zoneTables struct {
 	iana    map[string]bool   // IANA names
 	all     []string          // every accepted spelling, sorted, for suggestions
 	norm    []string          // all[i] normalised by normZone
+	// loadable remembers the IANA names time.LoadLocation has found in the
+	// embedded tzdata: a fleet names a handful of zones a million times,
+	// and loading one parses its rules afresh each time.
+	loadable sync.Map
 }
 
 // normZone folds case and treats "_" as " " for suggestions.
@@ -76,7 +80,11 @@ func dataLines(s string) []string {
 func IANAZone(name string) (string, error) {
 	t := zones()
 	if t.iana[name] {
+		if _, ok := t.loadable.Load(name); ok {
+			return name, nil
+		}
 		if _, err := time.LoadLocation(name); err == nil {
+			t.loadable.Store(name, true)
 			return name, nil
 		}
 	}

@@ -3,6 +3,7 @@ package fleet
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +27,9 @@ var compiled = sync.OnceValues(func() (*validator, error) {
 // validate checks the document against the schema and explains every
 // violation at its place in the file.
 func (v *validator) validate(doc *document) Errors {
+	if v.valid(doc.root, validPartVMs) {
+		return nil
+	}
 	err := v.schema.Validate(doc.root)
 	if err == nil {
 		return nil
@@ -39,6 +43,42 @@ func (v *validator) validate(doc *document) Errors {
 		out = append(out, v.explain(doc, f)...)
 	}
 	return out
+}
+
+// validPartVMs is how many VMs one goroutine validates at least.
+const validPartVMs = 20_000
+
+// valid reports whether root passes the schema, using every core on a large
+// fleet: the document is validated as several documents, each with all of
+// root but a share of its VMs. This is exact because the schema judges each
+// VM on its own (the vms array has no keyword relating items, such as
+// uniqueItems; TestVMsAreJudgedAlone guards that) and every share is
+// non-empty. On a violation, validate runs the whole document again to
+// explain it.
+func (v *validator) valid(root any, minPart int) bool {
+	m, _ := root.(map[string]any)
+	vms, _ := m["vms"].([]any)
+	parts := min(runtime.GOMAXPROCS(0), len(vms)/minPart)
+	if parts < 2 {
+		return v.schema.Validate(root) == nil
+	}
+	ok := make([]bool, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		share := make(map[string]any, len(m))
+		for k, val := range m {
+			share[k] = val
+		}
+		share["vms"] = vms[len(vms)*i/parts : len(vms)*(i+1)/parts]
+		wg.Go(func() { ok[i] = v.schema.Validate(share) == nil })
+	}
+	wg.Wait()
+	for _, good := range ok {
+		if !good {
+			return false
+		}
+	}
+	return true
 }
 
 // explain turns one validator error into errors a fleet author can act on.

@@ -134,6 +134,17 @@ func parse(name string, data []byte) (*document, Errors) {
 func parseWithAliasLimit(name string, data []byte, aliasLimit int) (*document, Errors) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if looksLikeJSON(data) {
+		if doc, ok := parseJSON(name, data); ok {
+			return doc, nil
+		}
+	}
+	return parseYAML(name, data, aliasLimit)
+}
+
+// parseYAML reads any YAML through a full syntax tree, which places every
+// error and handles anchors, aliases and merge keys.
+func parseYAML(name string, data []byte, aliasLimit int) (*document, Errors) {
+	if looksLikeJSON(data) {
 		// JSON allows tabs as whitespace where YAML indentation does not;
 		// a tab byte cannot occur inside a valid JSON string, so replacing
 		// them keeps every line and column.

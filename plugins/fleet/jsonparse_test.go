@@ -1,0 +1,93 @@
+package fleet
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+)
+
+// jsonSamples cover what the fast JSON reader must read exactly as the YAML
+// path does: numbers in every form, escapes, non-ASCII text before values
+// (columns count code points), empty containers, nesting, odd spacing.
+var jsonSamples = []string{
+	`{"release": {"month": "2026-12"}, "vms": [{"name": "a", "updateDomain": 2, "failureProbability": 0.05}]}`,
+	"{\n\t\"release\":{\"month\":\"2026-12\"},\r\n  \"vms\" : [ ]\n}",
+	`{"a": [1, -0, 1.0, 1e3, 2.5E-3, 12345678901234, -7, 0.1], "b": [], "c": {}, "d": null, "e": [true, false]}`,
+	`{"name": "café ☕", "x": "tab\tand \"quotes\" and \\ and \u00e9 and \/", "y": {"z": [[["deep"]]]}}`,
+	`{"ключ": "значение", "after": {"k": "v"}}`,
+	`{"zone": 1, "zone2": "1", "k/with~slash": 3}`,
+	`[1, {"a": "b"}, "c"]`,
+	`"just a string"`,
+}
+
+// TestJSONParseMatchesYAML: for every JSON document the fast reader
+// accepts, it builds the document the YAML path builds, values and
+// positions alike; the bundled fleets go through the fast reader.
+func TestJSONParseMatchesYAML(t *testing.T) {
+	samples := append([]string{string(mustRead(t, "testdata/fleet.json"))}, jsonSamples...)
+	for i, src := range samples {
+		fast, ok := parseJSON("f.json", []byte(src))
+		if !ok {
+			t.Errorf("sample %d: the fast reader refused it", i)
+			continue
+		}
+		assertSameDocument(t, i, []byte(src), fast)
+	}
+}
+
+func assertSameDocument(t *testing.T, i int, src []byte, fast *document) {
+	t.Helper()
+	slow, errs := parseYAML("f.json", bytes.Clone(src), maxAliasedNodes)
+	if len(errs) > 0 {
+		t.Errorf("sample %d: the YAML path fails where the fast reader does not: %v", i, errs)
+		return
+	}
+	if !reflect.DeepEqual(fast.root, slow.root) {
+		t.Errorf("sample %d: values differ:\nfast %#v\nyaml %#v", i, fast.root, slow.root)
+	}
+	for ptr, want := range slow.locs {
+		if got := fast.locs[ptr]; got != want {
+			t.Errorf("sample %d: %q at %+v, the YAML path says %+v", i, ptr, got, want)
+		}
+	}
+	if len(fast.locs) != len(slow.locs) {
+		t.Errorf("sample %d: %d positions, the YAML path has %d", i, len(fast.locs), len(slow.locs))
+	}
+}
+
+// TestJSONParseFallsBack: what the fast reader does not handle goes the
+// YAML way, so errors and YAML semantics stay as they were.
+func TestJSONParseFallsBack(t *testing.T) {
+	for _, src := range []string{
+		`{"a": 1, "a": 2}`,            // duplicate key: the YAML path reports it
+		`{"<<": {"a": 1}}`,            // a merge key in YAML
+		`{"a": 1,}`,                   // not JSON
+		`{"a": 1} trailing`,           // trailing content
+		`{"a": 99999999999999999999}`, // beyond int64
+	} {
+		if _, ok := parseJSON("f.json", []byte(src)); ok {
+			t.Errorf("%s: the fast reader accepted it", src)
+		}
+	}
+}
+
+// FuzzJSONParse: wherever both readers accept a document, they build the
+// same one.
+func FuzzJSONParse(f *testing.F) {
+	for _, s := range jsonSamples {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !looksLikeJSON(data) {
+			return // parse never asks the fast reader
+		}
+		fast, ok := parseJSON("f.json", data)
+		if !ok {
+			return
+		}
+		if _, errs := parseYAML("f.json", bytes.Clone(data), maxAliasedNodes); len(errs) > 0 {
+			return // valid JSON the YAML parser refuses: the fast reader is the better judge
+		}
+		assertSameDocument(t, 0, data, fast)
+	})
+}
