@@ -54,7 +54,7 @@ func DefaultSettings() simulator.Settings {
 // and returns the fleet. name is used in errors. On failure the error is an
 // Errors holding every problem found, sorted by line.
 func Load(name string, data []byte) (simulator.Fleet, error) {
-	doc, errs := parse(name, data)
+	doc, errs := parse(name, data, false)
 	if len(errs) > 0 {
 		return simulator.Fleet{}, errs
 	}
@@ -63,6 +63,13 @@ func Load(name string, data []byte) (simulator.Fleet, error) {
 		return simulator.Fleet{}, Errors{{File: name, Line: 1, Column: 1, Message: "internal error: " + err.Error()}}
 	}
 	errs = append(v.validate(doc), check(doc)...)
+	if len(errs) > 0 && !doc.placed {
+		// Read it again with positions, to say where each problem is.
+		if doc, errs = parse(name, data, true); len(errs) > 0 {
+			return simulator.Fleet{}, errs
+		}
+		errs = append(v.validate(doc), check(doc)...)
+	}
 	if len(errs) > 0 {
 		return simulator.Fleet{}, sortErrors(errs)
 	}

@@ -236,6 +236,12 @@ func TestErrors(t *testing.T) {
 			[]wantErr{{3, "vms[0].name", `missing required field "name"`}}},
 		{"missing release", "vms: [{name: a, subscription: s, region: x, os: linux}]\n",
 			[]wantErr{{1, "release", `missing required field "release"`}}},
+		// JSON files are read without positions first; an error makes Load
+		// read them again to place it.
+		{"JSON: bad os", "{\"release\": {\"month\": \"2026-12\"},\n \"vms\": [\n  {\"name\": \"a\", \"subscription\": \"s\", \"region\": \"eastus\",\n   \"os\": \"Windows\"}]}\n",
+			[]wantErr{{4, "vms[0].os", `found "Windows"; did you mean "windows"?`}}},
+		{"JSON: duplicate name", "{\"release\": {\"month\": \"2026-12\"}, \"vms\": [\n {\"name\": \"a\", \"subscription\": \"s\", \"region\": \"x\", \"os\": \"linux\"},\n {\"name\": \"a\", \"subscription\": \"s\", \"region\": \"x\", \"os\": \"linux\"}]}\n",
+			[]wantErr{{3, "vms[1].name", `duplicate VM name "a"`}}},
 		{"bad os", head + "  - {name: a, subscription: s, region: eastus, os: Windows}\n",
 			[]wantErr{{3, "vms[0].os", `found "Windows"; did you mean "windows"?`}}},
 		{"duplicate name", head + "  - {name: web-01, subscription: s, region: eastus, os: linux}\n  - {name: web-02, subscription: s, region: eastus, os: linux}\n  - {name: web-01, subscription: s, region: eastus, os: linux}\n",
@@ -418,14 +424,14 @@ func TestAliasLimit(t *testing.T) {
 	for i := range 20 {
 		written += fmt.Sprintf("  - {name: vm-%d, subscription: s, region: eastus, os: linux, image: {publisher: Canonical, offer: UbuntuServer, sku: 18.04-LTS}}\n", i)
 	}
-	if _, errs := parseWithAliasLimit("fleet.yaml", []byte(written), 10); len(errs) > 0 {
+	if _, errs := parseWithAliasLimit("fleet.yaml", []byte(written), true, 10); len(errs) > 0 {
 		t.Fatalf("a document of 20 written-out VMs was refused: %v", errs)
 	}
 	aliased := "release: {month: \"2026-12\"}\nx: &img {publisher: Canonical, offer: UbuntuServer, sku: 18.04-LTS}\nvms:\n"
 	for i := range 5 {
 		aliased += fmt.Sprintf("  - {name: vm-%d, subscription: s, region: eastus, os: linux, image: *img}\n", i)
 	}
-	_, errs := parseWithAliasLimit("fleet.yaml", []byte(aliased), 10)
+	_, errs := parseWithAliasLimit("fleet.yaml", []byte(aliased), true, 10)
 	if len(errs) != 1 || !strings.Contains(errs[0].Message, "aliases expand to more than 10 values") || errs[0].Line == 0 {
 		t.Fatalf("want one positioned alias-limit error, got %v", errs)
 	}
@@ -435,7 +441,7 @@ func TestAliasLimit(t *testing.T) {
 		name := string(rune('b' + i))
 		bomb += fmt.Sprintf("%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n", name, name, prev, prev, prev, prev, prev, prev, prev, prev, prev, prev)
 	}
-	if _, errs := parse("bomb.yaml", []byte(bomb)); len(errs) != 1 || !strings.Contains(errs[0].Message, "aliases expand to more than") {
+	if _, errs := parse("bomb.yaml", []byte(bomb), true); len(errs) != 1 || !strings.Contains(errs[0].Message, "aliases expand to more than") {
 		t.Fatalf("alias bomb: got %v", errs)
 	}
 }

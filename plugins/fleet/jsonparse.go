@@ -11,8 +11,9 @@ import (
 	"github.com/patchcheck/patchcheck/schemas"
 )
 
-// parseJSON builds the same document as parse for a JSON fleet file, about
-// ten times faster and in a fraction of the memory: the YAML parser keeps a
+// parseJSON builds the same document as parse for a JSON fleet file
+// (without positions unless placed), several times faster and in a
+// fraction of the memory: the YAML parser keeps a
 // syntax tree with every token, which made a 100,000-VM file take 15 s and
 // gigabytes before validation even began. ok is false for anything this
 // reader does not handle exactly as the YAML path would (a syntax error,
@@ -20,17 +21,22 @@ import (
 // excessive nesting); parse then reads the file the YAML way, which gives
 // the same result or the error message users expect.
 // TestJSONParseMatchesYAML checks the two agree.
-func parseJSON(name string, data []byte) (doc *document, ok bool) {
-	r := &jsonReader{data: data, dec: json.NewDecoder(bytes.NewReader(data)), line: 1}
+func parseJSON(name string, data []byte, placed bool) (doc *document, ok bool) {
+	r := &jsonReader{data: data, dec: json.NewDecoder(bytes.NewReader(data)), line: 1, placed: placed}
 	r.dec.UseNumber()
-	// About one value per 25 bytes in fleet files: sizing the index up front
-	// spares rehashing a map of millions of entries as it grows.
-	doc = &document{file: name, locs: make(map[string]located, len(data)/25)}
+	doc = &document{file: name, locs: map[string]located{}, placed: placed}
+	if placed {
+		// About one value per 25 bytes in fleet files: sizing the index up
+		// front spares rehashing a map of millions of entries as it grows.
+		doc.locs = make(map[string]located, len(data)/25)
+	}
 	tok, at, ok := r.next()
 	if !ok {
 		return nil, false
 	}
-	doc.locs[""] = located{val: at}
+	if placed {
+		doc.locs[""] = located{val: at}
+	}
 	root, ok := r.value(doc, tok, at, "", 0)
 	if !ok {
 		return nil, false
@@ -50,6 +56,7 @@ type jsonReader struct {
 	// The position counter only moves forward: off is a byte offset at the
 	// start of line line, or within it at lineStart+(column bytes).
 	off, line, lineStart int
+	placed               bool // else positions are neither computed nor kept
 }
 
 // next returns the next token and where it starts.
@@ -58,6 +65,9 @@ func (r *jsonReader) next() (json.Token, pos, bool) {
 	tok, err := r.dec.Token()
 	if err != nil {
 		return nil, pos{}, false
+	}
+	if !r.placed {
+		return tok, pos{}, true
 	}
 	// Between tokens there is only whitespace and the separators the
 	// decoder consumed.
@@ -121,12 +131,17 @@ func (r *jsonReader) object(doc *document, ptr string, depth int) (any, bool) {
 		if _, dup := out[key]; dup {
 			return nil, false
 		}
-		child := ptr + "/" + schemas.EscapePointer(key)
+		var child string
+		if r.placed {
+			child = ptr + "/" + schemas.EscapePointer(key)
+		}
 		tok, at, ok := r.next()
 		if !ok {
 			return nil, false
 		}
-		doc.locs[child] = located{key: keyAt, val: at}
+		if r.placed {
+			doc.locs[child] = located{key: keyAt, val: at}
+		}
 		v, ok := r.value(doc, tok, at, child, depth+1)
 		if !ok {
 			return nil, false
@@ -145,8 +160,11 @@ func (r *jsonReader) array(doc *document, ptr string, depth int) (any, bool) {
 		if tok == json.Delim(']') {
 			return out, true
 		}
-		child := ptr + "/" + strconv.Itoa(len(out))
-		doc.locs[child] = located{val: at}
+		var child string
+		if r.placed {
+			child = ptr + "/" + strconv.Itoa(len(out))
+			doc.locs[child] = located{val: at}
+		}
 		v, ok := r.value(doc, tok, at, child, depth+1)
 		if !ok {
 			return nil, false

@@ -26,12 +26,17 @@ var jsonSamples = []string{
 func TestJSONParseMatchesYAML(t *testing.T) {
 	samples := append([]string{string(mustRead(t, "testdata/fleet.json"))}, jsonSamples...)
 	for i, src := range samples {
-		fast, ok := parseJSON("f.json", []byte(src))
+		fast, ok := parseJSON("f.json", []byte(src), true)
 		if !ok {
 			t.Errorf("sample %d: the fast reader refused it", i)
 			continue
 		}
 		assertSameDocument(t, i, []byte(src), fast)
+		// Unplaced, the values are the same and no positions are kept.
+		bare, ok := parseJSON("f.json", []byte(src), false)
+		if !ok || bare.placed || len(bare.locs) != 0 || !reflect.DeepEqual(bare.root, fast.root) {
+			t.Errorf("sample %d: unplaced read: ok %v, placed %v, %d positions, same values %v", i, ok, bare.placed, len(bare.locs), reflect.DeepEqual(bare.root, fast.root))
+		}
 	}
 }
 
@@ -65,7 +70,7 @@ func TestJSONParseFallsBack(t *testing.T) {
 		`{"a": 1} trailing`,           // trailing content
 		`{"a": 99999999999999999999}`, // beyond int64
 	} {
-		if _, ok := parseJSON("f.json", []byte(src)); ok {
+		if _, ok := parseJSON("f.json", []byte(src), true); ok {
 			t.Errorf("%s: the fast reader accepted it", src)
 		}
 	}
@@ -81,7 +86,7 @@ func FuzzJSONParse(f *testing.F) {
 		if !looksLikeJSON(data) {
 			return // parse never asks the fast reader
 		}
-		fast, ok := parseJSON("f.json", data)
+		fast, ok := parseJSON("f.json", data, true)
 		if !ok {
 			return
 		}

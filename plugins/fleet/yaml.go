@@ -52,6 +52,9 @@ type document struct {
 	file string
 	root any
 	locs map[string]located
+	// placed is false when locs was left empty to save time on a large
+	// file: errors must then be found again on a placed document.
+	placed bool
 }
 
 // locate returns the position of the value at ptr, falling back to the
@@ -127,14 +130,19 @@ func fieldSegment(first bool, seg string) string {
 // parse reads YAML (JSON included) into a document. A file that is not
 // well-formed YAML, holds several documents or uses aliases beyond reason
 // fails here, before any schema validation.
-func parse(name string, data []byte) (*document, Errors) {
-	return parseWithAliasLimit(name, data, maxAliasedNodes)
+//
+// Positions cost time and memory on a large file and are needed only to
+// report errors, so with placed false a JSON file may come back without
+// them (document.placed tells); Load then reads the file again, placed,
+// when there is an error to report.
+func parse(name string, data []byte, placed bool) (*document, Errors) {
+	return parseWithAliasLimit(name, data, placed, maxAliasedNodes)
 }
 
-func parseWithAliasLimit(name string, data []byte, aliasLimit int) (*document, Errors) {
+func parseWithAliasLimit(name string, data []byte, placed bool, aliasLimit int) (*document, Errors) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if looksLikeJSON(data) {
-		if doc, ok := parseJSON(name, data); ok {
+		if doc, ok := parseJSON(name, data, placed); ok {
 			return doc, nil
 		}
 	}
@@ -175,7 +183,7 @@ func parseYAML(name string, data []byte, aliasLimit int) (*document, Errors) {
 		}
 		return nil, Errors{{File: name, Line: p.Line, Column: p.Column, Message: "a fleet file holds one YAML document; found another"}}
 	}
-	c := &converter{doc: &document{file: name, locs: map[string]located{}}, anchors: map[string]anchored{}, aliasLimit: aliasLimit}
+	c := &converter{doc: &document{file: name, locs: map[string]located{}, placed: true}, anchors: map[string]anchored{}, aliasLimit: aliasLimit}
 	body := docs[0].Body
 	c.doc.locs[""] = located{val: nodePos(body)}
 	if c.doc.locs[""].val.Line == 0 {
