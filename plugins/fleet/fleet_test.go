@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
@@ -466,6 +467,14 @@ func TestVMsAreJudgedAlone(t *testing.T) {
 			t.Errorf("vms has %q: check that validator.valid still judges shares of the VMs exactly", k)
 		}
 	}
+	// A name is judged alone, and only as a non-empty string.
+	name := schema["$defs"].(map[string]any)["nonEmpty"].(map[string]any)
+	if len(name) != 3 || name["type"] != "string" || name["minLength"] != 1.0 {
+		t.Errorf("$defs.nonEmpty is %v: validator.valid treats every non-empty name alike", name)
+	}
+	if n := strings.Count(string(data), `"name"`); n != 2 {
+		t.Errorf(`"name" occurs %d times in the schema, not 2 (required, properties): check validator.valid`, n)
+	}
 	text, _ := json.Marshal(schema["allOf"])
 	for _, k := range []string{"uniqueItems", "contains", "maxItems", "prefixItems"} {
 		if strings.Contains(string(text), k) {
@@ -492,5 +501,70 @@ func TestVMsAreJudgedAlone(t *testing.T) {
 	list[7].(map[string]any)["region"] = "East US"
 	if v.valid(root, 2) {
 		t.Fatal("a fleet with an invalid VM in its last share was accepted")
+	}
+	list[7].(map[string]any)["region"] = "eastus"
+	// VMs alike but for their names are validated once; a bad name still counts.
+	for _, bad := range []any{"", json.Number("5"), nil} {
+		list[8].(map[string]any)["name"] = bad
+		if v.valid(root, 2) {
+			t.Errorf("a VM named %#v, otherwise like the others, was accepted", bad)
+		}
+	}
+	delete(list[8].(map[string]any), "name")
+	if v.valid(root, 2) {
+		t.Error("a VM without a name, otherwise like the others, was accepted")
+	}
+}
+
+// TestValidAgreesWithSchema: on random fleets, some valid and some not,
+// the fast judgement (one VM per kind, shares on every core) is the
+// schema's own judgement of the whole document.
+func TestValidAgreesWithSchema(t *testing.T) {
+	v, err := compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	pick := func(xs ...any) any { return xs[r.IntN(len(xs))] }
+	// rarely returns bad one time in n, else good.
+	rarely := func(n int, good, bad any) any {
+		if r.IntN(n) == 0 {
+			return bad
+		}
+		return good
+	}
+	counts := map[bool]int{}
+	for range 400 {
+		var list []any
+		for i := range 1 + r.IntN(12) {
+			vm := map[string]any{"name": rarely(60, pick(fmt.Sprintf("vm-%d", i), "same"), pick("", json.Number("3"))),
+				"subscription": "s", "region": rarely(60, pick("eastus", "westus"), "East US"), "os": rarely(60, pick("linux", "windows"), "Linux")}
+			if r.IntN(3) == 0 {
+				vm["zone"] = rarely(60, pick("1", "2", json.Number("3")), "9")
+			} else if r.IntN(40) == 0 {
+				vm["zone"], vm["availabilitySet"] = "1", "as"
+			} else if r.IntN(3) == 0 {
+				vm["availabilitySet"] = "as"
+			}
+			if r.IntN(80) == 0 {
+				delete(vm, "name")
+			}
+			if r.IntN(80) == 0 {
+				vm["colour"] = "red"
+			}
+			list = append(list, vm)
+		}
+		root := map[string]any{"release": map[string]any{"month": "2026-12"}, "vms": list}
+		if r.IntN(4) == 0 {
+			root["defaults"] = map[string]any{"subscription": "s"}
+		}
+		want := v.schema.Validate(root) == nil
+		if got := v.valid(root, 2); got != want {
+			t.Fatalf("valid = %v, the schema says %v, for %v", got, want, root)
+		}
+		counts[want]++
+	}
+	if counts[true] < 20 || counts[false] < 20 {
+		t.Fatalf("random fleets: %d valid, %d invalid; widen the generator", counts[true], counts[false])
 	}
 }
