@@ -104,7 +104,7 @@ type fileVM struct {
 	Name                   *string                  `json:"name"`
 	Subscription           *string                  `json:"subscription"`
 	Region                 *string                  `json:"region"`
-	Zone                   *string                  `json:"zone"` // normalised: 1 and "1" are both "1"
+	Zone                   *zoneText                `json:"zone"`
 	AvailabilitySet        *string                  `json:"availabilitySet"`
 	UpdateDomain           *int                     `json:"updateDomain"`
 	OS                     *string                  `json:"os"`
@@ -123,15 +123,20 @@ type fileVM struct {
 
 // build turns a valid document into the fleet, applying defaults.
 func build(doc *document) (simulator.Fleet, error) {
-	raw, err := json.Marshal(normalizeZones(doc.root))
-	if err != nil {
-		return simulator.Fleet{}, err
-	}
+	// A JSON file decodes straight into the typed form. Where that fails
+	// (an integer written 1.0, say, which the document holds as 1), the
+	// document is written out as JSON and decoded instead: slower, but it
+	// reads what the schema accepted.
 	var in file
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return simulator.Fleet{}, err
+	if doc.json == nil || decodeStrict(doc.json, &in) != nil {
+		raw, err := json.Marshal(doc.root)
+		if err != nil {
+			return simulator.Fleet{}, err
+		}
+		in = file{}
+		if err := decodeStrict(raw, &in); err != nil {
+			return simulator.Fleet{}, err
+		}
 	}
 
 	var out simulator.Fleet
@@ -180,7 +185,7 @@ func resolveVM(v, d fileVM) (simulator.VM, error) {
 		Name:                   deref(v.Name, ""),
 		Subscription:           pick(v.Subscription, d.Subscription, ""),
 		Region:                 pick(v.Region, d.Region, ""),
-		Zone:                   pick(v.Zone, d.Zone, ""),
+		Zone:                   string(pick(v.Zone, d.Zone, "")),
 		AvailabilitySet:        pick(v.AvailabilitySet, d.AvailabilitySet, ""),
 		UpdateDomain:           pick(v.UpdateDomain, d.UpdateDomain, DefaultUpdateDomain),
 		OS:                     pick(v.OS, d.OS, ""),
@@ -236,43 +241,28 @@ func setOr[T any](dst *T, v *T) {
 	}
 }
 
-// normalizeZones copies the tree with every zone given as a number turned
-// into its string form, so "1" and 1 are the same zone.
-func normalizeZones(root any) any {
-	m, ok := root.(map[string]any)
+// zoneText is a zone as the file gives it, a string or a number: 1 and "1"
+// are the same zone.
+type zoneText string
+
+func (z *zoneText) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		err := json.Unmarshal(b, &s)
+		*z = zoneText(s)
+		return err
+	}
+	n, ok := yamlNumberValue(json.Number(b))
 	if !ok {
-		return root
+		return fmt.Errorf("zone %s: want a number or a string", b)
 	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	fix := func(v any) any {
-		vm, ok := v.(map[string]any)
-		if !ok {
-			return v
-		}
-		n, ok := vm["zone"].(json.Number)
-		if !ok {
-			return v
-		}
-		c := make(map[string]any, len(vm))
-		for k, x := range vm {
-			c[k] = x
-		}
-		c["zone"] = fmt.Sprint(n)
-		return c
-	}
-	out["defaults"] = fix(m["defaults"])
-	if list, ok := m["vms"].([]any); ok {
-		vms := make([]any, len(list))
-		for i, v := range list {
-			vms[i] = fix(v)
-		}
-		out["vms"] = vms
-	}
-	if out["defaults"] == nil {
-		delete(out, "defaults")
-	}
-	return out
+	*z = zoneText(n.(json.Number))
+	return nil
+}
+
+// decodeStrict decodes JSON into v, refusing members v has no field for.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }

@@ -44,7 +44,7 @@ func parseJSON(name string, data []byte, placed bool) (doc *document, ok bool) {
 	if _, err := r.dec.Token(); err != io.EOF {
 		return nil, false // trailing content
 	}
-	doc.root = root
+	doc.root, doc.json = root, data
 	return doc, true
 }
 

@@ -96,3 +96,38 @@ func FuzzJSONParse(f *testing.F) {
 		assertSameDocument(t, 0, data, fast)
 	})
 }
+
+// TestBuildFromJSONMatchesDocument: decoding a JSON file straight into the
+// fleet gives what decoding its document gives (integers written 1.0, and
+// zones given as numbers, included).
+func TestBuildFromJSONMatchesDocument(t *testing.T) {
+	for i, src := range []string{
+		string(mustRead(t, "testdata/fleet.json")),
+		`{"release": {"month": "2026-12"}, "defaults": {"zone": 2, "installMinutes": 90.0},
+		  "vms": [{"name": "a", "subscription": "s", "region": "eastus", "os": "linux", "zone": 1, "updateDomain": 1.0},
+		          {"name": "b", "subscription": "s", "region": "eastus", "os": "windows", "zone": "3", "failureProbability": 0.050}]}`,
+	} {
+		doc, ok := parseJSON("f.json", []byte(src), false)
+		if !ok || doc.json == nil {
+			t.Fatalf("sample %d: not read as JSON", i)
+		}
+		direct, err := build(doc)
+		if err != nil {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+		if i == 0 && decodeStrict(doc.json, &file{}) != nil {
+			t.Errorf("sample %d: the bundled fleet does not decode directly", i)
+		}
+		doc.json = nil
+		viaDocument, err := build(doc)
+		if err != nil {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+		if !reflect.DeepEqual(direct, viaDocument) {
+			t.Errorf("sample %d:\ndirect   %+v\ndocument %+v", i, direct, viaDocument)
+		}
+		if i == 1 && (direct.VMs[0].Zone != "1" || direct.VMs[0].UpdateDomain != 1 || direct.VMs[1].InstallMinutes != 90) {
+			t.Errorf("sample %d: zone %q, update domain %d, install minutes %d", i, direct.VMs[0].Zone, direct.VMs[0].UpdateDomain, direct.VMs[1].InstallMinutes)
+		}
+	}
+}

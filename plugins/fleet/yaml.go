@@ -55,6 +55,9 @@ type document struct {
 	// placed is false when locs was left empty to save time on a large
 	// file: errors must then be found again on a placed document.
 	placed bool
+	// json is the file's text when it was read as JSON, which build can
+	// decode directly.
+	json []byte
 }
 
 // locate returns the position of the value at ptr, falling back to the
