@@ -8,8 +8,8 @@ import (
 )
 
 func TestTmpProf(t *testing.T) {
-	if _, err := os.Stat("/tmp/fleet100k.json"); err != nil {
+	if _, err := os.Stat(os.Getenv("TMP_FLEET")); err != nil {
 		t.Skip()
 	}
-	run(context.Background(), []string{"simulate", "--format", "json", "/tmp/fleet100k.json"}, os.Stdin, io.Discard, os.Stderr)
+	run(context.Background(), []string{"simulate", "--format", "json", os.Getenv("TMP_FLEET")}, os.Stdin, io.Discard, os.Stderr)
 }

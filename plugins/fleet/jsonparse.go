@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/patchcheck/patchcheck/schemas"
 )
 
@@ -22,8 +24,7 @@ import (
 // the same result or the error message users expect.
 // TestJSONParseMatchesYAML checks the two agree.
 func parseJSON(name string, data []byte, placed bool) (doc *document, ok bool) {
-	r := &jsonReader{data: data, dec: json.NewDecoder(bytes.NewReader(data)), line: 1, placed: placed}
-	r.dec.UseNumber()
+	r := &jsonReader{data: data, dec: jsontext.NewDecoder(bytes.NewReader(data)), line: 1, placed: placed}
 	doc = &document{file: name, locs: map[string]located{}, placed: placed}
 	if placed {
 		// About one value per 25 bytes in fleet files: sizing the index up
@@ -41,18 +42,20 @@ func parseJSON(name string, data []byte, placed bool) (doc *document, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	if _, err := r.dec.Token(); err != io.EOF {
+	if _, err := r.dec.ReadToken(); err != io.EOF {
 		return nil, false // trailing content
 	}
 	doc.root, doc.json = root, data
 	return doc, true
 }
 
-// jsonReader walks encoding/json's tokens and works out where each one
-// starts, in the 1-based lines and code-point columns the YAML path uses.
+// jsonReader walks the tokens of jsontext (the streaming layer of Go's
+// coming encoding/json/v2, several times faster than encoding/json's Token)
+// and works out where each one starts, in the 1-based lines and code-point
+// columns the YAML path uses.
 type jsonReader struct {
 	data []byte
-	dec  *json.Decoder
+	dec  *jsontext.Decoder
 	// The position counter only moves forward: off is a byte offset at the
 	// start of line line, or within it at lineStart+(column bytes).
 	off, line, lineStart int
@@ -60,11 +63,11 @@ type jsonReader struct {
 }
 
 // next returns the next token and where it starts.
-func (r *jsonReader) next() (json.Token, pos, bool) {
+func (r *jsonReader) next() (jsontext.Token, pos, bool) {
 	start := int(r.dec.InputOffset())
-	tok, err := r.dec.Token()
+	tok, err := r.dec.ReadToken()
 	if err != nil {
-		return nil, pos{}, false
+		return jsontext.Token{}, pos{}, false
 	}
 	if !r.placed {
 		return tok, pos{}, true
@@ -84,7 +87,8 @@ func (r *jsonReader) next() (json.Token, pos, bool) {
 
 func (r *jsonReader) pos(off int) pos {
 	for i := r.off; i < off; i++ {
-		if r.data[i] == '\n' {
+		// Line breaks as YAML counts them: LF, CRLF, or a lone CR.
+		if c := r.data[i]; c == '\n' || c == '\r' && (i+1 == len(r.data) || r.data[i+1] != '\n') {
 			r.line++
 			r.lineStart = i + 1
 		}
@@ -93,23 +97,23 @@ func (r *jsonReader) pos(off int) pos {
 	return pos{r.line, 1 + utf8.RuneCount(r.data[r.lineStart:off])}
 }
 
-func (r *jsonReader) value(doc *document, tok json.Token, at pos, ptr string, depth int) (any, bool) {
+func (r *jsonReader) value(doc *document, tok jsontext.Token, at pos, ptr string, depth int) (any, bool) {
 	if depth > maxDepth {
 		return nil, false
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			return r.object(doc, ptr, depth)
-		case '[':
-			return r.array(doc, ptr, depth)
-		}
-		return nil, false
-	case json.Number:
-		return yamlNumberValue(t)
-	case string, bool, nil:
-		return t, true
+	switch tok.Kind() {
+	case '{':
+		return r.object(doc, ptr, depth)
+	case '[':
+		return r.array(doc, ptr, depth)
+	case '0':
+		return yamlNumberValue(json.Number(tok.String()))
+	case '"':
+		return tok.String(), true
+	case 't', 'f':
+		return tok.Bool(), true
+	case 'n':
+		return nil, true
 	}
 	return nil, false
 }
@@ -121,11 +125,11 @@ func (r *jsonReader) object(doc *document, ptr string, depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		if tok == json.Delim('}') {
+		if tok.Kind() == '}' {
 			return out, true
 		}
-		key, isKey := tok.(string)
-		if !isKey || key == "<<" {
+		key := tok.String() // a name: jsontext allows only strings here
+		if key == "<<" {
 			return nil, false
 		}
 		if _, dup := out[key]; dup {
@@ -157,7 +161,7 @@ func (r *jsonReader) array(doc *document, ptr string, depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		if tok == json.Delim(']') {
+		if tok.Kind() == ']' {
 			return out, true
 		}
 		var child string
