@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // jsonSamples cover what the fast JSON reader must read exactly as the YAML
@@ -106,6 +108,9 @@ func TestBuildFromJSONMatchesDocument(t *testing.T) {
 		`{"release": {"month": "2026-12"}, "defaults": {"zone": 2, "installMinutes": 90.0},
 		  "vms": [{"name": "a", "subscription": "s", "region": "eastus", "os": "linux", "zone": 1, "updateDomain": 1.0},
 		          {"name": "b", "subscription": "s", "region": "eastus", "os": "windows", "zone": "3", "failureProbability": 0.050}]}`,
+		`{"release": {"month": "2026-12"}, "defaults": {"zone": 2},
+		  "vms": [{"name": "a", "subscription": "s", "region": "eastus", "os": "linux", "zone": 1, "updateDomain": 1},
+		          {"name": "b", "subscription": "s", "region": "eastus", "os": "windows", "zone": "3"}, {"name": "c", "subscription": "s", "region": "eastus", "os": "linux"}]}`,
 	} {
 		doc, ok := parseJSON("f.json", []byte(src), false)
 		if !ok || doc.json == nil {
@@ -115,8 +120,8 @@ func TestBuildFromJSONMatchesDocument(t *testing.T) {
 		if err != nil {
 			t.Fatalf("sample %d: %v", i, err)
 		}
-		if i == 0 && decodeStrict(doc.json, &file{}) != nil {
-			t.Errorf("sample %d: the bundled fleet does not decode directly", i)
+		if i != 1 && jsonv2.Unmarshal(doc.json, &file{}, jsonv2.RejectUnknownMembers(true)) != nil {
+			t.Errorf("sample %d does not decode directly", i)
 		}
 		doc.json = nil
 		viaDocument, err := build(doc)
@@ -125,6 +130,9 @@ func TestBuildFromJSONMatchesDocument(t *testing.T) {
 		}
 		if !reflect.DeepEqual(direct, viaDocument) {
 			t.Errorf("sample %d:\ndirect   %+v\ndocument %+v", i, direct, viaDocument)
+		}
+		if i == 2 && (direct.VMs[0].Zone != "1" || direct.VMs[2].Zone != "2") {
+			t.Errorf("sample %d: zones %q, %q", i, direct.VMs[0].Zone, direct.VMs[2].Zone)
 		}
 		if i == 1 && (direct.VMs[0].Zone != "1" || direct.VMs[0].UpdateDomain != 1 || direct.VMs[1].InstallMinutes != 90) {
 			t.Errorf("sample %d: zone %q, update domain %d, install minutes %d", i, direct.VMs[0].Zone, direct.VMs[0].UpdateDomain, direct.VMs[1].InstallMinutes)
