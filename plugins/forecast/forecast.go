@@ -6,7 +6,6 @@ package forecast
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -50,13 +49,6 @@ func Compliance(f *simulator.Forecast) float64 {
 	return f.Curve[len(f.Curve)-1].Compliant
 }
 
-type jsonFormat struct{}
-
-func (jsonFormat) Format(w io.Writer, f *simulator.Forecast) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(f)
-}
 
 type csvFormat struct{}
 
