@@ -49,7 +49,6 @@ func Compliance(f *simulator.Forecast) float64 {
 	return f.Curve[len(f.Curve)-1].Compliant
 }
 
-
 type csvFormat struct{}
 
 func (csvFormat) Format(w io.Writer, f *simulator.Forecast) error {
