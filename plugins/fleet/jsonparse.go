@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -14,10 +15,10 @@ import (
 )
 
 // parseJSON builds the same document as parse for a JSON fleet file
-// (without positions unless placed), several times faster and in a
-// fraction of the memory: the YAML parser keeps a
-// syntax tree with every token, which made a 100,000-VM file take 15 s and
-// gigabytes before validation even began. ok is false for anything this
+// (without positions unless placed), many times faster and in a fraction
+// of the memory: the YAML parser keeps a syntax tree with every token,
+// which made a 100,000-VM file take 15 s and gigabytes before validation
+// even began. ok is false for anything this
 // reader does not handle exactly as the YAML path would (a syntax error,
 // duplicate keys, a "<<" merge key, a number outside int64 or float64,
 // excessive nesting); parse then reads the file the YAML way, which gives
@@ -185,7 +186,7 @@ func yamlNumberValue(n json.Number) (any, bool) {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return json.Number(strconv.FormatInt(i, 10)), true
 	}
-	if bytes.ContainsAny([]byte(s), ".eE") {
+	if strings.ContainsAny(s, ".eE") {
 		if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(f, 0) {
 			return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), true
 		}
