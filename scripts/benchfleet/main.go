@@ -8,13 +8,10 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 
-	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/plugins/simulator/simulatortest"
 )
 
@@ -25,48 +22,11 @@ func main() {
 		os.Exit(2)
 	}
 	w := bufio.NewWriter(os.Stdout)
-	if err := write(w, simulatortest.LargeFleet(n)); err == nil {
+	if err := simulatortest.WriteFleetFile(w, simulatortest.LargeFleet(n)); err == nil {
 		err = w.Flush()
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchfleet:", err)
 		os.Exit(1)
 	}
-}
-
-// write prints the request's fleet in the fleet file format (SPEC §4.1),
-// one VM per line.
-func write(w io.Writer, req simulator.Request) error {
-	if _, err := fmt.Fprintf(w, "{\"release\": {\"month\": %q},\n\"vms\": [\n", req.Fleet.Release.Month); err != nil {
-		return err
-	}
-	for i, vm := range req.Fleet.VMs {
-		m := map[string]any{"name": vm.Name, "subscription": vm.Subscription, "region": vm.Region, "os": vm.OS,
-			"image": vm.Image, "patchMode": vm.PatchMode, "enableAutomaticUpdates": vm.EnableAutomaticUpdates,
-			"timeZone": vm.TimeZone, "offPeak": vm.OffPeak, "installMinutes": vm.InstallMinutes,
-			"failureProbability": vm.FailureProbability}
-		if vm.Zone != "" {
-			m["zone"] = vm.Zone
-		}
-		if vm.AvailabilitySet != "" {
-			m["availabilitySet"] = vm.AvailabilitySet
-			m["updateDomain"] = vm.UpdateDomain
-		}
-		if len(vm.PowerSchedule) > 0 {
-			m["powerSchedule"] = vm.PowerSchedule
-		}
-		b, err := json.Marshal(m)
-		if err != nil {
-			return err
-		}
-		sep := ",\n"
-		if i == len(req.Fleet.VMs)-1 {
-			sep = "\n"
-		}
-		if _, err := fmt.Fprintf(w, "%s%s", b, sep); err != nil {
-			return err
-		}
-	}
-	_, err := io.WriteString(w, "]}\n")
-	return err
 }
