@@ -22,7 +22,8 @@ func main() {
 		os.Exit(2)
 	}
 	w := bufio.NewWriter(os.Stdout)
-	if err := simulatortest.WriteFleetFile(w, simulatortest.LargeFleet(n)); err == nil {
+	err = simulatortest.WriteFleetFile(w, simulatortest.LargeFleet(n))
+	if err == nil {
 		err = w.Flush()
 	}
 	if err != nil {
