@@ -188,7 +188,7 @@ func yamlNumberValue(n json.Number) (any, bool) {
 	}
 	if strings.ContainsAny(s, ".eE") {
 		if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(f, 0) {
-			return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), true
+			return floatNumber(f), true
 		}
 	}
 	return nil, false

@@ -255,10 +255,14 @@ func nodePos(n ast.Node) (p pos) {
 // number, though the parser leaves some, like 1e3, as strings.
 var yamlNumber = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
 
+// floatNumber is a number that is not an integer literal, in its shortest
+// float64 form (1.0 is 1, 1e3 is 1000), however it was written.
+func floatNumber(f float64) json.Number { return json.Number(strconv.FormatFloat(f, 'g', -1, 64)) }
+
 func stringValue(n *ast.StringNode) any {
 	if n.Token != nil && n.Token.Type == token.StringType && yamlNumber.MatchString(n.Value) {
 		if f, err := strconv.ParseFloat(n.Value, 64); err == nil && !math.IsInf(f, 0) {
-			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+			return floatNumber(f)
 		}
 	}
 	return n.Value
@@ -362,7 +366,7 @@ func (c *converter) convert(n ast.Node, ptr string, depth int) (any, int) {
 		if math.IsInf(n.Value, 0) || math.IsNaN(n.Value) {
 			return tokenText(n.Token), 1
 		}
-		return json.Number(strconv.FormatFloat(n.Value, 'g', -1, 64)), 1
+		return floatNumber(n.Value), 1
 	case *ast.InfinityNode:
 		return tokenText(n.Token), 1
 	case *ast.NanNode:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
@@ -16,7 +17,18 @@ import (
 // is also what patchcheck prints, is byte-identical), for random fleets and
 // for one large enough to be split into chunks.
 func TestWireRoundTrip(t *testing.T) {
-	reqs := []simulator.Request{simulatortest.LargeFleet(40_000)}
+	// Chunks are as many as the CPUs: make sure there are several, so the
+	// parallel encoding and decoding is tested on a one-CPU runner too.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	big := simulatortest.LargeFleet(40_000)
+	bigF, err := reference.New().Simulate(context.Background(), big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(simulator.EncodedChunks(big, bigF)); n < 9 {
+		t.Fatalf("the 40,000-VM fleet and forecast went in %d chunks, want at least 4+4+1", n)
+	}
+	reqs := []simulator.Request{big}
 	for seed := range int64(40) {
 		reqs = append(reqs, simulatortest.RandomFleet(seed))
 	}
