@@ -494,7 +494,7 @@ func TestVMsAreJudgedAlone(t *testing.T) {
 		// the three in shares.
 		return map[string]any{"name": fmt.Sprintf("vm-%d", i), "subscription": "s", "region": "eastus", "os": "linux",
 			"updateDomain": json.Number(fmt.Sprint(i % 3)),
-			"image": map[string]any{"publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS"}}
+			"image":        map[string]any{"publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS"}}
 	}
 	var list []any
 	for i := range 9 {
