@@ -65,7 +65,7 @@ func Load(name string, data []byte) (simulator.Fleet, error) {
 		return simulator.Fleet{}, Errors{{File: name, Line: 1, Column: 1, Message: "internal error: " + err.Error()}}
 	}
 	errs = append(v.validate(doc), check(doc)...)
-	if len(errs) > 0 && !doc.placed {
+	if len(errs) > 0 && !doc.placed() {
 		// Read it again with positions, to say where each problem is.
 		if doc, errs = parse(name, data, true); len(errs) > 0 {
 			return simulator.Fleet{}, errs

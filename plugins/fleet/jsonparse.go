@@ -26,7 +26,7 @@ import (
 // TestJSONParseMatchesYAML checks the two agree.
 func parseJSON(name string, data []byte, placed bool) (doc *document, ok bool) {
 	r := &jsonReader{data: data, dec: jsontext.NewDecoder(bytes.NewReader(data)), line: 1, placed: placed}
-	doc = &document{file: name, locs: map[string]located{}, placed: placed}
+	doc = &document{file: name, locs: map[string]located{}}
 	if placed {
 		// About one value per 25 bytes in fleet files: sizing the index up
 		// front spares rehashing a map of millions of entries as it grows.

@@ -34,10 +34,13 @@ func TestJSONParseMatchesYAML(t *testing.T) {
 			continue
 		}
 		assertSameDocument(t, i, []byte(src), fast)
+		if !fast.placed() {
+			t.Errorf("sample %d: a placed read does not say so", i)
+		}
 		// Unplaced, the values are the same and no positions are kept.
 		bare, ok := parseJSON("f.json", []byte(src), false)
-		if !ok || bare.placed || len(bare.locs) != 0 || !reflect.DeepEqual(bare.root, fast.root) {
-			t.Errorf("sample %d: unplaced read: ok %v, placed %v, %d positions, same values %v", i, ok, bare.placed, len(bare.locs), reflect.DeepEqual(bare.root, fast.root))
+		if !ok || bare.placed() || len(bare.locs) != 0 || !reflect.DeepEqual(bare.root, fast.root) {
+			t.Errorf("sample %d: unplaced read: ok %v, placed %v, %d positions, same values %v", i, ok, bare.placed(), len(bare.locs), reflect.DeepEqual(bare.root, fast.root))
 		}
 	}
 }

@@ -52,13 +52,16 @@ type document struct {
 	file string
 	root any
 	locs map[string]located
-	// placed is false when locs was left empty to save time on a large
-	// file: errors must then be found again on a placed document.
-	placed bool
 	// json is the file's text when it was read as JSON, which build can
 	// decode directly.
 	json []byte
 }
+
+// placed reports whether the document knows where its values are: every
+// placed document knows at least the root's place. A large JSON file is
+// read without positions to save time, and errors must then be found again
+// on a placed document.
+func (d *document) placed() bool { return len(d.locs) > 0 }
 
 // locate returns the position of the value at ptr, falling back to the
 // nearest ancestor the index knows (values reached through a YAML alias are
@@ -186,7 +189,7 @@ func parseYAML(name string, data []byte, aliasLimit int) (*document, Errors) {
 		}
 		return nil, Errors{{File: name, Line: p.Line, Column: p.Column, Message: "a fleet file holds one YAML document; found another"}}
 	}
-	c := &converter{doc: &document{file: name, locs: map[string]located{}, placed: true}, anchors: map[string]anchored{}, aliasLimit: aliasLimit}
+	c := &converter{doc: &document{file: name, locs: map[string]located{}}, anchors: map[string]anchored{}, aliasLimit: aliasLimit}
 	body := docs[0].Body
 	c.doc.locs[""] = located{val: nodePos(body)}
 	if c.doc.locs[""].val.Line == 0 {
