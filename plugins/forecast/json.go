@@ -29,10 +29,16 @@ func (jsonFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		name     string
 		elements int
 		nil      bool
-		element  func(i int) any
+		element  elementWriter
 	}{
-		{"plan", len(f.Plan), f.Plan == nil, func(i int) any { return &f.Plan[i] }},
-		{"vms", len(f.VMs), f.VMs == nil, func(i int) any { return &f.VMs[i] }},
+		{"plan", len(f.Plan), f.Plan == nil, func(b []byte, i int) ([]byte, any, bool) {
+			b, ok := appendStep(b, &f.Plan[i])
+			return b, &f.Plan[i], ok
+		}},
+		{"vms", len(f.VMs), f.VMs == nil, func(b []byte, i int) ([]byte, any, bool) {
+			b, ok := appendResult(b, &f.VMs[i])
+			return b, &f.VMs[i], ok
+		}},
 	} {
 		marker := []byte("\n  \"" + part.name + "\": null")
 		before, after, found := bytes.Cut(rest, marker)
@@ -51,9 +57,14 @@ func (jsonFormat) Format(w io.Writer, f *simulator.Forecast) error {
 	return bw.Flush()
 }
 
+// elementWriter appends element i of an array to b. When it cannot write
+// the element exactly, it returns ok false and the element itself, which
+// is then left to encoding/json.
+type elementWriter func(b []byte, i int) (_ []byte, element any, ok bool)
+
 // writeArray writes a member of the top-level object holding n elements,
 // each indented as json.MarshalIndent would inside it.
-func writeArray(w *bufio.Writer, n int, isNil bool, element func(i int) any) error {
+func writeArray(w *bufio.Writer, n int, isNil bool, element elementWriter) error {
 	switch {
 	case isNil:
 		_, err := w.WriteString("null")
@@ -63,17 +74,22 @@ func writeArray(w *bufio.Writer, n int, isNil bool, element func(i int) any) err
 		return err
 	}
 	w.WriteString("[\n")
+	var buf []byte
 	for i := range n {
-		b, err := json.MarshalIndent(element(i), "    ", "  ")
-		if err != nil {
-			return err
+		buf = append(buf[:0], "    "...)
+		b, v, ok := element(buf, i)
+		if !ok {
+			m, err := json.MarshalIndent(v, "    ", "  ")
+			if err != nil {
+				return err
+			}
+			b = append(buf[:len("    ")], m...)
 		}
-		w.WriteString("    ")
-		w.Write(b)
 		if i < n-1 {
-			w.WriteByte(',')
+			b = append(b, ',')
 		}
-		w.WriteByte('\n')
+		buf = append(b, '\n')
+		w.Write(buf)
 	}
 	_, err := w.WriteString("  ]")
 	return err
