@@ -56,6 +56,17 @@ func DefaultSettings() simulator.Settings {
 // and returns the fleet. name is used in errors. On failure the error is an
 // Errors holding every problem found, sorted by line.
 func Load(name string, data []byte) (simulator.Fleet, error) {
+	if looksLikeJSON(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) {
+		if f, ok := loadByKind(name, data); ok {
+			return f, nil
+		}
+	}
+	return loadDocument(name, data)
+}
+
+// loadDocument is Load reading the whole file as one document, the way
+// that explains every problem at its place.
+func loadDocument(name string, data []byte) (simulator.Fleet, error) {
 	doc, errs := parse(name, data, false)
 	if len(errs) > 0 {
 		return simulator.Fleet{}, errs

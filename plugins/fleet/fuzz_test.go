@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/goccy/go-yaml/parser"
@@ -32,12 +33,24 @@ func FuzzLoad(f *testing.F) {
 		"a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n",
 		"release: {month: \"2026-12\", date: \"bad\"}\nvms: [{name: a, subscription: s, region: x, os: linux, timeZone: Foo, powerOff: [{from: \"2026-02-30\", to: \"2026-01-01\"}]}]\nphases: [[x], [x]]\n",
 		"{\"release\": {\"month\": \"2026-12\"}, \"vms\": [{\"name\": \"a\", \"os\": \"linux\", \"zone\": 2}]}",
+		"{\"release\": {\"month\": \"2026-12\"}, \"defaults\": {\"os\": \"linux\", \"subscription\": \"s\", \"region\": \"x\"}, \"vms\": [{\"name\": \"a\", \"zone\": 2}, {\"name\": \"b\", \"zone\": 2}, {\"name\": \"\\u0063\", \"zone\": \"2\"}]}",
 		"!!str 1\n",
 		"? [a, b]\n: c\n",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if byKind, ok := loadByKind("fuzz.yaml", data); ok {
+			// The by-kind reader takes only what the ordinary path accepts,
+			// and reads it alike.
+			whole, err := loadDocument("fuzz.yaml", data)
+			if err != nil {
+				t.Fatalf("the by-kind reader took a file the ordinary path refuses: %v", err)
+			}
+			if !reflect.DeepEqual(byKind, whole) {
+				t.Fatalf("the two readers differ:\nby kind  %+v\nordinary %+v", byKind, whole)
+			}
+		}
 		fl, err := Load("fuzz.yaml", data)
 		if err == nil {
 			seen := map[string]bool{}
