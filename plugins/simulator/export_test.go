@@ -1,33 +1,80 @@
 package simulator
 
-// Round trips through the wire encoding, for the external tests.
+import (
+	"io"
+
+	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
+)
+
+// stream is an in-memory Simulate stream in one direction.
+type stream[M any] struct {
+	msgs []*M
+	next int
+}
+
+func (s *stream[M]) send(m *M) error {
+	s.msgs = append(s.msgs, m)
+	return nil
+}
+
+func (s *stream[M]) recv() (*M, error) {
+	if s.next == len(s.msgs) {
+		return nil, io.EOF
+	}
+	s.next++
+	return s.msgs[s.next-1], nil
+}
+
+// Round trips through the stream encoding, for the external tests.
 func WireRequest(req Request) (Request, error) {
-	msg, err := encodeRequest(req)
-	if err != nil {
+	var s stream[pb.SimulateRequest]
+	if err := sendRequest(s.send, req); err != nil {
 		return Request{}, err
 	}
-	return decodeRequest(msg)
+	return receiveRequest(s.recv)
 }
 
 func WireForecast(f *Forecast) (*Forecast, error) {
-	msg, err := encodeForecast(f)
-	if err != nil {
+	var s stream[pb.SimulateResponse]
+	if err := sendForecast(s.send, f); err != nil {
 		return nil, err
 	}
-	return decodeForecast(msg)
+	return receiveForecast(s.recv, len(f.VMs))
 }
 
-// DecodeChunks decodes arbitrary bytes as each kind of bulk chunk.
+// DecodeChunks decodes arbitrary bytes as each kind of bulk chunk, as the
+// only chunk of a stream announcing as many items as it claims.
 func DecodeChunks(data []byte) {
-	_, _ = decodeVMs([][]byte{data})
-	_, _ = decodeResults([][]byte{data})
-	_, _ = decodePlan([][]byte{data})
+	decode := func(d interface {
+		add([]byte) error
+		abandon()
+	}) {
+		if d.add(data) != nil {
+			d.abandon()
+		}
+	}
+	r := &wireReader{s: string(data)}
+	n := uint64(r.count(1))
+	if d, err := newChunkDecoder("VM", n, true, minVMBytes, readVMs); err == nil {
+		decode(d)
+		_, _ = d.finish()
+	}
+	if d, err := newChunkDecoder("VM result", n, true, minResultBytes, readResults); err == nil {
+		decode(d)
+		_, _ = d.finish()
+	}
+	if d, err := newChunkDecoder("plan step", n, false, minStepBytes, readSteps); err == nil {
+		decode(d)
+		_, _ = d.finish()
+	}
 }
 
 // EncodedChunks returns the bulk chunks of a request and its forecast.
 func EncodedChunks(req Request, f *Forecast) [][]byte {
 	var out [][]byte
-	out = append(out, encodeVMs(req.Fleet.VMs)...)
-	out = append(out, encodeResults(f.VMs)...)
-	return append(out, encodePlan(f.Plan)...)
+	keep := func(c []byte) error { out = append(out, c); return nil }
+	_ = sendChunks(req.Fleet.VMs, itemRanges(len(req.Fleet.VMs)), 48, writeVM, keep)
+	_ = sendChunks(f.VMs, itemRanges(len(f.VMs)), 96, writeResult, keep)
+	_ = sendChunks(f.Plan, planRanges(f.Plan), 24, writeStep, keep)
+	return out
 }

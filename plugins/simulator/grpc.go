@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 
@@ -124,24 +125,29 @@ func (s *grpcServer) Describe(ctx context.Context, _ *pb.DescribeRequest) (resp 
 	}, nil
 }
 
-func (s *grpcServer) Simulate(ctx context.Context, in *pb.SimulateRequest) (resp *pb.SimulateResponse, err error) {
+func (s *grpcServer) Simulate(stream pb.Simulator_SimulateServer) (err error) {
 	defer recoverPanic("Simulate", &err)
-	req, err := decodeRequest(in)
+	req, err := receiveRequest(stream.Recv)
 	if err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "decoding the simulation request: %v", err)
+		if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
+			return err // the call itself failed (the host went away)
+		}
+		return status.Errorf(codes.InvalidArgument, "decoding the simulation request: %v", err)
 	}
-	f, err := s.impl.Simulate(ctx, req)
+	f, err := s.impl.Simulate(stream.Context(), req)
 	if err != nil {
-		return nil, toStatus(err)
+		return toStatus(err)
 	}
 	if f == nil {
-		return nil, status.Error(codes.Internal, "the simulator returned neither a forecast nor an error")
+		return status.Error(codes.Internal, "the simulator returned neither a forecast nor an error")
 	}
-	out, err := encodeForecast(f)
-	if err != nil {
-		return nil, status.Errorf(codes.Internal, "encoding the forecast: %v", err)
+	if err := sendForecast(stream.Send, f); err != nil {
+		if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
+			return err
+		}
+		return status.Errorf(codes.Internal, "sending the forecast: %v", err)
 	}
-	return out, nil
+	return nil
 }
 
 // recoverPanic turns a panic in the implementation into an error for this
@@ -186,16 +192,28 @@ func (c *grpcClient) Describe(ctx context.Context) (Description, error) {
 }
 
 func (c *grpcClient) Simulate(ctx context.Context, req Request) (*Forecast, error) {
-	msg, err := encodeRequest(req)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the simulation request: %w", err)
-	}
-	resp, err := c.client.Simulate(ctx, msg)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the stream, whatever happened
+	stream, err := c.client.Simulate(ctx)
 	if err != nil {
 		return nil, fromStatus(err)
 	}
-	f, err := decodeForecast(resp)
+	if err := sendRequest(stream.Send, req); err != nil && err != io.EOF {
+		if _, ok := status.FromError(err); ok {
+			return nil, fromStatus(err)
+		}
+		return nil, fmt.Errorf("sending the simulation request: %w", err)
+	}
+	// io.EOF from Send means the plugin ended the call early: Recv returns
+	// its reason.
+	if err := stream.CloseSend(); err != nil {
+		return nil, fromStatus(err)
+	}
+	f, err := receiveForecast(stream.Recv, len(req.Fleet.VMs))
 	if err != nil {
+		if _, ok := status.FromError(err); ok {
+			return nil, fromStatus(err)
+		}
 		return nil, fmt.Errorf("decoding the forecast: %w", err)
 	}
 	return f, nil

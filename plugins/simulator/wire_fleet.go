@@ -1,11 +1,5 @@
 package simulator
 
-import (
-	"fmt"
-	"runtime"
-	"sync"
-)
-
 // Interned columns of the bulk encoding.
 const (
 	colSubscription = iota
@@ -25,39 +19,6 @@ const (
 	colReason
 	colGroup
 )
-
-// chunkRanges splits n items into up to one range per CPU, at least
-// minChunk items each, so both ends encode and decode in parallel.
-func chunkRanges(n int) [][2]int {
-	const minChunk = 8192
-	parts := min(runtime.GOMAXPROCS(0), max(1, n/minChunk))
-	out := make([][2]int, 0, parts)
-	for i := range parts {
-		out = append(out, [2]int{n * i / parts, n * (i + 1) / parts})
-	}
-	return out
-}
-
-// parallel runs f for each index and returns the first error.
-func parallel(n int, f func(i int) error) error {
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { errs[i] = f(i) })
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// encodeVMs encodes a fleet's VMs as chunks, in order.
-func encodeVMs(vms []VM) [][]byte {
-	return encodeChunks(vms, chunkRanges(len(vms)), 48, writeVM)
-}
 
 func writeVM(w *wireWriter, vm *VM) {
 	w.raw(vm.Name)
@@ -107,16 +68,14 @@ func writeVM(w *wireWriter, vm *VM) {
 	w.float(vm.FailureProbability)
 }
 
-// decodeVMs decodes chunks written by encodeVMs.
-func decodeVMs(chunks [][]byte) ([]VM, error) {
-	return decodeChunks(chunks, "VM", minVMBytes, func(r *wireReader, part []VM) {
-		for j := range part {
-			readVM(r, &part[j])
-			if r.err != nil {
-				return
-			}
+// readVMs reads a chunk's VMs.
+func readVMs(r *wireReader, part []VM) {
+	for j := range part {
+		readVM(r, &part[j])
+		if r.err != nil {
+			return
 		}
-	})
+	}
 }
 
 // minVMBytes is the least a VM takes on the wire.
@@ -164,49 +123,4 @@ func readVM(r *wireReader, vm *VM) {
 	}
 	vm.InstallMinutes = r.int()
 	vm.FailureProbability = r.float()
-}
-
-// encodeChunks encodes items[r[0]:r[1]] for each range r as one chunk (its
-// item count, then its items), the chunks in parallel.
-func encodeChunks[T any](items []T, ranges [][2]int, bytesPerItem int, write func(*wireWriter, *T)) [][]byte {
-	out := make([][]byte, len(ranges))
-	_ = parallel(len(ranges), func(i int) error {
-		part := items[ranges[i][0]:ranges[i][1]]
-		w := newWireWriter(bytesPerItem * len(part))
-		w.uvarint(uint64(len(part)))
-		for j := range part {
-			write(w, &part[j])
-		}
-		out[i] = w.b
-		return nil
-	})
-	return out
-}
-
-// decodeChunks decodes chunks written by encodeChunks, in parallel, into
-// one slice: read fills one chunk's part of it. minItem is the least bytes
-// an item takes, which bounds the counts a corrupt chunk can claim.
-func decodeChunks[T any](chunks [][]byte, what string, minItem int, read func(*wireReader, []T)) ([]T, error) {
-	readers := make([]*wireReader, len(chunks))
-	offsets := make([]int, len(chunks)+1)
-	for i, c := range chunks {
-		readers[i] = &wireReader{s: string(c)}
-		n := readers[i].count(minItem)
-		if readers[i].err != nil {
-			return nil, fmt.Errorf("%s chunk %d: %w", what, i, readers[i].err)
-		}
-		offsets[i+1] = offsets[i] + n
-	}
-	items := make([]T, offsets[len(chunks)])
-	err := parallel(len(readers), func(i int) error {
-		read(readers[i], items[offsets[i]:offsets[i+1]])
-		if err := readers[i].done(); err != nil {
-			return fmt.Errorf("%s chunk %d: %w", what, i, err)
-		}
-		return nil
-	})
-	if err != nil || len(items) == 0 {
-		return nil, err // nil for none, as encoding/gob decodes an empty slice
-	}
-	return items, nil
 }

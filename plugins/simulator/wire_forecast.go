@@ -4,11 +4,6 @@ import (
 	"time"
 )
 
-// encodeResults encodes a forecast's per-VM results as chunks, in order.
-func encodeResults(vms []VMResult) [][]byte {
-	return encodeChunks(vms, chunkRanges(len(vms)), 96, writeResult)
-}
-
 func writeResult(w *wireWriter, v *VMResult) {
 	w.raw(v.Name)
 	w.intern(colRegion, v.Region)
@@ -39,64 +34,40 @@ func writeResult(w *wireWriter, v *VMResult) {
 // minResultBytes is the least a VM result takes on the wire.
 const minResultBytes = 10
 
-// decodeResults decodes chunks written by encodeResults. The times and
-// day counts the results point to are carved out of one slab per chunk
-// instead of being allocated one by one.
-func decodeResults(chunks [][]byte) ([]VMResult, error) {
-	return decodeChunks(chunks, "result", minResultBytes, func(r *wireReader, part []VMResult) {
-		times := make([]time.Time, 0, 3*len(part))
-		days := make([]float64, 0, len(part))
-		for j := range part {
-			v := &part[j]
-			v.Name = r.raw()
-			v.Region = r.intern()
-			v.Zone = r.intern()
-			v.AvailabilitySet = r.intern()
-			v.UpdateDomain = r.int()
-			v.Phase = r.int()
-			flags := r.byte()
-			v.Eligible = flags&1 != 0
-			v.Compliant = flags&2 != 0
-			for bit, dst := range []**time.Time{&v.AssessedAt, &v.InstallStart, &v.InstallEnd} {
-				if flags&(4<<bit) != 0 {
-					times = append(times, r.time())
-					*dst = &times[len(times)-1]
-				}
-			}
-			if flags&32 != 0 {
-				days = append(days, r.float())
-				v.DaysAfterRelease = &days[len(days)-1]
-			}
-			v.LocalInstall = r.raw()
-			v.Attempts = r.int()
-			v.Reason = r.intern()
-			if r.err != nil {
-				return
+// readResults reads a chunk's VM results. The times and day counts they
+// point to are carved out of one slab per chunk instead of being allocated
+// one by one.
+func readResults(r *wireReader, part []VMResult) {
+	times := make([]time.Time, 0, 3*len(part))
+	days := make([]float64, 0, len(part))
+	for j := range part {
+		v := &part[j]
+		v.Name = r.raw()
+		v.Region = r.intern()
+		v.Zone = r.intern()
+		v.AvailabilitySet = r.intern()
+		v.UpdateDomain = r.int()
+		v.Phase = r.int()
+		flags := r.byte()
+		v.Eligible = flags&1 != 0
+		v.Compliant = flags&2 != 0
+		for bit, dst := range []**time.Time{&v.AssessedAt, &v.InstallStart, &v.InstallEnd} {
+			if flags&(4<<bit) != 0 {
+				times = append(times, r.time())
+				*dst = &times[len(times)-1]
 			}
 		}
-	})
-}
-
-// encodePlan encodes the plan's steps: few, but together they name every
-// VM again, so they are split by VM count rather than by step.
-func encodePlan(steps []Step) [][]byte {
-	weight := func(s Step) int { return len(s.VMs) + 1 }
-	total := 0
-	for _, s := range steps {
-		total += weight(s)
-	}
-	parts := len(chunkRanges(total))
-	var bounds [][2]int
-	first, seen := 0, 0
-	for i, s := range steps {
-		seen += weight(s)
-		if len(bounds) < parts-1 && seen >= total*(len(bounds)+1)/parts {
-			bounds = append(bounds, [2]int{first, i + 1})
-			first = i + 1
+		if flags&32 != 0 {
+			days = append(days, r.float())
+			v.DaysAfterRelease = &days[len(days)-1]
+		}
+		v.LocalInstall = r.raw()
+		v.Attempts = r.int()
+		v.Reason = r.intern()
+		if r.err != nil {
+			return
 		}
 	}
-	bounds = append(bounds, [2]int{first, len(steps)})
-	return encodeChunks(steps, bounds, 24*total/max(1, len(steps)), writeStep)
 }
 
 func writeStep(w *wireWriter, s *Step) {
@@ -122,26 +93,24 @@ func boolByte(b bool) byte {
 // minStepBytes is the least a step takes on the wire.
 const minStepBytes = 9
 
-// decodePlan decodes chunks written by encodePlan.
-func decodePlan(chunks [][]byte) ([]Step, error) {
-	return decodeChunks(chunks, "plan", minStepBytes, func(r *wireReader, part []Step) {
-		for j := range part {
-			s := &part[j]
-			s.Phase = r.int()
-			s.Region = r.intern()
-			s.Group = r.intern()
-			s.Start = r.time()
-			s.End = r.time()
-			hasVMs := r.byte() == 1
-			if n := r.count(1); n > 0 || hasVMs {
-				s.VMs = make([]string, n)
-				for k := range s.VMs {
-					s.VMs[k] = r.raw()
-				}
-			}
-			if r.err != nil {
-				return
+// readSteps reads a chunk's plan steps.
+func readSteps(r *wireReader, part []Step) {
+	for j := range part {
+		s := &part[j]
+		s.Phase = r.int()
+		s.Region = r.intern()
+		s.Group = r.intern()
+		s.Start = r.time()
+		s.End = r.time()
+		hasVMs := r.byte() == 1
+		if n := r.count(1); n > 0 || hasVMs {
+			s.VMs = make([]string, n)
+			for k := range s.VMs {
+				s.VMs[k] = r.raw()
 			}
 		}
-	})
+		if r.err != nil {
+			return
+		}
+	}
 }

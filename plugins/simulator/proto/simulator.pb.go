@@ -119,10 +119,11 @@ func (x *DescribeResponse) GetProtocolVersion() int32 {
 
 type SimulateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// simulator.Request without Fleet.VMs, encoded with encoding/gob.
-	RequestGob []byte `protobuf:"bytes,1,opt,name=request_gob,json=requestGob,proto3" json:"request_gob,omitempty"`
-	// Fleet.VMs in order, in the bulk encoding (wire_fleet.go).
-	VmChunks      [][]byte `protobuf:"bytes,2,rep,name=vm_chunks,json=vmChunks,proto3" json:"vm_chunks,omitempty"`
+	// Types that are valid to be assigned to Part:
+	//
+	//	*SimulateRequest_Header
+	//	*SimulateRequest_VmChunk
+	Part          isSimulateRequest_Part `protobuf_oneof:"part"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -157,35 +158,118 @@ func (*SimulateRequest) Descriptor() ([]byte, []int) {
 	return file_simulator_proto_rawDescGZIP(), []int{2}
 }
 
-func (x *SimulateRequest) GetRequestGob() []byte {
+func (x *SimulateRequest) GetPart() isSimulateRequest_Part {
+	if x != nil {
+		return x.Part
+	}
+	return nil
+}
+
+func (x *SimulateRequest) GetHeader() *RequestHeader {
+	if x != nil {
+		if x, ok := x.Part.(*SimulateRequest_Header); ok {
+			return x.Header
+		}
+	}
+	return nil
+}
+
+func (x *SimulateRequest) GetVmChunk() []byte {
+	if x != nil {
+		if x, ok := x.Part.(*SimulateRequest_VmChunk); ok {
+			return x.VmChunk
+		}
+	}
+	return nil
+}
+
+type isSimulateRequest_Part interface {
+	isSimulateRequest_Part()
+}
+
+type SimulateRequest_Header struct {
+	// The first message.
+	Header *RequestHeader `protobuf:"bytes,1,opt,name=header,proto3,oneof"`
+}
+
+type SimulateRequest_VmChunk struct {
+	// Each later message: VMs in order, in the bulk encoding (wire_fleet.go).
+	VmChunk []byte `protobuf:"bytes,2,opt,name=vm_chunk,json=vmChunk,proto3,oneof"`
+}
+
+func (*SimulateRequest_Header) isSimulateRequest_Part() {}
+
+func (*SimulateRequest_VmChunk) isSimulateRequest_Part() {}
+
+type RequestHeader struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// simulator.Request without Fleet.VMs, encoded with encoding/gob.
+	RequestGob []byte `protobuf:"bytes,1,opt,name=request_gob,json=requestGob,proto3" json:"request_gob,omitempty"`
+	// How many VMs the chunks hold in all.
+	Vms           uint64 `protobuf:"varint,2,opt,name=vms,proto3" json:"vms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestHeader) Reset() {
+	*x = RequestHeader{}
+	mi := &file_simulator_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestHeader) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestHeader) ProtoMessage() {}
+
+func (x *RequestHeader) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestHeader.ProtoReflect.Descriptor instead.
+func (*RequestHeader) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *RequestHeader) GetRequestGob() []byte {
 	if x != nil {
 		return x.RequestGob
 	}
 	return nil
 }
 
-func (x *SimulateRequest) GetVmChunks() [][]byte {
+func (x *RequestHeader) GetVms() uint64 {
 	if x != nil {
-		return x.VmChunks
+		return x.Vms
 	}
-	return nil
+	return 0
 }
 
 type SimulateResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// simulator.Forecast without VMs and Plan, encoded with encoding/gob.
-	ForecastGob []byte `protobuf:"bytes,1,opt,name=forecast_gob,json=forecastGob,proto3" json:"forecast_gob,omitempty"`
-	// Forecast.VMs in order, in the bulk encoding (wire_forecast.go).
-	VmChunks [][]byte `protobuf:"bytes,2,rep,name=vm_chunks,json=vmChunks,proto3" json:"vm_chunks,omitempty"`
-	// Forecast.Plan in order, in the bulk encoding (wire_forecast.go).
-	PlanChunks    [][]byte `protobuf:"bytes,3,rep,name=plan_chunks,json=planChunks,proto3" json:"plan_chunks,omitempty"`
+	// Types that are valid to be assigned to Part:
+	//
+	//	*SimulateResponse_Header
+	//	*SimulateResponse_VmChunk
+	//	*SimulateResponse_PlanChunk
+	Part          isSimulateResponse_Part `protobuf_oneof:"part"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SimulateResponse) Reset() {
 	*x = SimulateResponse{}
-	mi := &file_simulator_proto_msgTypes[3]
+	mi := &file_simulator_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -197,7 +281,7 @@ func (x *SimulateResponse) String() string {
 func (*SimulateResponse) ProtoMessage() {}
 
 func (x *SimulateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[3]
+	mi := &file_simulator_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -210,28 +294,128 @@ func (x *SimulateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SimulateResponse.ProtoReflect.Descriptor instead.
 func (*SimulateResponse) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{3}
+	return file_simulator_proto_rawDescGZIP(), []int{4}
 }
 
-func (x *SimulateResponse) GetForecastGob() []byte {
+func (x *SimulateResponse) GetPart() isSimulateResponse_Part {
+	if x != nil {
+		return x.Part
+	}
+	return nil
+}
+
+func (x *SimulateResponse) GetHeader() *ForecastHeader {
+	if x != nil {
+		if x, ok := x.Part.(*SimulateResponse_Header); ok {
+			return x.Header
+		}
+	}
+	return nil
+}
+
+func (x *SimulateResponse) GetVmChunk() []byte {
+	if x != nil {
+		if x, ok := x.Part.(*SimulateResponse_VmChunk); ok {
+			return x.VmChunk
+		}
+	}
+	return nil
+}
+
+func (x *SimulateResponse) GetPlanChunk() []byte {
+	if x != nil {
+		if x, ok := x.Part.(*SimulateResponse_PlanChunk); ok {
+			return x.PlanChunk
+		}
+	}
+	return nil
+}
+
+type isSimulateResponse_Part interface {
+	isSimulateResponse_Part()
+}
+
+type SimulateResponse_Header struct {
+	// The first message.
+	Header *ForecastHeader `protobuf:"bytes,1,opt,name=header,proto3,oneof"`
+}
+
+type SimulateResponse_VmChunk struct {
+	// Forecast.VMs in order, in the bulk encoding (wire_forecast.go).
+	VmChunk []byte `protobuf:"bytes,2,opt,name=vm_chunk,json=vmChunk,proto3,oneof"`
+}
+
+type SimulateResponse_PlanChunk struct {
+	// Forecast.Plan in order, after every VM chunk (wire_forecast.go).
+	PlanChunk []byte `protobuf:"bytes,3,opt,name=plan_chunk,json=planChunk,proto3,oneof"`
+}
+
+func (*SimulateResponse_Header) isSimulateResponse_Part() {}
+
+func (*SimulateResponse_VmChunk) isSimulateResponse_Part() {}
+
+func (*SimulateResponse_PlanChunk) isSimulateResponse_Part() {}
+
+type ForecastHeader struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// simulator.Forecast without VMs and Plan, encoded with encoding/gob.
+	ForecastGob []byte `protobuf:"bytes,1,opt,name=forecast_gob,json=forecastGob,proto3" json:"forecast_gob,omitempty"`
+	// How many VM results and plan steps the chunks hold in all.
+	Vms           uint64 `protobuf:"varint,2,opt,name=vms,proto3" json:"vms,omitempty"`
+	PlanSteps     uint64 `protobuf:"varint,3,opt,name=plan_steps,json=planSteps,proto3" json:"plan_steps,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ForecastHeader) Reset() {
+	*x = ForecastHeader{}
+	mi := &file_simulator_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ForecastHeader) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ForecastHeader) ProtoMessage() {}
+
+func (x *ForecastHeader) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ForecastHeader.ProtoReflect.Descriptor instead.
+func (*ForecastHeader) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ForecastHeader) GetForecastGob() []byte {
 	if x != nil {
 		return x.ForecastGob
 	}
 	return nil
 }
 
-func (x *SimulateResponse) GetVmChunks() [][]byte {
+func (x *ForecastHeader) GetVms() uint64 {
 	if x != nil {
-		return x.VmChunks
+		return x.Vms
 	}
-	return nil
+	return 0
 }
 
-func (x *SimulateResponse) GetPlanChunks() [][]byte {
+func (x *ForecastHeader) GetPlanSteps() uint64 {
 	if x != nil {
-		return x.PlanChunks
+		return x.PlanSteps
 	}
-	return nil
+	return 0
 }
 
 var File_simulator_proto protoreflect.FileDescriptor
@@ -243,19 +427,29 @@ const file_simulator_proto_rawDesc = "" +
 	"\x10DescribeResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12)\n" +
-	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\"O\n" +
-	"\x0fSimulateRequest\x12\x1f\n" +
+	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\"x\n" +
+	"\x0fSimulateRequest\x12@\n" +
+	"\x06header\x18\x01 \x01(\v2&.patchcheck.simulator.v1.RequestHeaderH\x00R\x06header\x12\x1b\n" +
+	"\bvm_chunk\x18\x02 \x01(\fH\x00R\avmChunkB\x06\n" +
+	"\x04part\"B\n" +
+	"\rRequestHeader\x12\x1f\n" +
 	"\vrequest_gob\x18\x01 \x01(\fR\n" +
-	"requestGob\x12\x1b\n" +
-	"\tvm_chunks\x18\x02 \x03(\fR\bvmChunks\"s\n" +
-	"\x10SimulateResponse\x12!\n" +
-	"\fforecast_gob\x18\x01 \x01(\fR\vforecastGob\x12\x1b\n" +
-	"\tvm_chunks\x18\x02 \x03(\fR\bvmChunks\x12\x1f\n" +
-	"\vplan_chunks\x18\x03 \x03(\fR\n" +
-	"planChunks2\xcd\x01\n" +
+	"requestGob\x12\x10\n" +
+	"\x03vms\x18\x02 \x01(\x04R\x03vms\"\x9b\x01\n" +
+	"\x10SimulateResponse\x12A\n" +
+	"\x06header\x18\x01 \x01(\v2'.patchcheck.simulator.v1.ForecastHeaderH\x00R\x06header\x12\x1b\n" +
+	"\bvm_chunk\x18\x02 \x01(\fH\x00R\avmChunk\x12\x1f\n" +
+	"\n" +
+	"plan_chunk\x18\x03 \x01(\fH\x00R\tplanChunkB\x06\n" +
+	"\x04part\"d\n" +
+	"\x0eForecastHeader\x12!\n" +
+	"\fforecast_gob\x18\x01 \x01(\fR\vforecastGob\x12\x10\n" +
+	"\x03vms\x18\x02 \x01(\x04R\x03vms\x12\x1d\n" +
+	"\n" +
+	"plan_steps\x18\x03 \x01(\x04R\tplanSteps2\xd1\x01\n" +
 	"\tSimulator\x12_\n" +
-	"\bDescribe\x12(.patchcheck.simulator.v1.DescribeRequest\x1a).patchcheck.simulator.v1.DescribeResponse\x12_\n" +
-	"\bSimulate\x12(.patchcheck.simulator.v1.SimulateRequest\x1a).patchcheck.simulator.v1.SimulateResponseB@Z>github.com/patchcheck/patchcheck/plugins/simulator/proto;protob\x06proto3"
+	"\bDescribe\x12(.patchcheck.simulator.v1.DescribeRequest\x1a).patchcheck.simulator.v1.DescribeResponse\x12c\n" +
+	"\bSimulate\x12(.patchcheck.simulator.v1.SimulateRequest\x1a).patchcheck.simulator.v1.SimulateResponse(\x010\x01B@Z>github.com/patchcheck/patchcheck/plugins/simulator/proto;protob\x06proto3"
 
 var (
 	file_simulator_proto_rawDescOnce sync.Once
@@ -269,23 +463,27 @@ func file_simulator_proto_rawDescGZIP() []byte {
 	return file_simulator_proto_rawDescData
 }
 
-var file_simulator_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_simulator_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_simulator_proto_goTypes = []any{
 	(*DescribeRequest)(nil),  // 0: patchcheck.simulator.v1.DescribeRequest
 	(*DescribeResponse)(nil), // 1: patchcheck.simulator.v1.DescribeResponse
 	(*SimulateRequest)(nil),  // 2: patchcheck.simulator.v1.SimulateRequest
-	(*SimulateResponse)(nil), // 3: patchcheck.simulator.v1.SimulateResponse
+	(*RequestHeader)(nil),    // 3: patchcheck.simulator.v1.RequestHeader
+	(*SimulateResponse)(nil), // 4: patchcheck.simulator.v1.SimulateResponse
+	(*ForecastHeader)(nil),   // 5: patchcheck.simulator.v1.ForecastHeader
 }
 var file_simulator_proto_depIdxs = []int32{
-	0, // 0: patchcheck.simulator.v1.Simulator.Describe:input_type -> patchcheck.simulator.v1.DescribeRequest
-	2, // 1: patchcheck.simulator.v1.Simulator.Simulate:input_type -> patchcheck.simulator.v1.SimulateRequest
-	1, // 2: patchcheck.simulator.v1.Simulator.Describe:output_type -> patchcheck.simulator.v1.DescribeResponse
-	3, // 3: patchcheck.simulator.v1.Simulator.Simulate:output_type -> patchcheck.simulator.v1.SimulateResponse
-	2, // [2:4] is the sub-list for method output_type
-	0, // [0:2] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	3, // 0: patchcheck.simulator.v1.SimulateRequest.header:type_name -> patchcheck.simulator.v1.RequestHeader
+	5, // 1: patchcheck.simulator.v1.SimulateResponse.header:type_name -> patchcheck.simulator.v1.ForecastHeader
+	0, // 2: patchcheck.simulator.v1.Simulator.Describe:input_type -> patchcheck.simulator.v1.DescribeRequest
+	2, // 3: patchcheck.simulator.v1.Simulator.Simulate:input_type -> patchcheck.simulator.v1.SimulateRequest
+	1, // 4: patchcheck.simulator.v1.Simulator.Describe:output_type -> patchcheck.simulator.v1.DescribeResponse
+	4, // 5: patchcheck.simulator.v1.Simulator.Simulate:output_type -> patchcheck.simulator.v1.SimulateResponse
+	4, // [4:6] is the sub-list for method output_type
+	2, // [2:4] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_simulator_proto_init() }
@@ -293,13 +491,22 @@ func file_simulator_proto_init() {
 	if File_simulator_proto != nil {
 		return
 	}
+	file_simulator_proto_msgTypes[2].OneofWrappers = []any{
+		(*SimulateRequest_Header)(nil),
+		(*SimulateRequest_VmChunk)(nil),
+	}
+	file_simulator_proto_msgTypes[4].OneofWrappers = []any{
+		(*SimulateResponse_Header)(nil),
+		(*SimulateResponse_VmChunk)(nil),
+		(*SimulateResponse_PlanChunk)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_simulator_proto_rawDesc), len(file_simulator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

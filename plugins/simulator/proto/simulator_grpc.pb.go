@@ -31,8 +31,10 @@ const (
 type SimulatorClient interface {
 	// Describe identifies the simulator.
 	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*DescribeResponse, error)
-	// Simulate runs the model on one request.
-	Simulate(ctx context.Context, in *SimulateRequest, opts ...grpc.CallOption) (*SimulateResponse, error)
+	// Simulate runs the model on one request. The host sends a header, then
+	// the fleet's VMs in chunks, and closes its side; the plugin answers with
+	// a header, then the VM results in chunks, then the plan in chunks.
+	Simulate(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[SimulateRequest, SimulateResponse], error)
 }
 
 type simulatorClient struct {
@@ -53,15 +55,18 @@ func (c *simulatorClient) Describe(ctx context.Context, in *DescribeRequest, opt
 	return out, nil
 }
 
-func (c *simulatorClient) Simulate(ctx context.Context, in *SimulateRequest, opts ...grpc.CallOption) (*SimulateResponse, error) {
+func (c *simulatorClient) Simulate(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[SimulateRequest, SimulateResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(SimulateResponse)
-	err := c.cc.Invoke(ctx, Simulator_Simulate_FullMethodName, in, out, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &Simulator_ServiceDesc.Streams[0], Simulator_Simulate_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	x := &grpc.GenericClientStream[SimulateRequest, SimulateResponse]{ClientStream: stream}
+	return x, nil
 }
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Simulator_SimulateClient = grpc.BidiStreamingClient[SimulateRequest, SimulateResponse]
 
 // SimulatorServer is the server API for Simulator service.
 // All implementations must embed UnimplementedSimulatorServer
@@ -71,8 +76,10 @@ func (c *simulatorClient) Simulate(ctx context.Context, in *SimulateRequest, opt
 type SimulatorServer interface {
 	// Describe identifies the simulator.
 	Describe(context.Context, *DescribeRequest) (*DescribeResponse, error)
-	// Simulate runs the model on one request.
-	Simulate(context.Context, *SimulateRequest) (*SimulateResponse, error)
+	// Simulate runs the model on one request. The host sends a header, then
+	// the fleet's VMs in chunks, and closes its side; the plugin answers with
+	// a header, then the VM results in chunks, then the plan in chunks.
+	Simulate(grpc.BidiStreamingServer[SimulateRequest, SimulateResponse]) error
 	mustEmbedUnimplementedSimulatorServer()
 }
 
@@ -86,8 +93,8 @@ type UnimplementedSimulatorServer struct{}
 func (UnimplementedSimulatorServer) Describe(context.Context, *DescribeRequest) (*DescribeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Describe not implemented")
 }
-func (UnimplementedSimulatorServer) Simulate(context.Context, *SimulateRequest) (*SimulateResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method Simulate not implemented")
+func (UnimplementedSimulatorServer) Simulate(grpc.BidiStreamingServer[SimulateRequest, SimulateResponse]) error {
+	return status.Error(codes.Unimplemented, "method Simulate not implemented")
 }
 func (UnimplementedSimulatorServer) mustEmbedUnimplementedSimulatorServer() {}
 func (UnimplementedSimulatorServer) testEmbeddedByValue()                   {}
@@ -128,23 +135,12 @@ func _Simulator_Describe_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
-func _Simulator_Simulate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(SimulateRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(SimulatorServer).Simulate(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: Simulator_Simulate_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(SimulatorServer).Simulate(ctx, req.(*SimulateRequest))
-	}
-	return interceptor(ctx, in, info, handler)
+func _Simulator_Simulate_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(SimulatorServer).Simulate(&grpc.GenericServerStream[SimulateRequest, SimulateResponse]{ServerStream: stream})
 }
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Simulator_SimulateServer = grpc.BidiStreamingServer[SimulateRequest, SimulateResponse]
 
 // Simulator_ServiceDesc is the grpc.ServiceDesc for Simulator service.
 // It's only intended for direct use with grpc.RegisterService,
@@ -157,11 +153,14 @@ var Simulator_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "Describe",
 			Handler:    _Simulator_Describe_Handler,
 		},
+	},
+	Streams: []grpc.StreamDesc{
 		{
-			MethodName: "Simulate",
-			Handler:    _Simulator_Simulate_Handler,
+			StreamName:    "Simulate",
+			Handler:       _Simulator_Simulate_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
 	Metadata: "simulator.proto",
 }

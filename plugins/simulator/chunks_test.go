@@ -1,0 +1,121 @@
+package simulator
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
+)
+
+// TestSendChunksInOrder: chunks encoded on several cores ahead of the
+// sender still go out in order, each holding its range; a send error stops
+// the sending at once.
+func TestSendChunksInOrder(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	items := make([]VMResult, 5*chunkItems+7)
+	for i := range items {
+		items[i].Name = fmt.Sprint(i)
+	}
+	var got []VMResult
+	err := sendChunks(items, itemRanges(len(items)), 16, writeResult, func(c []byte) error {
+		r := &wireReader{s: string(c)}
+		part := make([]VMResult, r.count(minResultBytes))
+		readResults(r, part)
+		if err := r.done(); err != nil {
+			return err
+		}
+		got = append(got, part...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(items) {
+		t.Fatalf("%d items arrived of %d", len(got), len(items))
+	}
+	for i := range got {
+		if got[i].Name != items[i].Name {
+			t.Fatalf("item %d arrived as %q", i, got[i].Name)
+		}
+	}
+
+	sent := 0
+	stop := errors.New("stop")
+	err = sendChunks(items, itemRanges(len(items)), 16, writeResult, func([]byte) error {
+		sent++
+		if sent == 2 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || sent != 2 {
+		t.Fatalf("after a send error: %v, %d sends", err, sent)
+	}
+}
+
+// TestPlanRangesWeighSteps: the plan is split by the VM names its steps
+// carry, every step in exactly one range.
+func TestPlanRangesWeighSteps(t *testing.T) {
+	steps := []Step{{VMs: make([]string, 3*chunkItems)}, {}, {VMs: make([]string, 10)}, {VMs: make([]string, chunkItems)}, {}}
+	ranges := planRanges(steps)
+	want := [][2]int{{0, 1}, {1, 4}, {4, 5}}
+	if fmt.Sprint(ranges) != fmt.Sprint(want) {
+		t.Fatalf("planRanges = %v, want %v", ranges, want)
+	}
+	if r := planRanges(nil); len(r) != 0 {
+		t.Fatalf("planRanges(nil) = %v", r)
+	}
+}
+
+// TestBrokenStreams: a stream that does not hold what its header announces,
+// or holds parts out of order, is an error naming what is wrong, never a
+// forecast or request with items missing.
+func TestBrokenStreams(t *testing.T) {
+	results := make([]VMResult, chunkItems+5)
+	chunks := EncodedChunks(Request{}, &Forecast{VMs: results})
+	header := func(vms, steps uint64) *pb.SimulateResponse {
+		raw, err := gobEncode(Forecast{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &pb.SimulateResponse{Part: &pb.SimulateResponse_Header{Header: &pb.ForecastHeader{ForecastGob: raw, Vms: vms, PlanSteps: steps}}}
+	}
+	vmChunk := func(c []byte) *pb.SimulateResponse {
+		return &pb.SimulateResponse{Part: &pb.SimulateResponse_VmChunk{VmChunk: c}}
+	}
+	planChunk := func(c []byte) *pb.SimulateResponse {
+		return &pb.SimulateResponse{Part: &pb.SimulateResponse_PlanChunk{PlanChunk: c}}
+	}
+	plan := EncodedChunks(Request{}, &Forecast{Plan: []Step{{}}})[0]
+	n := uint64(len(results))
+	for _, tc := range []struct {
+		name string
+		msgs []*pb.SimulateResponse
+		want string
+	}{
+		{"nothing", nil, "sent no forecast"},
+		{"no header", []*pb.SimulateResponse{vmChunk(chunks[0])}, "does not start with its header"},
+		{"fewer results", []*pb.SimulateResponse{header(n, 0), vmChunk(chunks[0])}, "ended after 16384 of the 16389 VM results announced"},
+		{"more results than announced", []*pb.SimulateResponse{header(10, 0), vmChunk(chunks[0])}, "more VM results than the 10 announced"},
+		{"more results than VMs", []*pb.SimulateResponse{header(n+1, 0)}, "announces 16390 VM results for 16389 VMs"},
+		{"results after the plan", []*pb.SimulateResponse{header(n, 1), planChunk(plan), vmChunk(chunks[0]), vmChunk(chunks[1])}, "VM results after the plan"},
+		{"missing plan", []*pb.SimulateResponse{header(n, 1), vmChunk(chunks[0]), vmChunk(chunks[1])}, "ended after 0 of the 1 plan steps announced"},
+		{"two headers", []*pb.SimulateResponse{header(n, 0), header(n, 0)}, "after the forecast's header"},
+		{"corrupt chunk", []*pb.SimulateResponse{header(n, 0), vmChunk(chunks[0][:len(chunks[0])-3]), vmChunk(chunks[1])}, "VM result chunk 0"},
+		{"absurd count", []*pb.SimulateResponse{header(0, 1<<40)}, "more than the"},
+	} {
+		s := &stream[pb.SimulateResponse]{msgs: tc.msgs}
+		f, err := receiveForecast(s.recv, len(results))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, %v; want an error saying %q", tc.name, f != nil, err, tc.want)
+		}
+	}
+
+	req := &stream[pb.SimulateRequest]{msgs: []*pb.SimulateRequest{{Part: &pb.SimulateRequest_VmChunk{VmChunk: []byte{0}}}}}
+	if _, err := receiveRequest(req.recv); err == nil || !strings.Contains(err.Error(), "does not start with its header") {
+		t.Errorf("a request without its header: %v", err)
+	}
+}
