@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"bytes"
+	"hash/maphash"
 	"io"
 	"slices"
 
@@ -72,7 +73,7 @@ func clonePowerSchedule(s []simulator.PowerWindow) []simulator.PowerWindow {
 // kinds of its VMs.
 type splitFleet struct {
 	members [][]byte // each `"name":value` of the root but vms, in order, vms as nil
-	kinds   [][]byte // the text of the first VM of each kind
+	kinds   [][]byte // the text of the first VM of each kind, in the file's data
 	kindOf  []int    // VM index -> kind
 	names   []string // VM index -> name
 }
@@ -139,27 +140,34 @@ func splitVMs(data []byte) (s splitFleet, ok bool) {
 	return s, true
 }
 
-// readVMs reads the vms array, sorting its VMs into kinds.
+// readVMs reads the vms array, sorting its VMs into kinds. A kind is
+// found by a hash of its text around the name and confirmed by comparing
+// that text, so no VM's text is copied: a kind's text is a slice of data.
 func (s *splitFleet) readVMs(dec *jsontext.Decoder, data []byte) bool {
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
 		return false
 	}
-	kindIndex := map[string]int{}
+	kinds := newKindTable()
 	var nameText []byte // every name, end to end, made one string at the end
 	var nameEnds []int
-	var key []byte
 	for dec.PeekKind() != ']' {
 		vm, err := dec.ReadValue()
 		if err != nil || vm.Kind() != '{' {
 			return false
 		}
-		start, end, ok := nameValue(vm)
+		// vm is the decoder's copy; the same bytes end where it stopped.
+		end := int(dec.InputOffset())
+		text := data[end-len(vm) : end]
+		if !bytes.Equal(text, vm) {
+			return false
+		}
+		start, stop, ok := nameValue(text)
 		if !ok {
 			return false
 		}
-		name := vm[start+1 : end-1]
+		name := text[start+1 : stop-1]
 		if bytes.IndexByte(name, '\\') >= 0 {
-			unquoted, err := jsontext.AppendUnquote(nil, vm[start:end])
+			unquoted, err := jsontext.AppendUnquote(nil, text[start:stop])
 			if err != nil {
 				return false
 			}
@@ -171,14 +179,9 @@ func (s *splitFleet) readVMs(dec *jsontext.Decoder, data []byte) bool {
 		nameText = append(nameText, name...)
 		nameEnds = append(nameEnds, len(nameText))
 
-		// The VM's text with its name's value cut out: no byte 0 can
-		// occur in JSON text, so the cut is unambiguous.
-		key = append(append(append(key[:0], vm[:start]...), 0), vm[end:]...)
-		k, known := kindIndex[string(key)]
-		if !known {
-			k = len(s.kinds)
-			kindIndex[string(key)] = k
-			s.kinds = append(s.kinds, bytes.Clone(vm))
+		k, isNew := kinds.kindOf(text, start, stop)
+		if isNew {
+			s.kinds = append(s.kinds, text)
 		}
 		s.kindOf = append(s.kindOf, k)
 	}
@@ -199,6 +202,51 @@ func (s *splitFleet) readVMs(dec *jsontext.Decoder, data []byte) bool {
 		from = end
 	}
 	return true
+}
+
+// kindTable tells the kinds of VM apart by their text around the name's
+// value: found by a hash of it, confirmed by comparing it.
+type kindTable struct {
+	kinds  []kindText
+	byHash map[uint64]int // hash -> the last kind with it
+	hash   func(before, after []byte) uint64
+}
+
+type kindText struct {
+	text       []byte
+	start, end int // the name's value in text
+	next       int // an earlier kind with the same hash, or -1
+}
+
+func newKindTable() *kindTable {
+	seed := maphash.MakeSeed()
+	return &kindTable{byHash: map[uint64]int{}, hash: func(before, after []byte) uint64 {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		h.Write(before)
+		h.WriteByte(0) // no byte 0 occurs in JSON text: the cut is unambiguous
+		h.Write(after)
+		return h.Sum64()
+	}}
+}
+
+// kindOf returns the kind of the VM whose text is text, with its name's
+// value at text[start:end], and whether it is a kind not seen before.
+func (t *kindTable) kindOf(text []byte, start, end int) (k int, isNew bool) {
+	sum := t.hash(text[:start], text[end:])
+	last, known := t.byHash[sum]
+	for k := last; known && k >= 0; k = t.kinds[k].next {
+		c := &t.kinds[k]
+		if bytes.Equal(c.text[:c.start], text[:start]) && bytes.Equal(c.text[c.end:], text[end:]) {
+			return k, false
+		}
+	}
+	if !known {
+		last = -1
+	}
+	t.kinds = append(t.kinds, kindText{text: text, start: start, end: end, next: last})
+	t.byHash[sum] = len(t.kinds) - 1
+	return len(t.kinds) - 1, true
 }
 
 // nameValue finds the value of the "name" member of a JSON object's text,

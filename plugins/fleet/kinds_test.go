@@ -178,3 +178,37 @@ func TestNameValue(t *testing.T) {
 		t.Error("kindsFleet writes no escaped name")
 	}
 }
+
+// TestKindTableSurvivesCollisions: with every text hashing alike, kinds
+// are still told apart by their text, and VMs differing only in their
+// name's value are one kind.
+func TestKindTableSurvivesCollisions(t *testing.T) {
+	for name, table := range map[string]*kindTable{"real hash": newKindTable(), "one hash for all": {byHash: map[uint64]int{}, hash: func(_, _ []byte) uint64 { return 7 }}} {
+		want := map[string]int{}
+		for i := range 300 {
+			text := fmt.Sprintf(`{"name": "vm-%d", "region": "r%d"}`, i, i%17)
+			if i%5 == 0 {
+				text = fmt.Sprintf(`{"region": "r%d", "name": "vm-%d"}`, i%17, i) // another layout, another kind
+			}
+			start, end, ok := nameValue([]byte(text))
+			if !ok {
+				t.Fatalf("no name in %s", text)
+			}
+			around := text[:start] + "\x00" + text[end:]
+			k, isNew := table.kindOf([]byte(text), start, end)
+			if first, seen := want[around]; seen {
+				if isNew || k != first {
+					t.Fatalf("%s: %s is kind %d (new %v), want kind %d", name, text, k, isNew, first)
+				}
+				continue
+			}
+			if !isNew {
+				t.Fatalf("%s: %s joined kind %d, want a new kind", name, text, k)
+			}
+			want[around] = k
+		}
+		if len(table.kinds) != 34 {
+			t.Fatalf("%s: %d kinds, want 34", name, len(table.kinds))
+		}
+	}
+}
