@@ -70,18 +70,18 @@ func TestPlanRangesWeighSteps(t *testing.T) {
 	}
 }
 
-// TestBrokenStreams: a stream that does not hold what its header announces,
+// TestBrokenStreams: a stream that does not hold what its trailer says,
 // or holds parts out of order, is an error naming what is wrong, never a
 // forecast or request with items missing.
 func TestBrokenStreams(t *testing.T) {
 	results := make([]VMResult, chunkItems+5)
 	chunks := EncodedChunks(Request{}, &Forecast{VMs: results})
-	header := func(vms, steps uint64) *pb.SimulateResponse {
+	trailer := func(vms, steps uint64) *pb.SimulateResponse {
 		raw, err := gobEncode(Forecast{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &pb.SimulateResponse{Part: &pb.SimulateResponse_Header{Header: &pb.ForecastHeader{ForecastGob: raw, Vms: vms, PlanSteps: steps}}}
+		return &pb.SimulateResponse{Part: &pb.SimulateResponse_Trailer{Trailer: &pb.ForecastTrailer{ForecastGob: raw, Vms: vms, PlanSteps: steps}}}
 	}
 	vmChunk := func(c []byte) *pb.SimulateResponse {
 		return &pb.SimulateResponse{Part: &pb.SimulateResponse_VmChunk{VmChunk: c}}
@@ -97,15 +97,14 @@ func TestBrokenStreams(t *testing.T) {
 		want string
 	}{
 		{"nothing", nil, "sent no forecast"},
-		{"no header", []*pb.SimulateResponse{vmChunk(chunks[0])}, "does not start with its header"},
-		{"fewer results", []*pb.SimulateResponse{header(n, 0), vmChunk(chunks[0])}, "ended after 16384 of the 16389 VM results announced"},
-		{"more results than announced", []*pb.SimulateResponse{header(10, 0), vmChunk(chunks[0])}, "more VM results than the 10 announced"},
-		{"more results than VMs", []*pb.SimulateResponse{header(n+1, 0)}, "announces 16390 VM results for 16389 VMs"},
-		{"results after the plan", []*pb.SimulateResponse{header(n, 1), planChunk(plan), vmChunk(chunks[0]), vmChunk(chunks[1])}, "VM results after the plan"},
-		{"missing plan", []*pb.SimulateResponse{header(n, 1), vmChunk(chunks[0]), vmChunk(chunks[1])}, "ended after 0 of the 1 plan steps announced"},
-		{"two headers", []*pb.SimulateResponse{header(n, 0), header(n, 0)}, "after the forecast's header"},
-		{"corrupt chunk", []*pb.SimulateResponse{header(n, 0), vmChunk(chunks[0][:len(chunks[0])-3]), vmChunk(chunks[1])}, "VM result chunk 0"},
-		{"absurd count", []*pb.SimulateResponse{header(0, 1<<40)}, "more than the"},
+		{"no trailer", []*pb.SimulateResponse{vmChunk(chunks[0]), vmChunk(chunks[1])}, "ends without its trailer"},
+		{"fewer results than the trailer says", []*pb.SimulateResponse{vmChunk(chunks[0]), trailer(n, 0)}, "held 16384 VM results, not the 16389 announced"},
+		{"more results than the trailer says", []*pb.SimulateResponse{vmChunk(chunks[0]), vmChunk(chunks[1]), trailer(10, 0)}, "held 16389 VM results, not the 10 announced"},
+		{"more results than VMs", []*pb.SimulateResponse{vmChunk(chunks[0]), vmChunk(chunks[1]), vmChunk(chunks[1])}, "more VM results than the 16389 expected"},
+		{"missing plan", []*pb.SimulateResponse{vmChunk(chunks[0]), vmChunk(chunks[1]), trailer(n, 1)}, "held 0 plan steps, not the 1 announced"},
+		{"after the trailer", []*pb.SimulateResponse{planChunk(plan), vmChunk(chunks[0]), vmChunk(chunks[1]), trailer(n, 1), planChunk(plan)}, "after the forecast's trailer"},
+		{"corrupt chunk", []*pb.SimulateResponse{vmChunk(chunks[0][:len(chunks[0])-3]), vmChunk(chunks[1]), trailer(n, 0)}, "VM result chunk 0"},
+		{"empty message", []*pb.SimulateResponse{{}}, "unknown part"},
 	} {
 		s := &stream[pb.SimulateResponse]{msgs: tc.msgs}
 		f, err := receiveForecast(s.recv, len(results))
@@ -113,9 +112,21 @@ func TestBrokenStreams(t *testing.T) {
 			t.Errorf("%s: got %v, %v; want an error saying %q", tc.name, f != nil, err, tc.want)
 		}
 	}
+	whole := &stream[pb.SimulateResponse]{msgs: []*pb.SimulateResponse{planChunk(plan), vmChunk(chunks[0]), vmChunk(chunks[1]), trailer(n, 1)}}
+	if f, err := receiveForecast(whole.recv, len(results)); err != nil || len(f.VMs) != len(results) || len(f.Plan) != 1 {
+		t.Fatalf("the whole stream: %v", err)
+	}
 
 	req := &stream[pb.SimulateRequest]{msgs: []*pb.SimulateRequest{{Part: &pb.SimulateRequest_VmChunk{VmChunk: []byte{0}}}}}
 	if _, err := receiveRequest(req.recv); err == nil || !strings.Contains(err.Error(), "does not start with its header") {
 		t.Errorf("a request without its header: %v", err)
+	}
+	raw, err := gobEncode(Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	absurd := &stream[pb.SimulateRequest]{msgs: []*pb.SimulateRequest{{Part: &pb.SimulateRequest_Header{Header: &pb.RequestHeader{RequestGob: raw, Vms: 1 << 40}}}}}
+	if _, err := receiveRequest(absurd.recv); err == nil || !strings.Contains(err.Error(), "more than the") {
+		t.Errorf("a request announcing 2^40 VMs: %v", err)
 	}
 }

@@ -21,6 +21,35 @@ type Simulator interface {
 	Simulate(ctx context.Context, req Request) (*Forecast, error)
 }
 
+// StreamingSimulator is a Simulator that can overlap its work with the
+// plugin transport: it starts on the fleet while its VMs still arrive, and
+// hands out the plan and the VM results as soon as they are final, while it
+// works on the rest (further trials, the curve). Over gRPC the plugin side
+// uses SimulateStream when the implementation has it, so moving a large
+// fleet and its forecast between the processes costs little more than the
+// simulation itself; in-process callers use Simulate. Both must give the
+// same forecast for the same request.
+type StreamingSimulator interface {
+	Simulator
+	// SimulateStream simulates req, whose Fleet.VMs is empty: its count
+	// VMs arrive in order on vms, in batches the simulator may keep, and
+	// vms is closed after the last. When the request cannot be read to its end,
+	// ctx is canceled before vms is closed, so a simulator must check ctx
+	// after the last batch and never take a cut-off fleet for the whole.
+	// It passes the plan's steps and the VM results to out, each in order
+	// (the slices become out's), and returns the rest of the forecast with
+	// Plan and VMs nil.
+	SimulateStream(ctx context.Context, req Request, count int, vms <-chan []VM, out ForecastSink) (*Forecast, error)
+}
+
+// ForecastSink takes a forecast's plan and VM results in parts, each in
+// order. An error means the forecast can no longer be delivered; the
+// simulator should stop and return it.
+type ForecastSink interface {
+	Plan(steps []Step) error
+	VMs(results []VMResult) error
+}
+
 // Description identifies a simulator.
 type Description struct {
 	Name            string `json:"name"`

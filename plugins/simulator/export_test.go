@@ -57,15 +57,15 @@ func DecodeChunks(data []byte) {
 	n := uint64(r.count(1))
 	if d, err := newChunkDecoder("VM", n, true, minVMBytes, readVMs); err == nil {
 		decode(d)
-		_, _ = d.finish()
+		_, _ = d.finish(n)
 	}
 	if d, err := newChunkDecoder("VM result", n, true, minResultBytes, readResults); err == nil {
 		decode(d)
-		_, _ = d.finish()
+		_, _ = d.finish(n)
 	}
 	if d, err := newChunkDecoder("plan step", n, false, minStepBytes, readSteps); err == nil {
 		decode(d)
-		_, _ = d.finish()
+		_, _ = d.finish(n)
 	}
 }
 

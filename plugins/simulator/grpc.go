@@ -127,12 +127,12 @@ func (s *grpcServer) Describe(ctx context.Context, _ *pb.DescribeRequest) (resp 
 
 func (s *grpcServer) Simulate(stream pb.Simulator_SimulateServer) (err error) {
 	defer recoverPanic("Simulate", &err)
+	if impl, ok := s.impl.(StreamingSimulator); ok {
+		return simulateStreaming(stream, impl)
+	}
 	req, err := receiveRequest(stream.Recv)
 	if err != nil {
-		if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
-			return err // the call itself failed (the host went away)
-		}
-		return status.Errorf(codes.InvalidArgument, "decoding the simulation request: %v", err)
+		return requestError(err)
 	}
 	f, err := s.impl.Simulate(stream.Context(), req)
 	if err != nil {
@@ -141,13 +141,27 @@ func (s *grpcServer) Simulate(stream pb.Simulator_SimulateServer) (err error) {
 	if f == nil {
 		return status.Error(codes.Internal, "the simulator returned neither a forecast nor an error")
 	}
-	if err := sendForecast(stream.Send, f); err != nil {
-		if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
-			return err
-		}
-		return status.Errorf(codes.Internal, "sending the forecast: %v", err)
+	return sendError(sendForecast(stream.Send, f))
+}
+
+// requestError is the status for a request that could not be received: the
+// call's own when it failed (the host went away), else a malformed request.
+func requestError(err error) error {
+	if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
+		return err
 	}
-	return nil
+	return status.Errorf(codes.InvalidArgument, "decoding the simulation request: %v", err)
+}
+
+// sendError is the status for a forecast that could not be sent.
+func sendError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
+		return err
+	}
+	return status.Errorf(codes.Internal, "sending the forecast: %v", err)
 }
 
 // recoverPanic turns a panic in the implementation into an error for this

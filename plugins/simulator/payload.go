@@ -6,14 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
 )
 
-// This file moves a request and a forecast through the Simulate stream: a
-// header with the small parts (encoding/gob) and the counts, then the
-// per-VM parts in chunks of the bulk encoding (wire*.go), encoded ahead of
-// the sender and decoded as they arrive (chunks.go).
+// This file moves a request and a forecast through the Simulate stream. The
+// request: a header with its small parts (encoding/gob) and the VM count,
+// then the VMs in chunks of the bulk encoding (wire*.go). The forecast: the
+// plan and the VM results in chunks, in the order the simulator hands them
+// out, then a trailer with the rest (gob) and the counts. Chunks are encoded
+// ahead of the sender and decoded as they arrive (chunks.go).
 
 // maxAnnouncedItems bounds the counts a header may announce: the receiver
 // allocates for them before the chunks arrive.
@@ -39,26 +42,48 @@ func sendRequest(send func(*pb.SimulateRequest) error, req Request) error {
 // receiveRequest reads what sendRequest sent, up to the end of the stream.
 func receiveRequest(recv func() (*pb.SimulateRequest, error)) (Request, error) {
 	defer pauseGC()()
-	first, err := recv()
+	req, n, err := receiveRequestHeader(recv)
 	if err != nil {
 		return Request{}, err
+	}
+	vms, err := newVMDecoder(n)
+	if err != nil {
+		return Request{}, err
+	}
+	if req.Fleet.VMs, err = receiveVMs(recv, vms, n); err != nil {
+		return Request{}, err
+	}
+	return req, nil
+}
+
+// receiveRequestHeader reads the request without its VMs, and their count.
+func receiveRequestHeader(recv func() (*pb.SimulateRequest, error)) (Request, uint64, error) {
+	first, err := recv()
+	if err != nil {
+		return Request{}, 0, err
 	}
 	h := first.GetHeader()
 	if h == nil {
-		return Request{}, errors.New("the request does not start with its header")
+		return Request{}, 0, errors.New("the request does not start with its header")
 	}
 	var req Request
 	if err := gob.NewDecoder(bytes.NewReader(h.GetRequestGob())).Decode(&req); err != nil {
-		return Request{}, fmt.Errorf("request header: %w", err)
+		return Request{}, 0, fmt.Errorf("request header: %w", err)
 	}
-	vms, err := newChunkDecoder("VM", h.GetVms(), true, minVMBytes, readVMs)
-	if err != nil {
-		return Request{}, err
-	}
+	return req, h.GetVms(), nil
+}
+
+func newVMDecoder(n uint64) (*chunkDecoder[VM], error) {
+	return newChunkDecoder("VM", n, true, minVMBytes, readVMs)
+}
+
+// receiveVMs reads the VM chunks that follow the header, up to the end of
+// the stream, and returns the n VMs they hold.
+func receiveVMs(recv func() (*pb.SimulateRequest, error), vms *chunkDecoder[VM], n uint64) ([]VM, error) {
 	for {
 		msg, err := recv()
 		if err == io.EOF {
-			break
+			return vms.finish(n)
 		}
 		if err == nil {
 			chunk, ok := msg.GetPart().(*pb.SimulateRequest_VmChunk)
@@ -70,103 +95,146 @@ func receiveRequest(recv func() (*pb.SimulateRequest, error)) (Request, error) {
 		}
 		if err != nil {
 			vms.abandon()
-			return Request{}, err
+			return nil, err
 		}
 	}
-	if req.Fleet.VMs, err = vms.finish(); err != nil {
-		return Request{}, err
-	}
-	return req, nil
 }
 
-// sendForecast sends f as its header, its VM results' chunks and its
-// plan's chunks.
-func sendForecast(send func(*pb.SimulateResponse) error, f *Forecast) error {
-	header := *f
+// forecastSink is the ForecastSink of the plugin side: it sends the plan
+// and the VM results in chunks, encoded on spare cores, as they are handed
+// out, and counts them for the trailer.
+type forecastSink struct {
+	p            *pipeline[*pb.SimulateResponse]
+	send         func(*pb.SimulateResponse) error
+	steps, count int
+}
+
+var _ ForecastSink = (*forecastSink)(nil)
+
+func newForecastSink(send func(*pb.SimulateResponse) error) *forecastSink {
+	return &forecastSink{p: newPipeline(send), send: send}
+}
+
+func (s *forecastSink) Plan(steps []Step) error {
+	s.steps += len(steps)
+	return addChunks(s.p, steps, planRanges(steps), 24, writeStep, func(c []byte) *pb.SimulateResponse {
+		return &pb.SimulateResponse{Part: &pb.SimulateResponse_PlanChunk{PlanChunk: c}}
+	})
+}
+
+func (s *forecastSink) VMs(results []VMResult) error {
+	s.count += len(results)
+	return addChunks(s.p, results, itemRanges(len(results)), 96, writeResult, func(c []byte) *pb.SimulateResponse {
+		return &pb.SimulateResponse{Part: &pb.SimulateResponse_VmChunk{VmChunk: c}}
+	})
+}
+
+// abandon waits for the chunks under way after the forecast failed.
+func (s *forecastSink) abandon() { _ = s.p.close() }
+
+// finish sends what is left and the trailer with rest, the forecast
+// without its plan and VM results.
+func (s *forecastSink) finish(rest *Forecast) error {
+	if err := s.p.close(); err != nil {
+		return err
+	}
+	header := *rest
 	header.VMs, header.Plan = nil, nil
 	raw, err := gobEncode(header)
 	if err != nil {
 		return fmt.Errorf("encoding the forecast: %w", err)
 	}
-	first := &pb.ForecastHeader{ForecastGob: raw, Vms: uint64(len(f.VMs)), PlanSteps: uint64(len(f.Plan))}
-	if err := send(&pb.SimulateResponse{Part: &pb.SimulateResponse_Header{Header: first}}); err != nil {
-		return err
-	}
-	err = sendChunks(f.VMs, itemRanges(len(f.VMs)), 96, writeResult, func(c []byte) error {
-		return send(&pb.SimulateResponse{Part: &pb.SimulateResponse_VmChunk{VmChunk: c}})
-	})
-	if err != nil {
-		return err
-	}
-	return sendChunks(f.Plan, planRanges(f.Plan), 24, writeStep, func(c []byte) error {
-		return send(&pb.SimulateResponse{Part: &pb.SimulateResponse_PlanChunk{PlanChunk: c}})
-	})
+	trailer := &pb.ForecastTrailer{ForecastGob: raw, Vms: uint64(s.count), PlanSteps: uint64(s.steps)}
+	return s.send(&pb.SimulateResponse{Part: &pb.SimulateResponse_Trailer{Trailer: trailer}})
 }
 
-// receiveForecast reads what sendForecast sent, up to the end of the
-// stream. sentVMs is the number of VMs in the request: a forecast cannot
-// hold more results than that, whatever its header says.
+// sendForecast sends a whole forecast: its plan, its VM results, its
+// trailer.
+func sendForecast(send func(*pb.SimulateResponse) error, f *Forecast) error {
+	s := newForecastSink(send)
+	if err := s.Plan(f.Plan); err != nil {
+		s.abandon()
+		return err
+	}
+	if err := s.VMs(f.VMs); err != nil {
+		s.abandon()
+		return err
+	}
+	return s.finish(f)
+}
+
+// receiveForecast reads what the plugin sent, up to the end of the stream.
+// sentVMs is the number of VMs in the request: a forecast cannot hold more
+// results than that.
 func receiveForecast(recv func() (*pb.SimulateResponse, error), sentVMs int) (*Forecast, error) {
 	defer pauseGC()()
-	first, err := recv()
-	if err == io.EOF {
-		return nil, errors.New("the simulator sent no forecast")
-	}
-	if err != nil {
-		return nil, err
-	}
-	h := first.GetHeader()
-	if h == nil {
-		return nil, errors.New("the forecast does not start with its header")
-	}
-	if h.GetVms() > uint64(sentVMs) {
-		return nil, fmt.Errorf("the forecast announces %d VM results for %d VMs", h.GetVms(), sentVMs)
-	}
-	var f Forecast
-	if err := gob.NewDecoder(bytes.NewReader(h.GetForecastGob())).Decode(&f); err != nil {
-		return nil, fmt.Errorf("forecast header: %w", err)
-	}
-	results, err := newChunkDecoder("VM result", h.GetVms(), true, minResultBytes, readResults)
+	results, err := newChunkDecoder("VM result", uint64(sentVMs), true, minResultBytes, readResults)
 	if err != nil {
 		return nil, err
 	}
 	// Nothing bounds the number of steps but the bytes that arrive, so
 	// the plan's steps are allocated chunk by chunk.
-	plan, err := newChunkDecoder("plan step", h.GetPlanSteps(), false, minStepBytes, readSteps)
+	plan, err := newChunkDecoder("plan step", math.MaxInt32, false, minStepBytes, readSteps)
 	if err != nil {
 		return nil, err
 	}
-	for {
+	abandon := func() {
+		results.abandon()
+		plan.abandon()
+	}
+	for parts := 0; ; parts++ {
 		msg, err := recv()
 		if err == io.EOF {
-			break
-		}
-		if err == nil {
-			switch part := msg.GetPart().(type) {
-			case *pb.SimulateResponse_VmChunk:
-				if plan.chunks > 0 {
-					err = errors.New("VM results after the plan")
-				} else {
-					err = results.add(part.VmChunk)
-				}
-			case *pb.SimulateResponse_PlanChunk:
-				err = plan.add(part.PlanChunk)
-			default:
-				err = fmt.Errorf("a %T after the forecast's header", part)
+			abandon()
+			if parts == 0 {
+				return nil, errors.New("the simulator sent no forecast")
 			}
+			return nil, errors.New("the forecast ends without its trailer")
 		}
 		if err != nil {
-			results.abandon()
-			plan.abandon()
+			abandon()
+			return nil, err
+		}
+		switch part := msg.GetPart().(type) {
+		case *pb.SimulateResponse_VmChunk:
+			err = results.add(part.VmChunk)
+		case *pb.SimulateResponse_PlanChunk:
+			err = plan.add(part.PlanChunk)
+		case *pb.SimulateResponse_Trailer:
+			return finishForecast(recv, part.Trailer, results, plan)
+		default:
+			err = fmt.Errorf("an unknown part %T of the forecast", part)
+		}
+		if err != nil {
+			abandon()
 			return nil, err
 		}
 	}
-	if f.VMs, err = results.finish(); err != nil {
+}
+
+// finishForecast completes the forecast with its trailer, which must be
+// the stream's last message.
+func finishForecast(recv func() (*pb.SimulateResponse, error), t *pb.ForecastTrailer, results *chunkDecoder[VMResult], plan *chunkDecoder[Step]) (*Forecast, error) {
+	vms, err := results.finish(t.GetVms())
+	if err != nil {
+		plan.abandon()
 		return nil, err
 	}
-	if f.Plan, err = plan.finish(); err != nil {
+	steps, err := plan.finish(t.GetPlanSteps())
+	if err != nil {
 		return nil, err
 	}
+	var f Forecast
+	if err := gob.NewDecoder(bytes.NewReader(t.GetForecastGob())).Decode(&f); err != nil {
+		return nil, fmt.Errorf("forecast trailer: %w", err)
+	}
+	if _, err := recv(); err != io.EOF {
+		if err == nil {
+			err = errors.New("a message after the forecast's trailer")
+		}
+		return nil, err
+	}
+	f.VMs, f.Plan = vms, steps
 	return &f, nil
 }
 

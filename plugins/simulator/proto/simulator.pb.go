@@ -259,9 +259,9 @@ type SimulateResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Part:
 	//
-	//	*SimulateResponse_Header
 	//	*SimulateResponse_VmChunk
 	//	*SimulateResponse_PlanChunk
+	//	*SimulateResponse_Trailer
 	Part          isSimulateResponse_Part `protobuf_oneof:"part"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -304,15 +304,6 @@ func (x *SimulateResponse) GetPart() isSimulateResponse_Part {
 	return nil
 }
 
-func (x *SimulateResponse) GetHeader() *ForecastHeader {
-	if x != nil {
-		if x, ok := x.Part.(*SimulateResponse_Header); ok {
-			return x.Header
-		}
-	}
-	return nil
-}
-
 func (x *SimulateResponse) GetVmChunk() []byte {
 	if x != nil {
 		if x, ok := x.Part.(*SimulateResponse_VmChunk); ok {
@@ -331,13 +322,17 @@ func (x *SimulateResponse) GetPlanChunk() []byte {
 	return nil
 }
 
-type isSimulateResponse_Part interface {
-	isSimulateResponse_Part()
+func (x *SimulateResponse) GetTrailer() *ForecastTrailer {
+	if x != nil {
+		if x, ok := x.Part.(*SimulateResponse_Trailer); ok {
+			return x.Trailer
+		}
+	}
+	return nil
 }
 
-type SimulateResponse_Header struct {
-	// The first message.
-	Header *ForecastHeader `protobuf:"bytes,1,opt,name=header,proto3,oneof"`
+type isSimulateResponse_Part interface {
+	isSimulateResponse_Part()
 }
 
 type SimulateResponse_VmChunk struct {
@@ -346,41 +341,46 @@ type SimulateResponse_VmChunk struct {
 }
 
 type SimulateResponse_PlanChunk struct {
-	// Forecast.Plan in order, after every VM chunk (wire_forecast.go).
+	// Forecast.Plan in order (wire_forecast.go).
 	PlanChunk []byte `protobuf:"bytes,3,opt,name=plan_chunk,json=planChunk,proto3,oneof"`
 }
 
-func (*SimulateResponse_Header) isSimulateResponse_Part() {}
+type SimulateResponse_Trailer struct {
+	// The last message.
+	Trailer *ForecastTrailer `protobuf:"bytes,4,opt,name=trailer,proto3,oneof"`
+}
 
 func (*SimulateResponse_VmChunk) isSimulateResponse_Part() {}
 
 func (*SimulateResponse_PlanChunk) isSimulateResponse_Part() {}
 
-type ForecastHeader struct {
+func (*SimulateResponse_Trailer) isSimulateResponse_Part() {}
+
+type ForecastTrailer struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// simulator.Forecast without VMs and Plan, encoded with encoding/gob.
 	ForecastGob []byte `protobuf:"bytes,1,opt,name=forecast_gob,json=forecastGob,proto3" json:"forecast_gob,omitempty"`
-	// How many VM results and plan steps the chunks hold in all.
+	// How many VM results and plan steps the chunks held in all.
 	Vms           uint64 `protobuf:"varint,2,opt,name=vms,proto3" json:"vms,omitempty"`
 	PlanSteps     uint64 `protobuf:"varint,3,opt,name=plan_steps,json=planSteps,proto3" json:"plan_steps,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *ForecastHeader) Reset() {
-	*x = ForecastHeader{}
+func (x *ForecastTrailer) Reset() {
+	*x = ForecastTrailer{}
 	mi := &file_simulator_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *ForecastHeader) String() string {
+func (x *ForecastTrailer) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*ForecastHeader) ProtoMessage() {}
+func (*ForecastTrailer) ProtoMessage() {}
 
-func (x *ForecastHeader) ProtoReflect() protoreflect.Message {
+func (x *ForecastTrailer) ProtoReflect() protoreflect.Message {
 	mi := &file_simulator_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -392,26 +392,26 @@ func (x *ForecastHeader) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use ForecastHeader.ProtoReflect.Descriptor instead.
-func (*ForecastHeader) Descriptor() ([]byte, []int) {
+// Deprecated: Use ForecastTrailer.ProtoReflect.Descriptor instead.
+func (*ForecastTrailer) Descriptor() ([]byte, []int) {
 	return file_simulator_proto_rawDescGZIP(), []int{5}
 }
 
-func (x *ForecastHeader) GetForecastGob() []byte {
+func (x *ForecastTrailer) GetForecastGob() []byte {
 	if x != nil {
 		return x.ForecastGob
 	}
 	return nil
 }
 
-func (x *ForecastHeader) GetVms() uint64 {
+func (x *ForecastTrailer) GetVms() uint64 {
 	if x != nil {
 		return x.Vms
 	}
 	return 0
 }
 
-func (x *ForecastHeader) GetPlanSteps() uint64 {
+func (x *ForecastTrailer) GetPlanSteps() uint64 {
 	if x != nil {
 		return x.PlanSteps
 	}
@@ -435,14 +435,14 @@ const file_simulator_proto_rawDesc = "" +
 	"\rRequestHeader\x12\x1f\n" +
 	"\vrequest_gob\x18\x01 \x01(\fR\n" +
 	"requestGob\x12\x10\n" +
-	"\x03vms\x18\x02 \x01(\x04R\x03vms\"\x9b\x01\n" +
-	"\x10SimulateResponse\x12A\n" +
-	"\x06header\x18\x01 \x01(\v2'.patchcheck.simulator.v1.ForecastHeaderH\x00R\x06header\x12\x1b\n" +
+	"\x03vms\x18\x02 \x01(\x04R\x03vms\"\xa4\x01\n" +
+	"\x10SimulateResponse\x12\x1b\n" +
 	"\bvm_chunk\x18\x02 \x01(\fH\x00R\avmChunk\x12\x1f\n" +
 	"\n" +
-	"plan_chunk\x18\x03 \x01(\fH\x00R\tplanChunkB\x06\n" +
-	"\x04part\"d\n" +
-	"\x0eForecastHeader\x12!\n" +
+	"plan_chunk\x18\x03 \x01(\fH\x00R\tplanChunk\x12D\n" +
+	"\atrailer\x18\x04 \x01(\v2(.patchcheck.simulator.v1.ForecastTrailerH\x00R\atrailerB\x06\n" +
+	"\x04partJ\x04\b\x01\x10\x02\"e\n" +
+	"\x0fForecastTrailer\x12!\n" +
 	"\fforecast_gob\x18\x01 \x01(\fR\vforecastGob\x12\x10\n" +
 	"\x03vms\x18\x02 \x01(\x04R\x03vms\x12\x1d\n" +
 	"\n" +
@@ -470,11 +470,11 @@ var file_simulator_proto_goTypes = []any{
 	(*SimulateRequest)(nil),  // 2: patchcheck.simulator.v1.SimulateRequest
 	(*RequestHeader)(nil),    // 3: patchcheck.simulator.v1.RequestHeader
 	(*SimulateResponse)(nil), // 4: patchcheck.simulator.v1.SimulateResponse
-	(*ForecastHeader)(nil),   // 5: patchcheck.simulator.v1.ForecastHeader
+	(*ForecastTrailer)(nil),  // 5: patchcheck.simulator.v1.ForecastTrailer
 }
 var file_simulator_proto_depIdxs = []int32{
 	3, // 0: patchcheck.simulator.v1.SimulateRequest.header:type_name -> patchcheck.simulator.v1.RequestHeader
-	5, // 1: patchcheck.simulator.v1.SimulateResponse.header:type_name -> patchcheck.simulator.v1.ForecastHeader
+	5, // 1: patchcheck.simulator.v1.SimulateResponse.trailer:type_name -> patchcheck.simulator.v1.ForecastTrailer
 	0, // 2: patchcheck.simulator.v1.Simulator.Describe:input_type -> patchcheck.simulator.v1.DescribeRequest
 	2, // 3: patchcheck.simulator.v1.Simulator.Simulate:input_type -> patchcheck.simulator.v1.SimulateRequest
 	1, // 4: patchcheck.simulator.v1.Simulator.Describe:output_type -> patchcheck.simulator.v1.DescribeResponse
@@ -496,9 +496,9 @@ func file_simulator_proto_init() {
 		(*SimulateRequest_VmChunk)(nil),
 	}
 	file_simulator_proto_msgTypes[4].OneofWrappers = []any{
-		(*SimulateResponse_Header)(nil),
 		(*SimulateResponse_VmChunk)(nil),
 		(*SimulateResponse_PlanChunk)(nil),
+		(*SimulateResponse_Trailer)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

@@ -33,7 +33,9 @@ type SimulatorClient interface {
 	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*DescribeResponse, error)
 	// Simulate runs the model on one request. The host sends a header, then
 	// the fleet's VMs in chunks, and closes its side; the plugin answers with
-	// a header, then the VM results in chunks, then the plan in chunks.
+	// the plan and the VM results in chunks, each in order (a simulator may
+	// send them while it still works), then a trailer with the rest of the
+	// forecast.
 	Simulate(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[SimulateRequest, SimulateResponse], error)
 }
 
@@ -78,7 +80,9 @@ type SimulatorServer interface {
 	Describe(context.Context, *DescribeRequest) (*DescribeResponse, error)
 	// Simulate runs the model on one request. The host sends a header, then
 	// the fleet's VMs in chunks, and closes its side; the plugin answers with
-	// a header, then the VM results in chunks, then the plan in chunks.
+	// the plan and the VM results in chunks, each in order (a simulator may
+	// send them while it still works), then a trailer with the rest of the
+	// forecast.
 	Simulate(grpc.BidiStreamingServer[SimulateRequest, SimulateResponse]) error
 	mustEmbedUnimplementedSimulatorServer()
 }

@@ -62,9 +62,13 @@ func percentile(sorted []float64, q float64) float64 {
 	return sorted[lo] + (sorted[hi]-sorted[lo])*(pos-float64(lo))
 }
 
+// resultBatch is how many VM results fill hands to a sink at a time.
+const resultBatch = 16384
+
 // fill writes trial tr into the forecast: phases, plan, per-VM results and
-// per-region summaries.
-func (tr *trial) fill(m *model, f *simulator.Forecast) {
+// per-region summaries. With a sink, the plan and the results go to it, in
+// batches as they are made, instead of into f.
+func (tr *trial) fill(m *model, f *simulator.Forecast, out simulator.ForecastSink) error {
 	// Times are reported in UTC (the VM-local install time is LocalInstall),
 	// so output does not depend on how a time zone prints.
 	f.Phases = tr.phases
@@ -78,8 +82,16 @@ func (tr *trial) fill(m *model, f *simulator.Forecast) {
 	for i := range f.Plan {
 		f.Plan[i].Start, f.Plan[i].End = f.Plan[i].Start.UTC(), f.Plan[i].End.UTC()
 	}
+	var batch []simulator.VMResult
+	if out == nil {
+		f.VMs = make([]simulator.VMResult, 0, len(m.vms))
+	} else {
+		if err := out.Plan(f.Plan); err != nil {
+			return err
+		}
+		f.Plan = nil
+	}
 	days := m.req.Fleet.Settings.DeadlineDays
-	f.VMs = make([]simulator.VMResult, len(m.vms))
 	regions := map[string]*simulator.RegionSummary{}
 	for i := range m.vms {
 		s, o := &m.vms[i], &tr.out[i]
@@ -122,7 +134,19 @@ func (tr *trial) fill(m *model, f *simulator.Forecast) {
 		default:
 			r.Reason = "not reached by the rollout"
 		}
-		f.VMs[i] = r
+		if out == nil {
+			f.VMs = append(f.VMs, r)
+		} else {
+			if batch == nil {
+				batch = make([]simulator.VMResult, 0, min(resultBatch, len(m.vms)-i))
+			}
+			if batch = append(batch, r); len(batch) == cap(batch) {
+				if err := out.VMs(batch); err != nil {
+					return err
+				}
+				batch = nil
+			}
+		}
 		rs := regions[vm.Region]
 		if rs == nil {
 			rs = &simulator.RegionSummary{Region: vm.Region, Phase: -1}
@@ -142,4 +166,5 @@ func (tr *trial) fill(m *model, f *simulator.Forecast) {
 	for _, name := range sortedKeys(regions) {
 		f.Regions = append(f.Regions, *regions[name])
 	}
+	return nil
 }

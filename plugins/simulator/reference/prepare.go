@@ -24,6 +24,17 @@ type model struct {
 	phases    [][]string     // region names per phase
 	phaseOf   map[string]int // region -> phase
 	regionVMs map[string][]int
+	intake    *intake // while VMs are added
+}
+
+// intake is what judging each VM as it is added needs.
+type intake struct {
+	supported map[string]bool
+	patterns  []*regexp.Regexp
+	locs      map[string]*time.Location
+	clocks    map[string]*clock // VMs with the same schedule share a clock
+	enabled   map[string]time.Time
+	names     map[string]bool
 }
 
 // vmState is a VM's trial-independent facts.
@@ -35,7 +46,27 @@ type vmState struct {
 	enabledAt time.Time // zero: enablement never finishes before the horizon
 }
 
+// prepare builds the model of a whole request.
 func prepare(req simulator.Request) (*model, error) {
+	m, err := newModel(req, len(req.Fleet.VMs))
+	if err != nil {
+		return nil, err
+	}
+	for i := range req.Fleet.VMs {
+		if err := m.add(&req.Fleet.VMs[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.plan(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// newModel checks req's settings and readies what its VMs are judged by;
+// the VMs (about vms of them) are then given to add, in order, and plan
+// fixes the phases.
+func newModel(req simulator.Request, vms int) (*model, error) {
 	fl := req.Fleet
 	st := fl.Settings
 	switch {
@@ -57,59 +88,62 @@ func prepare(req simulator.Request) (*model, error) {
 		release:   fl.Release.Date.UTC(),
 		regionVMs: map[string][]int{},
 		phaseOf:   map[string]int{},
+		vms:       make([]vmState, 0, vms),
 	}
 	m.deadline = m.release.Add(time.Duration(st.DeadlineDays) * 24 * time.Hour)
 	m.horizon = m.deadline.Add(time.Duration(st.DeadlineDays) * 24 * time.Hour)
 
-	supported := make(map[string]bool, len(req.SupportedImages))
-	for _, k := range req.SupportedImages {
-		supported[strings.ToLower(k)] = true
+	in := &intake{
+		supported: make(map[string]bool, len(req.SupportedImages)),
+		patterns:  make([]*regexp.Regexp, len(req.ImagePatterns)),
+		locs:      map[string]*time.Location{},
+		clocks:    map[string]*clock{},
+		enabled:   map[string]time.Time{},
+		names:     make(map[string]bool, vms),
 	}
-	patterns := make([]*regexp.Regexp, len(req.ImagePatterns))
+	for _, k := range req.SupportedImages {
+		in.supported[strings.ToLower(k)] = true
+	}
 	for i, p := range req.ImagePatterns {
 		re, err := regexp.Compile(p.SkuRegex)
 		if err != nil {
 			return nil, inputError("image pattern %d: %v", i, err)
 		}
-		patterns[i] = re
+		in.patterns[i] = re
 	}
-	locs := map[string]*time.Location{}
-	clocks := map[string]*clock{} // VMs with the same schedule share a clock
-	enabled := map[string]time.Time{}
-	names := make(map[string]bool, len(fl.VMs))
-	m.vms = make([]vmState, len(fl.VMs))
-	for i := range fl.VMs {
-		vm := &fl.VMs[i]
-		if names[vm.Name] {
-			return nil, inputError("vm name %q is used twice", vm.Name)
-		}
-		names[vm.Name] = true
-		key := clockKey(vm)
-		c, ok := clocks[key]
-		if !ok {
-			var err error
-			if c, err = newClock(*vm, locs); err != nil {
-				return nil, inputError("%v", err)
-			}
-			clocks[key] = c
-		}
-		s := vmState{vm: vm, clock: c}
-		s.eligible, s.reason = eligibility(req, vm, supported, patterns)
-		if s.eligible {
-			done, ok := enabled[key]
-			if !ok {
-				done, _ = c.accumulate(m.release, time.Duration(st.EnablementMinutes)*time.Minute, m.horizon)
-				enabled[key] = done
-			}
-			s.enabledAt = done
-			m.regionVMs[vm.Region] = append(m.regionVMs[vm.Region], i)
-		}
-		m.vms[i] = s
-	}
-	if err := m.plan(); err != nil {
-		return nil, err
-	}
+	m.intake = in
 	return m, nil
+}
+
+// add judges the fleet's next VM.
+func (m *model) add(vm *simulator.VM) error {
+	in := m.intake
+	if in.names[vm.Name] {
+		return inputError("vm name %q is used twice", vm.Name)
+	}
+	in.names[vm.Name] = true
+	key := clockKey(vm)
+	c, ok := in.clocks[key]
+	if !ok {
+		var err error
+		if c, err = newClock(*vm, in.locs); err != nil {
+			return inputError("%v", err)
+		}
+		in.clocks[key] = c
+	}
+	s := vmState{vm: vm, clock: c}
+	s.eligible, s.reason = eligibility(m.req, vm, in.supported, in.patterns)
+	if s.eligible {
+		done, ok := in.enabled[key]
+		if !ok {
+			done, _ = c.accumulate(m.release, time.Duration(m.req.Fleet.Settings.EnablementMinutes)*time.Minute, m.horizon)
+			in.enabled[key] = done
+		}
+		s.enabledAt = done
+		m.regionVMs[vm.Region] = append(m.regionVMs[vm.Region], len(m.vms))
+	}
+	m.vms = append(m.vms, s)
+	return nil
 }
 
 // clockKey identifies a VM's schedule: VMs with equal keys share a clock.
@@ -182,6 +216,7 @@ func olderAgent(v string) bool {
 // regions first, the canary-then-broad shape of safe deployment) that never
 // puts two paired regions together.
 func (m *model) plan() error {
+	m.intake = nil // every VM is in
 	pairs := m.req.RegionPairs
 	conflict := func(a, b string) bool {
 		for _, p := range pairs[a] {

@@ -44,7 +44,40 @@ func (s *Simulator) Simulate(ctx context.Context, req simulator.Request) (*simul
 	if err != nil {
 		return nil, err
 	}
+	return s.simulate(ctx, m, nil)
+}
+
+var _ simulator.StreamingSimulator = (*Simulator)(nil)
+
+// SimulateStream is Simulate for VMs that arrive while it runs: each VM is
+// judged as it comes (time zone, schedule, eligibility, enablement), and
+// trial 0's plan and results go to out while the other trials run.
+func (s *Simulator) SimulateStream(ctx context.Context, req simulator.Request, count int, vms <-chan []simulator.VM, out simulator.ForecastSink) (*simulator.Forecast, error) {
+	m, err := newModel(req, count)
+	if err != nil {
+		return nil, err
+	}
+	for batch := range vms {
+		for i := range batch {
+			if err := m.add(&batch[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // the fleet did not arrive whole
+	}
+	if err := m.plan(); err != nil {
+		return nil, err
+	}
+	return s.simulate(ctx, m, out)
+}
+
+// simulate runs the trials of a prepared model, trial 0's plan and results
+// going to out when there is one.
+func (s *Simulator) simulate(ctx context.Context, m *model, out simulator.ForecastSink) (*simulator.Forecast, error) {
 	desc, _ := s.Describe(ctx)
+	req := m.req
 	trials := max(req.Trials, 1)
 	f := &simulator.Forecast{
 		Simulator: desc, Release: m.release, Deadline: m.deadline, Seed: req.Seed, Trials: trials,
@@ -62,7 +95,9 @@ func (s *Simulator) Simulate(ctx context.Context, req simulator.Request) (*simul
 		}
 		perTrial[t] = run.curve(m, days)
 		if t == 0 {
-			run.fill(m, f)
+			if err := run.fill(m, f, out); err != nil {
+				return nil, err
+			}
 		}
 	}
 	f.Curve = bands(perTrial, days)
