@@ -188,6 +188,7 @@ func newPluginCommand() *cobra.Command {
 			if args[0] != "simulator" {
 				return fmt.Errorf("unknown plugin %q", args[0])
 			}
+			tunePluginGC()
 			simulator.Serve(reference.New())
 			return nil
 		},
