@@ -80,16 +80,30 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
+	// The plugin starts while the fleet is read, so its start and
+	// handshake hide behind the reading of a large fleet.
+	type opened struct {
+		sim   simulator.Simulator
+		close func()
+		err   error
+	}
+	started := make(chan opened, 1)
+	go func() {
+		sim, closeSim, err := openSimulator(f, s.err)
+		started <- opened{sim, closeSim, err}
+	}()
 	req, err := buildRequest(s, f, path)
-	if err != nil {
-		return err
+	plugin := <-started
+	if plugin.err == nil {
+		defer plugin.close()
 	}
-
-	sim, closeSim, err := openSimulator(f, s.err)
 	if err != nil {
-		return err
+		return err // the fleet's problems first, as before the plugin ran
 	}
-	defer closeSim()
+	if plugin.err != nil {
+		return plugin.err
+	}
+	sim := plugin.sim
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	stop := newSpinner(s.err, len(req.Fleet.VMs), fmt.Sprintf("simulating %d VMs", len(req.Fleet.VMs)))
