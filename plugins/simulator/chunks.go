@@ -144,9 +144,9 @@ func addChunks[T, M any](p *pipeline[M], items []T, ranges [][2]int, bytesPerIte
 // chunkDecoder decodes chunks into one slice as they arrive, each on a
 // free core while the caller receives the next.
 type chunkDecoder[T any] struct {
-	what    string // the item, for errors
-	minItem int    // the least bytes an item takes, which bounds the count a chunk can claim
-	read    func(*wireReader, []T)
+	what    string                                   // the item, for errors
+	minItem int                                      // the least bytes an item takes, which bounds the count a chunk can claim
+	read    func(r *wireReader, part []T, first int) // first: part[0]'s index among all the items
 
 	capacity int   // the most items the chunks may hold
 	items    []T   // all the items, when allocated up front
@@ -173,7 +173,7 @@ type decodedPart[T any] struct {
 // newChunkDecoder decodes at most capacity items, allocated up front when
 // upFront is set (capacity is then bounded by maxAnnouncedItems) and chunk
 // by chunk otherwise.
-func newChunkDecoder[T any](what string, capacity uint64, upFront bool, minItem int, read func(*wireReader, []T)) (*chunkDecoder[T], error) {
+func newChunkDecoder[T any](what string, capacity uint64, upFront bool, minItem int, read func(*wireReader, []T, int)) (*chunkDecoder[T], error) {
 	if upFront && capacity > maxAnnouncedItems {
 		return nil, fmt.Errorf("%d %ss announced, more than the %d a stream may hold", capacity, what, maxAnnouncedItems)
 	}
@@ -219,6 +219,7 @@ func (d *chunkDecoder[T]) add(chunk []byte) error {
 		return fmt.Errorf("%s chunk %d: more %ss than the %d expected", d.what, index, d.what, d.capacity)
 	}
 	var part []T
+	first := d.filled
 	if d.items != nil {
 		part = d.items[d.filled : d.filled+n]
 	} else {
@@ -234,7 +235,7 @@ func (d *chunkDecoder[T]) add(chunk []byte) error {
 	d.wg.Go(func() {
 		defer func() { <-d.cores }()
 		defer close(done)
-		d.read(r, part)
+		d.read(r, part, first)
 		if err := r.done(); err != nil {
 			d.fail(fmt.Errorf("%s chunk %d: %w", d.what, index, err))
 		}

@@ -15,15 +15,15 @@ import (
 // the sending at once.
 func TestSendChunksInOrder(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-	items := make([]VMResult, 5*chunkItems+7)
+	items := make([]VM, 5*chunkItems+7)
 	for i := range items {
 		items[i].Name = fmt.Sprint(i)
 	}
-	var got []VMResult
-	err := sendChunks(items, itemRanges(len(items)), 16, writeResult, func(c []byte) error {
+	var got []VM
+	err := sendChunks(items, itemRanges(len(items)), 16, writeVM, func(c []byte) error {
 		r := &wireReader{s: string(c)}
-		part := make([]VMResult, r.count(minResultBytes))
-		readResults(r, part)
+		part := make([]VM, r.count(minVMBytes))
+		readVMs(r, part, 0)
 		if err := r.done(); err != nil {
 			return err
 		}
@@ -44,7 +44,7 @@ func TestSendChunksInOrder(t *testing.T) {
 
 	sent := 0
 	stop := errors.New("stop")
-	err = sendChunks(items, itemRanges(len(items)), 16, writeResult, func([]byte) error {
+	err = sendChunks(items, itemRanges(len(items)), 16, writeVM, func([]byte) error {
 		sent++
 		if sent == 2 {
 			return stop
@@ -107,13 +107,13 @@ func TestBrokenStreams(t *testing.T) {
 		{"empty message", []*pb.SimulateResponse{{}}, "unknown part"},
 	} {
 		s := &stream[pb.SimulateResponse]{msgs: tc.msgs}
-		f, err := receiveForecast(s.recv, len(results))
+		f, err := receiveForecast(s.recv, make([]VM, len(results)))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, %v; want an error saying %q", tc.name, f != nil, err, tc.want)
 		}
 	}
 	whole := &stream[pb.SimulateResponse]{msgs: []*pb.SimulateResponse{planChunk(plan), vmChunk(chunks[0]), vmChunk(chunks[1]), trailer(n, 1)}}
-	if f, err := receiveForecast(whole.recv, len(results)); err != nil || len(f.VMs) != len(results) || len(f.Plan) != 1 {
+	if f, err := receiveForecast(whole.recv, make([]VM, len(results))); err != nil || len(f.VMs) != len(results) || len(f.Plan) != 1 {
 		t.Fatalf("the whole stream: %v", err)
 	}
 

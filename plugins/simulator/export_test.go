@@ -34,12 +34,13 @@ func WireRequest(req Request) (Request, error) {
 	return receiveRequest(s.recv)
 }
 
-func WireForecast(f *Forecast) (*Forecast, error) {
+// WireForecast round-trips f, the forecast for the VMs vms.
+func WireForecast(f *Forecast, vms []VM) (*Forecast, error) {
 	var s stream[pb.SimulateResponse]
-	if err := sendForecast(s.send, f); err != nil {
+	if err := sendForecast(s.send, f, vms); err != nil {
 		return nil, err
 	}
-	return receiveForecast(s.recv, len(f.VMs))
+	return receiveForecast(s.recv, vms)
 }
 
 // DecodeChunks decodes arbitrary bytes as each kind of bulk chunk, as the
@@ -59,7 +60,8 @@ func DecodeChunks(data []byte) {
 		decode(d)
 		_, _ = d.finish(n)
 	}
-	if d, err := newChunkDecoder("VM result", n, true, minResultBytes, readResults); err == nil {
+	noVMs := func(r *wireReader, part []VMResult, _ int) { readResults(r, part, nil) }
+	if d, err := newChunkDecoder("VM result", n, true, minResultBytes, noVMs); err == nil {
 		decode(d)
 		_, _ = d.finish(n)
 	}
@@ -72,9 +74,15 @@ func DecodeChunks(data []byte) {
 // EncodedChunks returns the bulk chunks of a request and its forecast.
 func EncodedChunks(req Request, f *Forecast) [][]byte {
 	var out [][]byte
-	keep := func(c []byte) error { out = append(out, c); return nil }
-	_ = sendChunks(req.Fleet.VMs, itemRanges(len(req.Fleet.VMs)), 48, writeVM, keep)
-	_ = sendChunks(f.VMs, itemRanges(len(f.VMs)), 96, writeResult, keep)
-	_ = sendChunks(f.Plan, planRanges(f.Plan), 24, writeStep, keep)
+	_ = sendChunks(req.Fleet.VMs, itemRanges(len(req.Fleet.VMs)), 48, writeVM, func(c []byte) error { out = append(out, c); return nil })
+	_ = sendForecast(func(m *pb.SimulateResponse) error {
+		if c := m.GetVmChunk(); c != nil {
+			out = append(out, c)
+		}
+		if c := m.GetPlanChunk(); c != nil {
+			out = append(out, c)
+		}
+		return nil
+	}, f, req.Fleet.VMs)
 	return out
 }

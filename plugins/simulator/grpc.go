@@ -141,7 +141,7 @@ func (s *grpcServer) Simulate(stream pb.Simulator_SimulateServer) (err error) {
 	if f == nil {
 		return status.Error(codes.Internal, "the simulator returned neither a forecast nor an error")
 	}
-	return sendError(sendForecast(stream.Send, f))
+	return sendError(sendForecast(stream.Send, f, req.Fleet.VMs))
 }
 
 // requestError is the status for a request that could not be received: the
@@ -223,7 +223,7 @@ func (c *grpcClient) Simulate(ctx context.Context, req Request) (*Forecast, erro
 	if err := stream.CloseSend(); err != nil {
 		return nil, fromStatus(err)
 	}
-	f, err := receiveForecast(stream.Recv, len(req.Fleet.VMs))
+	f, err := receiveForecast(stream.Recv, req.Fleet.VMs)
 	if err != nil {
 		if _, ok := status.FromError(err); ok {
 			return nil, fromStatus(err)

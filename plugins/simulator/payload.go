@@ -106,13 +106,24 @@ func receiveVMs(recv func() (*pb.SimulateRequest, error), vms *chunkDecoder[VM],
 type forecastSink struct {
 	p            *pipeline[*pb.SimulateResponse]
 	send         func(*pb.SimulateResponse) error
+	vm           func(i int) *VM // the request's VM i, when it has arrived; else nil
 	steps, count int
 }
 
 var _ ForecastSink = (*forecastSink)(nil)
 
-func newForecastSink(send func(*pb.SimulateResponse) error) *forecastSink {
-	return &forecastSink{p: newPipeline(send), send: send}
+func newForecastSink(send func(*pb.SimulateResponse) error, vm func(i int) *VM) *forecastSink {
+	return &forecastSink{p: newPipeline(send), send: send, vm: vm}
+}
+
+// vmsOf is forecastSink.vm for a request whose VMs have all arrived.
+func vmsOf(vms []VM) func(i int) *VM {
+	return func(i int) *VM {
+		if i < len(vms) {
+			return &vms[i]
+		}
+		return nil
+	}
 }
 
 func (s *forecastSink) Plan(steps []Step) error {
@@ -123,10 +134,22 @@ func (s *forecastSink) Plan(steps []Step) error {
 }
 
 func (s *forecastSink) VMs(results []VMResult) error {
+	first := s.count
 	s.count += len(results)
-	return addChunks(s.p, results, itemRanges(len(results)), 96, writeResult, func(c []byte) *pb.SimulateResponse {
-		return &pb.SimulateResponse{Part: &pb.SimulateResponse_VmChunk{VmChunk: c}}
-	})
+	for _, r := range itemRanges(len(results)) {
+		part, next := results[r[0]:r[1]], first+r[0]
+		err := s.p.add(func() *pb.SimulateResponse {
+			chunk := encodeChunk(part, 64, func(w *wireWriter, v *VMResult) {
+				writeResult(w, v, s.vm(next)) // encodeChunk writes in order
+				next++
+			})
+			return &pb.SimulateResponse{Part: &pb.SimulateResponse_VmChunk{VmChunk: chunk}}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // abandon waits for the chunks under way after the forecast failed.
@@ -148,10 +171,10 @@ func (s *forecastSink) finish(rest *Forecast) error {
 	return s.send(&pb.SimulateResponse{Part: &pb.SimulateResponse_Trailer{Trailer: trailer}})
 }
 
-// sendForecast sends a whole forecast: its plan, its VM results, its
-// trailer.
-func sendForecast(send func(*pb.SimulateResponse) error, f *Forecast) error {
-	s := newForecastSink(send)
+// sendForecast sends a whole forecast for the request's VMs: its plan, its
+// VM results, its trailer.
+func sendForecast(send func(*pb.SimulateResponse) error, f *Forecast, vms []VM) error {
+	s := newForecastSink(send, vmsOf(vms))
 	if err := s.Plan(f.Plan); err != nil {
 		s.abandon()
 		return err
@@ -163,12 +186,14 @@ func sendForecast(send func(*pb.SimulateResponse) error, f *Forecast) error {
 	return s.finish(f)
 }
 
-// receiveForecast reads what the plugin sent, up to the end of the stream.
-// sentVMs is the number of VMs in the request: a forecast cannot hold more
-// results than that.
-func receiveForecast(recv func() (*pb.SimulateResponse, error), sentVMs int) (*Forecast, error) {
+// receiveForecast reads what the plugin sent for the request's VMs, up to
+// the end of the stream. A forecast cannot hold more results than VMs.
+func receiveForecast(recv func() (*pb.SimulateResponse, error), vms []VM) (*Forecast, error) {
 	defer pauseGC()()
-	results, err := newChunkDecoder("VM result", uint64(sentVMs), true, minResultBytes, readResults)
+	read := func(r *wireReader, part []VMResult, first int) {
+		readResults(r, part, vms[min(first, len(vms)):])
+	}
+	results, err := newChunkDecoder("VM result", uint64(len(vms)), true, minResultBytes, read)
 	if err != nil {
 		return nil, err
 	}

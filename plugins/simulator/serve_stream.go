@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"sync/atomic"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -29,9 +30,11 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 	ctx, cancel := context.WithCancel(stream.Context())
 	defer cancel()
 	vms := make(chan []VM, 2)
+	var delivered atomic.Int64 // VMs passed to the simulator: the sink may compare results with them
 	decoder.deliverInOrder(func(part []VM) bool {
 		select {
 		case vms <- part:
+			delivered.Add(int64(len(part)))
 			return true
 		case <-ctx.Done():
 			return false
@@ -48,7 +51,12 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 		received <- err
 	}()
 
-	sink := newForecastSink(stream.Send)
+	sink := newForecastSink(stream.Send, func(i int) *VM {
+		if int64(i) < delivered.Load() {
+			return &decoder.items[i]
+		}
+		return nil
+	})
 	f, err := impl.SimulateStream(ctx, req, int(n), vms, sink)
 	if err != nil {
 		cancel()

@@ -58,7 +58,7 @@ func (e echoStreaming) SimulateStream(ctx context.Context, _ Request, count int,
 	return &Forecast{Trials: 1}, nil
 }
 
-func requestMessages(t *testing.T, n int) []*pb.SimulateRequest {
+func requestMessages(t *testing.T, n int) ([]*pb.SimulateRequest, []VM) {
 	t.Helper()
 	req := Request{Trials: 1, Fleet: Fleet{VMs: make([]VM, n)}}
 	for i := range req.Fleet.VMs {
@@ -68,7 +68,7 @@ func requestMessages(t *testing.T, n int) []*pb.SimulateRequest {
 	if err := sendRequest(s.send, req); err != nil {
 		t.Fatal(err)
 	}
-	return s.msgs
+	return s.msgs, req.Fleet.VMs
 }
 
 // TestSimulateStreaming: the plugin side of a streaming simulator answers a
@@ -76,12 +76,12 @@ func requestMessages(t *testing.T, n int) []*pb.SimulateRequest {
 // simulator that stops, with an error and no trailer, without hanging.
 func TestSimulateStreaming(t *testing.T) {
 	const n = 3*chunkItems + 11
-	msgs := requestMessages(t, n)
+	msgs, sent := requestMessages(t, n)
 	whole := &serverStream{in: &stream[pb.SimulateRequest]{msgs: msgs}}
 	if err := simulateStreaming(whole, echoStreaming{}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := receiveForecast(whole.out.recv, n)
+	f, err := receiveForecast(whole.out.recv, sent)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func writeVM(w *wireWriter, vm *VM) {
 }
 
 // readVMs reads a chunk's VMs.
-func readVMs(r *wireReader, part []VM) {
+func readVMs(r *wireReader, part []VM, _ int) {
 	for j := range part {
 		readVM(r, &part[j])
 		if r.err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"runtime"
 	"testing"
 
@@ -42,7 +43,7 @@ func TestWireRoundTrip(t *testing.T) {
 			t.Fatalf("fleet %d: request: %v", i, err)
 		}
 		sameJSON(t, i, "request", req, gotReq)
-		gotF, err := simulator.WireForecast(f)
+		gotF, err := simulator.WireForecast(f, req.Fleet.VMs)
 		if err != nil {
 			t.Fatalf("fleet %d: forecast: %v", i, err)
 		}
@@ -61,11 +62,14 @@ func TestWireMinimalValues(t *testing.T) {
 	}
 	sameJSON(t, 0, "request", req, gotReq)
 	f := &simulator.Forecast{VMs: make([]simulator.VMResult, 3), Plan: []simulator.Step{{}, {VMs: []string{}}, {VMs: []string{""}}}}
-	gotF, err := simulator.WireForecast(f)
-	if err != nil {
-		t.Fatal(err)
+	// Results that repeat their VM's name and placement, and results that do not.
+	for _, vms := range [][]simulator.VM{make([]simulator.VM, 3), {{Name: "a"}, {Region: "r"}, {UpdateDomain: 1}}} {
+		gotF, err := simulator.WireForecast(f, vms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, 0, "forecast", f, gotF)
 	}
-	sameJSON(t, 0, "forecast", f, gotF)
 }
 
 func sameJSON(t *testing.T, i int, what string, want, got any) {
@@ -131,11 +135,30 @@ func BenchmarkWire(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("forecast/vms=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := simulator.WireForecast(f); err != nil {
+				if _, err := simulator.WireForecast(f, req.Fleet.VMs); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "VMs/s")
 		})
+	}
+}
+
+// TestWireDayCounts: day counts sent as hundredths come back bit for bit,
+// and the ones that are not whole hundredths go as they are.
+func TestWireDayCounts(t *testing.T) {
+	values := []float64{0, math.Copysign(0, -1), 0.01, 0.1, 12.34, -3.5, 30.99, 0.125, 1.0 / 3, 1e-7, 1e12, 1e300, -1e300, math.MaxFloat64, math.SmallestNonzeroFloat64}
+	f := &simulator.Forecast{}
+	for _, v := range values {
+		f.VMs = append(f.VMs, simulator.VMResult{DaysAfterRelease: &v})
+	}
+	got, err := simulator.WireForecast(f, make([]simulator.VM, len(values)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range values {
+		if d := got.VMs[i].DaysAfterRelease; d == nil || math.Float64bits(*d) != math.Float64bits(v) {
+			t.Errorf("%v came back as %v", v, d)
+		}
 	}
 }
