@@ -81,6 +81,13 @@ func TestSimulateStreaming(t *testing.T) {
 	if err := simulateStreaming(whole, echoStreaming{}); err != nil {
 		t.Fatal(err)
 	}
+	bytes := 0
+	for _, m := range whole.out.msgs {
+		bytes += len(m.GetVmChunk())
+	}
+	if bytes > 6*n { // flags, phase, local time, attempts, reason: 5 bytes each when the VM is not repeated
+		t.Errorf("the results took %d bytes for %d VMs: their names and placement were sent again", bytes, n)
+	}
 	f, err := receiveForecast(whole.out.recv, sent)
 	if err != nil {
 		t.Fatal(err)
