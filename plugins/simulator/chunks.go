@@ -9,11 +9,11 @@ import (
 
 // A large fleet crosses the plugin boundary as a stream of chunks, each a
 // run of items in the bulk encoding: its item count, then the items. The
-// sender encodes chunks on every core a few ahead of the one being sent;
-// the receiver decodes each chunk on a free core while the next ones
-// arrive. With the whole message encoded, then sent, then decoded, the hop
-// took 30% of a million-VM forecast; overlapped, the three mostly share
-// the same time.
+// sender encodes chunks a few ahead of the one being sent; the receiver
+// decodes each chunk while the next ones arrive; both leave one core to
+// the simulation, which a StreamingSimulator runs at the same time. With
+// the whole message encoded, then sent, then decoded, the hop took 30% of
+// a million-VM forecast.
 
 // chunkItems is how many VMs (or results, or VM names in plan steps) a
 // chunk holds: small enough that both ends overlap well, large enough that

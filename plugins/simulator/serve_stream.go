@@ -30,11 +30,11 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 	ctx, cancel := context.WithCancel(stream.Context())
 	defer cancel()
 	vms := make(chan []VM, 2)
-	var delivered atomic.Int64 // VMs passed to the simulator: the sink may compare results with them
+	var decoded atomic.Int64 // VMs decoded so far, in order: the sink compares results with them
 	decoder.deliverInOrder(func(part []VM) bool {
+		decoded.Add(int64(len(part)))
 		select {
 		case vms <- part:
-			delivered.Add(int64(len(part)))
 			return true
 		case <-ctx.Done():
 			return false
@@ -52,7 +52,7 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 	}()
 
 	sink := newForecastSink(stream.Send, func(i int) *VM {
-		if int64(i) < delivered.Load() {
+		if int64(i) < decoded.Load() {
 			return &decoder.items[i]
 		}
 		return nil
