@@ -15,16 +15,20 @@ import (
 // the whole message encoded, then sent, then decoded, the hop took 30% of
 // a million-VM forecast.
 
-// chunkItems is how many VMs (or results, or VM names in plan steps) a
+// chunkItems is the most VMs (or results, or VM names in plan steps) a
 // chunk holds: small enough that both ends overlap well, large enough that
 // each message's overhead is negligible (a chunk of VMs is ~600 KB).
 const chunkItems = 16384
 
-// itemRanges splits n items into ranges of chunkItems.
-func itemRanges(n int) [][2]int {
+// chunkSize is how many of total items go in a chunk: about a sixteenth,
+// so that a small fleet is pipelined too, between 1024 and chunkItems.
+func chunkSize(total int) int { return min(chunkItems, max(1024, total/16)) }
+
+// itemRanges splits n items into ranges of size.
+func itemRanges(n, size int) [][2]int {
 	var out [][2]int
-	for from := 0; from < n; from += chunkItems {
-		out = append(out, [2]int{from, min(n, from+chunkItems)})
+	for from := 0; from < n; from += size {
+		out = append(out, [2]int{from, min(n, from+size)})
 	}
 	return out
 }

@@ -20,7 +20,7 @@ func TestSendChunksInOrder(t *testing.T) {
 		items[i].Name = fmt.Sprint(i)
 	}
 	var got []VM
-	err := sendChunks(items, itemRanges(len(items)), 16, writeVM, func(c []byte) error {
+	err := sendChunks(items, itemRanges(len(items), chunkItems), 16, writeVM, func(c []byte) error {
 		r := &wireReader{s: string(c)}
 		part := make([]VM, r.count(minVMBytes))
 		readVMs(r, part, 0)
@@ -44,7 +44,7 @@ func TestSendChunksInOrder(t *testing.T) {
 
 	sent := 0
 	stop := errors.New("stop")
-	err = sendChunks(items, itemRanges(len(items)), 16, writeVM, func([]byte) error {
+	err = sendChunks(items, itemRanges(len(items), chunkItems), 16, writeVM, func([]byte) error {
 		sent++
 		if sent == 2 {
 			return stop
@@ -75,7 +75,8 @@ func TestPlanRangesWeighSteps(t *testing.T) {
 // forecast or request with items missing.
 func TestBrokenStreams(t *testing.T) {
 	results := make([]VMResult, chunkItems+5)
-	chunks := EncodedChunks(Request{}, &Forecast{VMs: results})
+	write := func(w *wireWriter, v *VMResult) { writeResult(w, v, nil) }
+	chunks := [][]byte{encodeChunk(results[:chunkItems], 64, write), encodeChunk(results[chunkItems:], 64, write)}
 	trailer := func(vms, steps uint64) *pb.SimulateResponse {
 		raw, err := gobEncode(Forecast{})
 		if err != nil {

@@ -74,7 +74,7 @@ func DecodeChunks(data []byte) {
 // EncodedChunks returns the bulk chunks of a request and its forecast.
 func EncodedChunks(req Request, f *Forecast) [][]byte {
 	var out [][]byte
-	_ = sendChunks(req.Fleet.VMs, itemRanges(len(req.Fleet.VMs)), 48, writeVM, func(c []byte) error { out = append(out, c); return nil })
+	_ = sendChunks(req.Fleet.VMs, itemRanges(len(req.Fleet.VMs), chunkSize(len(req.Fleet.VMs))), 48, writeVM, func(c []byte) error { out = append(out, c); return nil })
 	_ = sendForecast(func(m *pb.SimulateResponse) error {
 		if c := m.GetVmChunk(); c != nil {
 			out = append(out, c)

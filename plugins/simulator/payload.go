@@ -34,7 +34,7 @@ func sendRequest(send func(*pb.SimulateRequest) error, req Request) error {
 	if err := send(&pb.SimulateRequest{Part: &pb.SimulateRequest_Header{Header: first}}); err != nil {
 		return err
 	}
-	return sendChunks(vms, itemRanges(len(vms)), 48, writeVM, func(c []byte) error {
+	return sendChunks(vms, itemRanges(len(vms), chunkSize(len(vms))), 48, writeVM, func(c []byte) error {
 		return send(&pb.SimulateRequest{Part: &pb.SimulateRequest_VmChunk{VmChunk: c}})
 	})
 }
@@ -107,13 +107,15 @@ type forecastSink struct {
 	p            *pipeline[*pb.SimulateResponse]
 	send         func(*pb.SimulateResponse) error
 	vm           func(i int) *VM // the request's VM i, when it has arrived; else nil
+	size         int             // results per chunk
 	steps, count int
 }
 
 var _ ForecastSink = (*forecastSink)(nil)
 
-func newForecastSink(send func(*pb.SimulateResponse) error, vm func(i int) *VM) *forecastSink {
-	return &forecastSink{p: newPipeline(send), send: send, vm: vm}
+// newForecastSink sends a forecast for a request of vms VMs.
+func newForecastSink(send func(*pb.SimulateResponse) error, vm func(i int) *VM, vms int) *forecastSink {
+	return &forecastSink{p: newPipeline(send), send: send, vm: vm, size: chunkSize(vms)}
 }
 
 // vmsOf is forecastSink.vm for a request whose VMs have all arrived.
@@ -136,7 +138,7 @@ func (s *forecastSink) Plan(steps []Step) error {
 func (s *forecastSink) VMs(results []VMResult) error {
 	first := s.count
 	s.count += len(results)
-	for _, r := range itemRanges(len(results)) {
+	for _, r := range itemRanges(len(results), s.size) {
 		part, next := results[r[0]:r[1]], first+r[0]
 		err := s.p.add(func() *pb.SimulateResponse {
 			chunk := encodeChunk(part, 64, func(w *wireWriter, v *VMResult) {
@@ -174,7 +176,7 @@ func (s *forecastSink) finish(rest *Forecast) error {
 // sendForecast sends a whole forecast for the request's VMs: its plan, its
 // VM results, its trailer.
 func sendForecast(send func(*pb.SimulateResponse) error, f *Forecast, vms []VM) error {
-	s := newForecastSink(send, vmsOf(vms))
+	s := newForecastSink(send, vmsOf(vms), len(vms))
 	if err := s.Plan(f.Plan); err != nil {
 		s.abandon()
 		return err

@@ -56,7 +56,7 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 			return &decoder.items[i]
 		}
 		return nil
-	})
+	}, int(n))
 	f, err := impl.SimulateStream(ctx, req, int(n), vms, sink)
 	if err != nil {
 		cancel()

@@ -102,7 +102,7 @@ func TestSimulateStreaming(t *testing.T) {
 		code codes.Code
 		want string
 	}{
-		"cut off":         {msgs[:3], echoStreaming{}, codes.InvalidArgument, "held 32768 VMs, not the 49163 announced"},
+		"cut off":         {msgs[:3], echoStreaming{}, codes.InvalidArgument, fmt.Sprintf("held %d VMs, not the %d announced", 2*chunkSize(n), n)},
 		"corrupt chunk":   {append(append([]*pb.SimulateRequest{}, msgs[:2]...), &pb.SimulateRequest{Part: &pb.SimulateRequest_VmChunk{VmChunk: []byte{5, 1}}}), echoStreaming{}, codes.InvalidArgument, "VM chunk 1"},
 		"no header":       {msgs[1:], echoStreaming{}, codes.InvalidArgument, "does not start with its header"},
 		"simulator stops": {msgs, echoStreaming{stopAfter: 1}, codes.Unknown, "stopped early"},

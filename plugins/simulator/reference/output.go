@@ -62,8 +62,10 @@ func percentile(sorted []float64, q float64) float64 {
 	return sorted[lo] + (sorted[hi]-sorted[lo])*(pos-float64(lo))
 }
 
-// resultBatch is how many VM results fill hands to a sink at a time.
-const resultBatch = 16384
+// resultBatch is how many of n VM results fill hands to a sink at a time:
+// about a sixteenth, so that the transport overlaps filling them for a
+// small fleet too, between 1024 and 16384.
+func resultBatch(n int) int { return min(16384, max(1024, n/16)) }
 
 // fill writes trial tr into the forecast: phases, plan, per-VM results and
 // per-region summaries. With a sink, the plan and the results go to it, in
@@ -138,7 +140,7 @@ func (tr *trial) fill(m *model, f *simulator.Forecast, out simulator.ForecastSin
 			f.VMs = append(f.VMs, r)
 		} else {
 			if batch == nil {
-				batch = make([]simulator.VMResult, 0, min(resultBatch, len(m.vms)-i))
+				batch = make([]simulator.VMResult, 0, min(resultBatch(len(m.vms)), len(m.vms)-i))
 			}
 			if batch = append(batch, r); len(batch) == cap(batch) {
 				if err := out.VMs(batch); err != nil {

@@ -49,7 +49,7 @@ func streamVMs(vms []simulator.VM, size int) <-chan []simulator.VM {
 // handing out the plan and results gives the forecast Simulate gives, for
 // random fleets, several trials, and batches of every size.
 func TestSimulateStreamMatchesSimulate(t *testing.T) {
-	reqs := []simulator.Request{smallRequest(), simulatortest.LargeFleet(3 * resultBatch / 2)}
+	reqs := []simulator.Request{smallRequest(), simulatortest.LargeFleet(40_000)}
 	for seed := range int64(30) {
 		req := simulatortest.RandomFleet(seed)
 		req.Trials = 1 + int(seed%3)
@@ -85,7 +85,7 @@ func TestSimulateStreamMatchesSimulate(t *testing.T) {
 // the channel closes) is never simulated as if whole, and a sink error
 // stops the simulation with that error.
 func TestSimulateStreamStops(t *testing.T) {
-	req := simulatortest.LargeFleet(3 * resultBatch)
+	req := simulatortest.LargeFleet(40_000)
 	header := req
 	header.Fleet.VMs = nil
 	ctx, cancel := context.WithCancel(context.Background())
@@ -96,7 +96,7 @@ func TestSimulateStreamStops(t *testing.T) {
 	}
 	sink := &collector{failAt: 2}
 	f, err = New().SimulateStream(context.Background(), header, len(req.Fleet.VMs), streamVMs(req.Fleet.VMs, 1000), sink)
-	if f != nil || err == nil || err.Error() != "the host went away" || len(sink.vms) != resultBatch {
+	if f != nil || err == nil || err.Error() != "the host went away" || len(sink.vms) != resultBatch(len(req.Fleet.VMs)) {
 		t.Fatalf("a failing sink: %v, %v, %d results kept", f != nil, err, len(sink.vms))
 	}
 	dup := append([]simulator.VM{}, req.Fleet.VMs[:3]...)
