@@ -56,10 +56,8 @@ func DefaultSettings() simulator.Settings {
 // and returns the fleet. name is used in errors. On failure the error is an
 // Errors holding every problem found, sorted by line.
 func Load(name string, data []byte) (simulator.Fleet, error) {
-	if looksLikeJSON(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) {
-		if f, ok := loadByKind(name, data); ok {
-			return f, nil
-		}
+	if f, ok := loadByKind(name, data); ok {
+		return f, nil
 	}
 	return loadDocument(name, data)
 }

@@ -35,6 +35,8 @@ func FuzzLoad(f *testing.F) {
 		"{\"release\": {\"month\": \"2026-12\"}, \"vms\": [{\"name\": \"a\", \"os\": \"linux\", \"zone\": 2}]}",
 		"{\"release\": {\"month\": \"2026-12\"}, \"defaults\": {\"os\": \"linux\", \"subscription\": \"s\", \"region\": \"x\"}, \"vms\": [{\"name\": \"a\", \"zone\": 2}, {\"name\": \"b\", \"zone\": 2}, {\"name\": \"\\u0063\", \"zone\": \"2\"}]}",
 		"!!str 1\n",
+		"release: {month: \"2026-12\"}\ndefaults: {os: linux, subscription: s}\nvms:\n  - name: a\n    region: x\n    zone: 1\n\n  # b\n  - name: 'b'\n    region: x\n    zone: 1\n  - name: \"c\"\n    region: y\n    offPeak:\n      start: \"23:00\"\n      end: \"05:00\"\nphases: [[x], [y]]\n",
+		"release:\n  month: \"2026-12\"\nvms:\n- name: a\n  os: linux\n  subscription: s\n  region: x\n- name: b\n  os: linux\n  subscription: s\n  region: x\nsettings:\n  deadlineDays: 20\n",
 		"? [a, b]\n: c\n",
 	} {
 		f.Add([]byte(s))

@@ -28,13 +28,20 @@ import (
 // anything else, a file with any problem included: Load then reads it the
 // ordinary way, which explains each problem at its line.
 func loadByKind(name string, data []byte) (f simulator.Fleet, ok bool) {
-	split, ok := splitVMs(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	isJSON := looksLikeJSON(data)
+	var split kindSplit
+	if isJSON {
+		split, ok = splitJSONKinds(data)
+	} else {
+		split, ok = splitYAMLKinds(data)
+	}
 	if !ok {
 		return simulator.Fleet{}, false
 	}
-	doc, errs := parse(name, split.document(), false)
-	if len(errs) > 0 || doc.json == nil {
-		return simulator.Fleet{}, false
+	doc, errs := parse(name, split.document, false)
+	if len(errs) > 0 || isJSON && doc.json == nil {
+		return simulator.Fleet{}, false // a JSON file the fast reader cannot read exactly, say
 	}
 	v, err := compiled()
 	if err != nil || len(v.validate(doc)) > 0 || len(check(doc)) > 0 {
@@ -54,6 +61,32 @@ func loadByKind(name string, data []byte) (f simulator.Fleet, ok bool) {
 		f.VMs[i] = vm
 	}
 	return f, true
+}
+
+// kindSplit is a fleet file split into kinds of VM.
+type kindSplit struct {
+	document []byte   // the file with only the first VM of each kind, in order
+	kindOf   []int    // VM index -> kind
+	names    []string // VM index -> name
+}
+
+// uniqueNames cuts the names written end to end in text at ends, and
+// reports whether they are all different.
+func uniqueNames(text []byte, ends []int) ([]string, bool) {
+	all := string(text)
+	names := make([]string, len(ends))
+	seen := make(map[string]struct{}, len(ends))
+	from := 0
+	for i, end := range ends {
+		name := all[from:end]
+		if _, dup := seen[name]; dup {
+			return nil, false // the ordinary path reports where both are
+		}
+		seen[name] = struct{}{}
+		names[i] = name
+		from = end
+	}
+	return names, true
 }
 
 // clonePowerSchedule copies a schedule so that no two VMs share one: the
@@ -96,6 +129,15 @@ func (s *splitFleet) document() []byte {
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// splitJSONKinds splits a JSON fleet file by kind of VM.
+func splitJSONKinds(data []byte) (kindSplit, bool) {
+	s, ok := splitVMs(data)
+	if !ok {
+		return kindSplit{}, false
+	}
+	return kindSplit{document: s.document(), kindOf: s.kindOf, names: s.names}, true
 }
 
 // splitVMs splits a JSON fleet file whose root is an object with a vms
@@ -143,7 +185,7 @@ func splitVMs(data []byte) (s splitFleet, ok bool) {
 // readVMs reads the vms array, sorting its VMs into kinds. A kind is
 // found by a hash of its text around the name and confirmed by comparing
 // that text, so no VM's text is copied: a kind's text is a slice of data.
-func (s *splitFleet) readVMs(dec *jsontext.Decoder, data []byte) bool {
+func (s *splitFleet) readVMs(dec *jsontext.Decoder, data []byte) (ok bool) {
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
 		return false
 	}
@@ -188,20 +230,8 @@ func (s *splitFleet) readVMs(dec *jsontext.Decoder, data []byte) bool {
 	if _, err := dec.ReadToken(); err != nil { // ']'
 		return false
 	}
-	all := string(nameText)
-	s.names = make([]string, len(nameEnds))
-	seen := make(map[string]struct{}, len(nameEnds))
-	from := 0
-	for i, end := range nameEnds {
-		name := all[from:end]
-		if _, dup := seen[name]; dup {
-			return false // the ordinary path reports where both are
-		}
-		seen[name] = struct{}{}
-		s.names[i] = name
-		from = end
-	}
-	return true
+	s.names, ok = uniqueNames(nameText, nameEnds)
+	return ok
 }
 
 // kindTable tells the kinds of VM apart by their text around the name's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -209,6 +210,153 @@ func TestKindTableSurvivesCollisions(t *testing.T) {
 		}
 		if len(table.kinds) != 34 {
 			t.Fatalf("%s: %d kinds, want 34", name, len(table.kinds))
+		}
+	}
+}
+
+// kindsFleetYAML writes kindsFleet's fleets as block-style YAML: nested
+// mappings as blocks, lists in flow style, names plain, double- and
+// single-quoted, comments and blank lines between VMs.
+func kindsFleetYAML(seed int64) []byte {
+	var whole map[string]any
+	if err := json.Unmarshal(bytes.TrimPrefix(kindsFleet(seed), []byte("\ufeff")), &whole); err != nil {
+		panic(err)
+	}
+	var b bytes.Buffer
+	var block func(m map[string]any, indent string, first string)
+	block = func(m map[string]any, indent, first string) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			lead := indent
+			if i == 0 {
+				lead = first
+			}
+			if sub, ok := m[k].(map[string]any); ok {
+				fmt.Fprintf(&b, "%s%s:\n", lead, k)
+				block(sub, indent+"  ", indent+"  ")
+				continue
+			}
+			v, err := json.Marshal(m[k])
+			if err != nil {
+				panic(err)
+			}
+			fmt.Fprintf(&b, "%s%s: %s\n", lead, k, v)
+		}
+	}
+	for _, k := range []string{"release", "settings", "defaults"} {
+		if m, ok := whole[k].(map[string]any); ok {
+			fmt.Fprintf(&b, "%s:\n", k)
+			block(m, "  ", "  ")
+		}
+	}
+	b.WriteString("vms:\n")
+	for i, item := range whole["vms"].([]any) {
+		vm := item.(map[string]any)
+		name := vm["name"].(string)
+		delete(vm, "name")
+		if strings.ContainsAny(name, "\\\"\t") {
+			name = fmt.Sprintf("vm-escaped-%d", i) // escapes take the ordinary path; keep this reader's path
+		}
+		switch i % 3 {
+		case 1:
+			name = `"` + name + `"`
+		case 2:
+			name = `'` + name + `'`
+		}
+		if i%5 == 4 {
+			b.WriteString("\n  # a comment between VMs\n")
+		}
+		fmt.Fprintf(&b, "  - name: %s\n", name)
+		block(vm, "    ", "    ")
+	}
+	return b.Bytes()
+}
+
+// TestLoadByKindReadsYAML: block-style YAML fleets are read by kind, into
+// the fleet the ordinary path reads.
+func TestLoadByKindReadsYAML(t *testing.T) {
+	sample, err := os.ReadFile("testdata/fleet.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"testdata/fleet.yaml": sample,
+		"sequence at column 0": []byte("release: {month: \"2026-12\"}\nvms:\n- name: a\n  subscription: s\n  region: x\n  os: linux\n- name: b\n  subscription: s\n  region: x\n  os: linux\nphases: [[x]]\n"),
+		"no final line break":  []byte("release: {month: \"2026-12\"}\nvms:\n  - name: a\n    subscription: s\n    region: x\n    os: linux\n  - name: b\n    subscription: s\n    region: x\n    os: linux"),
+	}
+	for seed := range int64(40) {
+		files[fmt.Sprintf("seed %d", seed)] = kindsFleetYAML(seed)
+	}
+	for name, data := range files {
+		want, err := loadDocument(name, data)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, data)
+		}
+		got, ok := loadByKind(name, data)
+		if !ok {
+			t.Fatalf("%s: the by-kind reader did not take it", name)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: the fleets differ:\nby kind  %+v\nordinary %+v", name, got, want)
+		}
+	}
+}
+
+// TestLoadByKindRefusesWhatLoadRefusesInYAML: as for JSON, a YAML file with
+// any problem is left to the ordinary path.
+func TestLoadByKindRefusesWhatLoadRefusesInYAML(t *testing.T) {
+	const head = "release: {month: \"2026-12\"}\nvms:\n"
+	const rest = "    subscription: s\n    region: x\n    os: linux\n"
+	for name, src := range map[string]string{
+		"duplicate names":          head + "  - name: a\n" + rest + "  - name: 'a'\n" + rest,
+		"empty name":               head + "  - name: a\n" + rest + "  - name: \"\"\n" + rest,
+		"name a boolean":           head + "  - name: a\n" + rest + "  - name: true\n" + rest,
+		"name a number":            head + "  - name: a\n" + rest + "  - name: 12\n" + rest,
+		"no name":                  head + "  - name: a\n" + rest + "  - subscription: t\n    region: x\n    os: linux\n",
+		"two names":                head + "  - name: a\n    name: b\n" + rest,
+		"one VM of a kind bad":     head + "  - name: a\n" + rest + "  - name: b\n" + rest + "    timeZone: Mars/Base\n",
+		"unknown field":            head + "  - name: a\n" + rest + "    colour: red\n",
+		"duplicate key":            head + "  - name: a\n" + rest + "    os: windows\n",
+		"no VMs":                   head,
+		"bad release":              "release: {month: \"2026-13\"}\nvms:\n  - name: a\n" + rest,
+		"region twice in the plan": head + "  - name: a\n" + rest + "phases: [[x], [x]]\n",
+		"misplaced line":           head + "  - name: a\n" + rest + "   stray: 1\n",
+	} {
+		if _, err := loadDocument("f.yaml", []byte(src)); err == nil {
+			t.Fatalf("%s: the ordinary path accepts it; the case tests nothing", name)
+		}
+		if _, ok := loadByKind("f.yaml", []byte(src)); ok {
+			t.Errorf("%s: the by-kind reader accepted it", name)
+		}
+	}
+}
+
+// TestYAMLItemName finds a VM's name only where it is one plain or quoted
+// string on its own line.
+func TestYAMLItemName(t *testing.T) {
+	for _, tc := range []struct{ item, want string }{
+		{"- name: web-01\n  os: linux\n", "web-01"},
+		{"- os: linux\n  name: \"web 01\"\n", "web 01"},
+		{"- os: linux\n  name: 'w'  \n  image:\n    name: inner\n", "w"},
+		{"- name: A\n   0\n  os: linux\n", ""}, // the name goes on: "A 0"
+		{"- name: A\n\n   0\n", ""},            // also across an empty line
+		{"- image:\n    name: inner\n", ""},    // not the VM's name
+		{"- name: true\n", ""},                 // a boolean
+		{"- name: 12\n", ""},                   // a number
+		{"- name: a # primary\n", ""},          // a comment
+		{"- name: \"a\\tb\"\n", ""},            // an escape
+		{"- name: a\n  name: b\n", ""},         // twice
+		{"- {name: a}\n", ""},                  // flow style
+		{"-   name: a\n", ""},                  // another key column
+		{"- name:\n    a\n", ""},               // the value on the next line
+		{"- \"name\": a\n", ""},                // a quoted key
+	} {
+		start, end, name, ok := yamlItemName([]byte(tc.item), 0)
+		if got := string(name); ok != (tc.want != "") || ok && (got != tc.want || !strings.Contains(tc.item[start:end], got)) {
+			t.Errorf("yamlItemName(%q) = %q, %v", tc.item, got, ok)
 		}
 	}
 }
