@@ -55,6 +55,10 @@ func DefaultSettings() simulator.Settings {
 // YAML), validates it against schemas/fleet.schema.json, applies defaults
 // and returns the fleet. name is used in errors. On failure the error is an
 // Errors holding every problem found, sorted by line.
+//
+// A file of the usual shapes is read by kind of VM first (kinds.go), which
+// reads a large fleet in a fraction of the time; anything else, and any
+// file with a problem, is read whole.
 func Load(name string, data []byte) (simulator.Fleet, error) {
 	if f, ok := loadByKind(name, data); ok {
 		return f, nil
