@@ -145,12 +145,19 @@ func TestLoadByKindRefusesWhatLoadRefuses(t *testing.T) {
 		"region twice in the plan": `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}], "phases": [["x"], ["x"]]}`,
 		"unclosed":                 `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}`,
 	} {
-		if _, err := loadDocument("f.json", []byte(src)); err == nil {
-			t.Fatalf("%s: the ordinary path accepts it; the case tests nothing", name)
-		}
-		if _, ok := loadByKind("f.json", []byte(src)); ok {
-			t.Errorf("%s: the by-kind reader accepted it", name)
-		}
+		checkRefused(t, name, src)
+	}
+}
+
+// checkRefused: the ordinary path refuses src, and the by-kind reader
+// leaves it to the ordinary path.
+func checkRefused(t *testing.T, name, src string) {
+	t.Helper()
+	if _, err := loadDocument("f", []byte(src)); err == nil {
+		t.Fatalf("%s: the ordinary path accepts it; the case tests nothing", name)
+	}
+	if _, ok := loadByKind("f", []byte(src)); ok {
+		t.Errorf("%s: the by-kind reader accepted it", name)
 	}
 }
 
@@ -325,12 +332,7 @@ func TestLoadByKindRefusesWhatLoadRefusesInYAML(t *testing.T) {
 		"region twice in the plan": head + "  - name: a\n" + rest + "phases: [[x], [x]]\n",
 		"misplaced line":           head + "  - name: a\n" + rest + "   stray: 1\n",
 	} {
-		if _, err := loadDocument("f.yaml", []byte(src)); err == nil {
-			t.Fatalf("%s: the ordinary path accepts it; the case tests nothing", name)
-		}
-		if _, ok := loadByKind("f.yaml", []byte(src)); ok {
-			t.Errorf("%s: the by-kind reader accepted it", name)
-		}
+		checkRefused(t, name, src)
 	}
 }
 
