@@ -136,19 +136,7 @@ func (s *scope) eval(expr string) (any, []model.Related) {
 	v := armexpr.Eval(expr, s)
 	origins := s.collect[len(s.collect)-1]
 	s.collect = s.collect[:len(s.collect)-1]
-	return v, dedupe(origins)
-}
-
-func dedupe(rs []model.Related) []model.Related {
-	var out []model.Related
-	seen := map[model.Related]bool{}
-	for _, r := range rs {
-		if !seen[r] {
-			seen[r] = true
-			out = append(out, r)
-		}
-	}
-	return out
+	return v, model.UniqueRelated(origins)
 }
 
 // resolve turns a template value into a plain value, evaluating every

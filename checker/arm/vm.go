@@ -223,10 +223,7 @@ func (f *facts) image(ref *node) model.Image {
 	case !ref.present():
 		img.Kind = model.ImageNone
 	default:
-		img.Kind = model.ImageMarketplace
-		if img.Publisher.Known() && img.Offer.Known() && img.Sku.Known() {
-			img.Key = strings.ToLower(fmt.Sprintf("%s:%s:%s", img.Publisher.Value, img.Offer.Value, img.Sku.Value))
-		}
+		img.SetMarketplace()
 	}
 	return img
 }

@@ -323,14 +323,7 @@ func relevant(rs []model.Related) []model.Related {
 	if len(rs) == 0 {
 		return nil
 	}
-	var out []model.Related
-	seen := map[model.Related]bool{}
-	for _, r := range rs {
-		if !seen[r] {
-			seen[r] = true
-			out = append(out, r)
-		}
-	}
+	out := model.UniqueRelated(rs)
 	sort.SliceStable(out, func(i, j int) bool {
 		return !strings.HasPrefix(out[i].Message, "default value") && strings.HasPrefix(out[j].Message, "default value")
 	})

@@ -4,6 +4,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -74,6 +75,29 @@ type Image struct {
 	Sku       Fact   `json:"sku"`
 	ID        Fact   `json:"id"`
 	Loc       Loc    `json:"loc"`
+}
+
+// SetMarketplace marks img as a marketplace image and, when its publisher,
+// offer and sku are all known, sets its lookup key. Every adapter resolves
+// images this way, so the key means the same whatever the input format.
+func (img *Image) SetMarketplace() {
+	img.Kind = ImageMarketplace
+	if img.Publisher.Known() && img.Offer.Known() && img.Sku.Known() {
+		img.Key = strings.ToLower(fmt.Sprintf("%s:%s:%s", img.Publisher.Value, img.Offer.Value, img.Sku.Value))
+	}
+}
+
+// UniqueRelated returns rs without repeats, in their first order.
+func UniqueRelated(rs []Related) []Related {
+	var out []Related
+	seen := map[Related]bool{}
+	for _, r := range rs {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Presence records whether an object such as patchSettings exists.

@@ -357,10 +357,7 @@ func (f *facts) image(id, block, ref *node) model.Image {
 	case ref.unknown != nil || img.Publisher.State == model.Expression || img.Offer.State == model.Expression || img.Sku.State == model.Expression:
 		img.Kind = model.ImageUnresolved
 	default:
-		img.Kind = model.ImageMarketplace
-		if img.Publisher.Known() && img.Offer.Known() && img.Sku.Known() {
-			img.Key = strings.ToLower(fmt.Sprintf("%s:%s:%s", img.Publisher.Value, img.Offer.Value, img.Sku.Value))
-		}
+		img.SetMarketplace()
 	}
 	return img
 }
