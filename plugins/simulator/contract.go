@@ -73,6 +73,16 @@ type Request struct {
 	// WindowsNeedsAutoUpdates is the profile's rule for Windows
 	// AutomaticByPlatform: true when enableAutomaticUpdates must be true.
 	WindowsNeedsAutoUpdates bool `json:"windowsNeedsAutoUpdates"`
+	// AvailabilitySetCap is the profile's rule for availability sets: true
+	// (the 2024 doc) when at most 20% of a set's VMs, and one at a time in
+	// a set of fewer than 10, may install at once inside an update domain.
+	// The 2021 doc has only "one update domain at a time".
+	AvailabilitySetCap bool `json:"availabilitySetCap"`
+	// DefaultPhases is Azure's rollout plan as the host knows it (every
+	// public region, canary first, paired regions never together), used
+	// when the fleet gives no explicit plan. A VM follows its region's phase;
+	// the plan does not depend on the fleet.
+	DefaultPhases [][]string `json:"defaultPhases,omitempty"`
 }
 
 // ImagePattern matches a family of SKUs (e.g. RHEL 7.x) by regular expression.
@@ -86,8 +96,11 @@ type ImagePattern struct {
 type Fleet struct {
 	Release  Release    `json:"release"`
 	Settings Settings   `json:"settings"`
-	Phases   [][]string `json:"phases,omitempty"` // explicit plan; empty = the default plan
-	VMs      []VM       `json:"vms"`
+	Phases   [][]string `json:"phases,omitempty"` // explicit plan; empty = the request's DefaultPhases
+	// DefaultOffPeak is the off-peak window VMs get when they do not set
+	// one (the file's defaults, else the built-in), echoed in reports.
+	DefaultOffPeak Window `json:"defaultOffPeak"`
+	VMs            []VM   `json:"vms"`
 }
 
 // Release is the monthly patch release being rolled out.
@@ -102,8 +115,12 @@ type Settings struct {
 	EnablementMinutes       int     `json:"enablementMinutes"`       // first-time enablement work (default 200: "more than 3 hours")
 	HealthThreshold         float64 `json:"healthThreshold"`         // a phase halts when its unhealthy share exceeds this (default 0.2)
 	PhaseBakeHours          float64 `json:"phaseBakeHours"`          // wait after a phase succeeds before the next starts (default 24)
-	BatchShare              float64 `json:"batchShare"`              // share of a subscription's VMs (outside sets) per batch in a region (default 0.2)
-	DeadlineDays            int     `json:"deadlineDays"`            // compliance deadline after release (default 30)
+	PhaseHours              float64 `json:"phaseHours"`              // how long each phase's orchestrated turns last (default 48: two off-peak nights everywhere)
+	// HaltHours, when set, resumes a halted rollout that many hours after
+	// the halted phase ends; nil keeps it halted for the rest of the month.
+	HaltHours    *float64 `json:"haltHours,omitempty"`
+	BatchShare   float64  `json:"batchShare"`   // share of a subscription's VMs (outside sets) per batch (default 0.2)
+	DeadlineDays int      `json:"deadlineDays"` // compliance deadline after release (default 30)
 }
 
 // Window is a daily local time window; End before Start crosses midnight.
@@ -150,9 +167,22 @@ type VM struct {
 	OffPeak                Window        `json:"offPeak"`
 	PowerSchedule          []PowerWindow `json:"powerSchedule,omitempty"` // empty = always on
 	PowerOff               []Outage      `json:"powerOff,omitempty"`
-	InstallMinutes         int           `json:"installMinutes"`
-	FailureProbability     float64       `json:"failureProbability"`
+	InstallMinutes         int           `json:"installMinutes"`     // work an install needs; carries over to the next window
+	FailureProbability     float64       `json:"failureProbability"` // an install attempt fails; retried in the next window
+	// UnhealthyProbability is the chance that the VM reports unhealthy after
+	// a successful install; only this feeds the phase health gate.
+	UnhealthyProbability float64 `json:"unhealthyProbability"`
+	// Enablement is EnablementDone (the feature was enabled in an earlier
+	// month) or EnablementPending (enablement, settings.enablementMinutes of
+	// off-peak on-time, comes first).
+	Enablement string `json:"enablement"`
 }
+
+// Enablement states of a VM.
+const (
+	EnablementDone    = "done"
+	EnablementPending = "pending"
+)
 
 // Forecast is the simulator's answer (SPEC §4.2 plus the plan and summaries).
 type Forecast struct {
@@ -166,7 +196,24 @@ type Forecast struct {
 	VMs       []VMResult      `json:"vms"`
 	Curve     []CurvePoint    `json:"curve"`
 	Regions   []RegionSummary `json:"regions"`
+	// Assumptions echoes what the forecast assumed (profile, settings,
+	// default off-peak window, which plan), for reports.
+	Assumptions *Assumptions `json:"assumptions,omitempty"`
 }
+
+// Assumptions are the inputs of a forecast that are not facts of Azure.
+type Assumptions struct {
+	Profile        string   `json:"profile"`
+	Plan           string   `json:"plan"` // PlanAzureDefault or PlanExplicit
+	DefaultOffPeak Window   `json:"defaultOffPeak"`
+	Settings       Settings `json:"settings"`
+}
+
+// Plans a forecast can follow.
+const (
+	PlanAzureDefault = "azure-default"
+	PlanExplicit     = "explicit"
+)
 
 // Phase statuses.
 const (
@@ -200,21 +247,27 @@ type Step struct {
 
 // VMResult is one VM's forecast.
 type VMResult struct {
-	Name             string     `json:"name"`
-	Region           string     `json:"region"`
-	Zone             string     `json:"zone"`
-	AvailabilitySet  string     `json:"availabilitySet"`
-	UpdateDomain     int        `json:"updateDomain"`
-	Phase            int        `json:"phase"` // -1 when not platform-orchestrated
-	Eligible         bool       `json:"eligible"`
-	AssessedAt       *time.Time `json:"assessedAt"`
-	InstallStart     *time.Time `json:"installStart"`
-	InstallEnd       *time.Time `json:"installEnd"`
-	LocalInstall     string     `json:"localInstall,omitempty"` // install start in the VM's time zone, RFC 3339
-	Attempts         int        `json:"attempts"`
-	DaysAfterRelease *float64   `json:"daysAfterRelease"`
-	Compliant        bool       `json:"compliant"`
-	Reason           string     `json:"reason,omitempty"`
+	Name            string     `json:"name"`
+	Region          string     `json:"region"`
+	Zone            string     `json:"zone"`
+	AvailabilitySet string     `json:"availabilitySet"`
+	UpdateDomain    int        `json:"updateDomain"`
+	Phase           int        `json:"phase"` // -1 when not platform-orchestrated
+	Eligible        bool       `json:"eligible"`
+	AssessedAt      *time.Time `json:"assessedAt"`
+	InstallStart    *time.Time `json:"installStart"`   // first minute of the successful install
+	InstallEnd      *time.Time `json:"installEnd"`     // last minute of it (it may span several windows)
+	InstallWindows  int        `json:"installWindows"` // off-peak windows the successful install used; 0 when none
+	// CatchUp is true when the VM missed its turn in the rollout (powered
+	// off, enablement unfinished, its phase's hours over, or a failed
+	// attempt) and was patched on its own at its next chance (D3, D5),
+	// outside the availability-first order.
+	CatchUp          bool     `json:"catchUp,omitempty"`
+	LocalInstall     string   `json:"localInstall,omitempty"` // install start in the VM's time zone, RFC 3339
+	Attempts         int      `json:"attempts"`
+	DaysAfterRelease *float64 `json:"daysAfterRelease"`
+	Compliant        bool     `json:"compliant"`
+	Reason           string   `json:"reason,omitempty"`
 }
 
 // CurvePoint is the share of the fleet patched by a day after release.

@@ -85,7 +85,7 @@ func TestSimulateStreaming(t *testing.T) {
 	for _, m := range whole.out.msgs {
 		bytes += len(m.GetVmChunk())
 	}
-	if bytes > 6*n { // flags, phase, local time, attempts, reason: 5 bytes each when the VM is not repeated
+	if bytes > 8*n { // flags, phase, local time, attempts, windows, catch-up, reason: 7 bytes each when the VM is not repeated
 		t.Errorf("the results took %d bytes for %d VMs: their names and placement were sent again", bytes, n)
 	}
 	f, err := receiveForecast(whole.out.recv, sent)

@@ -33,7 +33,7 @@ type wireWriter struct {
 }
 
 // wireColumns is the number of interned columns (see the col* constants).
-const wireColumns = 16
+const wireColumns = colEnablement + 1
 
 func newWireWriter(sizeHint int) *wireWriter {
 	return &wireWriter{b: make([]byte, 0, sizeHint), interned: map[string]uint64{}}

@@ -18,6 +18,7 @@ const (
 	colDate
 	colReason
 	colGroup
+	colEnablement
 )
 
 func writeVM(w *wireWriter, vm *VM) {
@@ -66,6 +67,8 @@ func writeVM(w *wireWriter, vm *VM) {
 	}
 	w.varint(int64(vm.InstallMinutes))
 	w.float(vm.FailureProbability)
+	w.float(vm.UnhealthyProbability)
+	w.intern(colEnablement, vm.Enablement)
 }
 
 // readVMs reads a chunk's VMs.
@@ -79,7 +82,7 @@ func readVMs(r *wireReader, part []VM, _ int) {
 }
 
 // minVMBytes is the least a VM takes on the wire.
-const minVMBytes = 26
+const minVMBytes = 28
 
 func readVM(r *wireReader, vm *VM) {
 	vm.Name = r.raw()
@@ -123,4 +126,6 @@ func readVM(r *wireReader, vm *VM) {
 	}
 	vm.InstallMinutes = r.int()
 	vm.FailureProbability = r.float()
+	vm.UnhealthyProbability = r.float()
+	vm.Enablement = r.intern()
 }

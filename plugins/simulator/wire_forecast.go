@@ -65,11 +65,13 @@ func writeResult(w *wireWriter, v *VMResult, vm *VM) {
 	}
 	w.raw(v.LocalInstall)
 	w.varint(int64(v.Attempts))
+	w.varint(int64(v.InstallWindows))
+	w.b = append(w.b, boolByte(v.CatchUp))
 	w.intern(colReason, v.Reason)
 }
 
 // minResultBytes is the least a VM result takes on the wire.
-const minResultBytes = 5
+const minResultBytes = 7
 
 // readResults reads a chunk's VM results, vms being the request's VMs from
 // the chunk's first result on. The times and day counts they point to are
@@ -114,6 +116,8 @@ func readResults(r *wireReader, part []VMResult, vms []VM) {
 		}
 		v.LocalInstall = r.raw()
 		v.Attempts = r.int()
+		v.InstallWindows = r.int()
+		v.CatchUp = r.byte() != 0
 		v.Reason = r.intern()
 		if r.err != nil {
 			return
