@@ -100,7 +100,19 @@ type Fleet struct {
 	// DefaultOffPeak is the off-peak window VMs get when they do not set
 	// one (the file's defaults, else the built-in), echoed in reports.
 	DefaultOffPeak Window `json:"defaultOffPeak"`
-	VMs            []VM   `json:"vms"`
+	// Regions are the regions the fleet file declares under regions:
+	// because the host's region table lacks them. The host adds their
+	// pairs to Request.RegionPairs and places them in DefaultPhases; a
+	// simulator needs nothing else of them.
+	Regions []DeclaredRegion `json:"regions,omitempty"`
+	VMs     []VM             `json:"vms"`
+}
+
+// DeclaredRegion is a region a fleet declares (SPEC §4.1 regions:).
+type DeclaredRegion struct {
+	Name                 string `json:"name"`
+	PairedRegion         string `json:"pairedRegion,omitempty"` // "" when unpaired
+	HasAvailabilityZones bool   `json:"hasAvailabilityZones"`
 }
 
 // Release is the monthly patch release being rolled out.

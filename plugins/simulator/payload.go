@@ -262,6 +262,11 @@ func finishForecast(recv func() (*pb.SimulateResponse, error), t *pb.ForecastTra
 		return nil, err
 	}
 	f.VMs, f.Plan = vms, steps
+	for i := range f.Phases {
+		if f.Phases[i].Regions == nil {
+			f.Phases[i].Regions = []string{} // gob drops empty slices; a phase's regions are a list
+		}
+	}
 	return &f, nil
 }
 

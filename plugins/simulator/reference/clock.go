@@ -97,10 +97,58 @@ func newClock(vm simulator.VM, locs map[string]*time.Location) (*clock, error) {
 	return c, nil
 }
 
-// at returns the absolute time of minute-of-day mins on the local date y-m-d
-// (d may overflow; time.Date normalises it).
+// at returns the instant of minute-of-day mins on the local date y-m-d (d
+// may overflow; time.Date normalises it). A local time that does not exist,
+// in the spring-forward gap, moves to the first valid instant after it: the
+// transition itself. time.Date alone may move it backwards, which would put
+// an install before its window. A repeated local time (fall back) is one
+// instant, and windows are spans of absolute time, so the repeated hour
+// counts once.
 func (c *clock) at(y int, m time.Month, d, mins int) time.Time {
-	return time.Date(y, m, d, mins/60, mins%60, 0, 0, c.loc)
+	t := time.Date(y, m, d, mins/60, mins%60, 0, 0, c.loc)
+	want := time.Date(y, m, d, mins/60, mins%60, 0, 0, time.UTC)
+	got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	if got.Equal(want) {
+		return t
+	}
+	start, end := t.ZoneBounds()
+	if got.Before(want) && !end.IsZero() {
+		return end // t was put before the gap; the gap ends at the transition
+	}
+	return start // t was put after the gap, whose end is where t's zone period starts
+}
+
+// window returns the off-peak window occurrence that starts on local date
+// y-m-d.
+func (c *clock) window(y int, m time.Month, d int) interval {
+	s := c.at(y, m, d, c.offStart)
+	e := c.at(y, m, d, c.offEnd)
+	if c.offEnd <= c.offStart {
+		e = c.at(y, m, d+1, c.offEnd)
+	}
+	return interval{s, e}
+}
+
+// windowAfter returns the first off-peak window occurrence that ends after
+// t: the one t is in, or the next.
+func (c *clock) windowAfter(t time.Time) interval {
+	y, m, d := t.In(c.loc).Date()
+	for day := d - 1; ; day++ {
+		if w := c.window(y, m, day); w.end.After(t) && w.start.Before(w.end) {
+			return w
+		}
+	}
+}
+
+// nextWindowStart returns the start of the first off-peak window occurrence
+// that starts at or after t.
+func (c *clock) nextWindowStart(t time.Time) time.Time {
+	y, m, d := t.In(c.loc).Date()
+	for day := d - 1; ; day++ {
+		if w := c.window(y, m, day); !w.start.Before(t) {
+			return w.start
+		}
+	}
 }
 
 // onIntervals returns when the VM is on during [from, to).
@@ -137,26 +185,22 @@ func (c *clock) onIntervals(from, to time.Time) []interval {
 }
 
 // eachWorkable calls fn, in order, for each span in [from, to) when the VM
-// is inside an off-peak window and on, until fn returns false. It is lazy
+// is inside an off-peak window and on, with the start of the window
+// occurrence the span belongs to, until fn returns false. It is lazy
 // because callers usually need only the first few spans of a month.
-func (c *clock) eachWorkable(from, to time.Time, fn func(interval) bool) {
+func (c *clock) eachWorkable(from, to time.Time, fn func(span interval, window time.Time) bool) {
 	if !from.Before(to) {
 		return
 	}
-	lf := from.In(c.loc)
-	y, m, d := lf.Date()
+	y, m, d := from.In(c.loc).Date()
 	for day := d - 1; ; day++ {
-		s := c.at(y, m, day, c.offStart)
-		if !s.Before(to) {
+		w := c.window(y, m, day)
+		if !w.start.Before(to) {
 			return
 		}
-		e := c.at(y, m, day, c.offEnd)
-		if c.offEnd <= c.offStart {
-			e = c.at(y, m, day+1, c.offEnd)
-		}
-		for _, w := range clip(interval{s, e}, from, to) {
-			for _, on := range c.onIntervals(w.start, w.end) {
-				if !fn(on) {
+		for _, part := range clip(w, from, to) {
+			for _, on := range c.onIntervals(part.start, part.end) {
+				if !fn(on, w.start) {
 					return
 				}
 			}
@@ -164,36 +208,55 @@ func (c *clock) eachWorkable(from, to time.Time, fn func(interval) bool) {
 	}
 }
 
-// firstFitWindow returns the earliest span of length dur starting at or
-// after from that lies inside one workable span (returned too) ending before
-// horizon.
-func (c *clock) firstFitWindow(from time.Time, dur time.Duration, horizon time.Time) (iv, window interval, ok bool) {
-	c.eachWorkable(from, horizon, func(w interval) bool {
-		if w.end.Sub(w.start) >= dur {
-			iv, window, ok = interval{w.start, w.start.Add(dur)}, w, true
-			return false
-		}
-		return true
+// firstWorkable returns the first instant in [from, until) when the VM is
+// in an off-peak window and on.
+func (c *clock) firstWorkable(from, until time.Time) (t time.Time, ok bool) {
+	c.eachWorkable(from, until, func(span interval, _ time.Time) bool {
+		t, ok = span.start, true
+		return false
 	})
-	return iv, window, ok
+	return t, ok
 }
 
-// accumulate returns when dur of workable time has passed from from: work
-// that pauses when a window closes and resumes in the next (enablement).
-func (c *clock) accumulate(from time.Time, dur time.Duration, horizon time.Time) (done time.Time, ok bool) {
+// work is an install (or enablement) done from a workable instant: work
+// that pauses when a window closes or the VM goes off, and resumes in the
+// next off-peak window while the VM is on (D5, D12).
+type work struct {
+	end     time.Time     // when the last minute is done; zero when not done before the horizon
+	windows int           // off-peak window occurrences it used
+	done    time.Duration // work done by the horizon
+}
+
+// doWork runs dur of work from from, up to horizon, calling span (when not
+// nil) for each span worked.
+func (c *clock) doWork(from time.Time, dur time.Duration, horizon time.Time, span func(interval)) work {
+	var out work
 	if dur <= 0 {
-		return from, true
+		out.end = from
+		return out
 	}
-	c.eachWorkable(from, horizon, func(w interval) bool {
-		if span := w.end.Sub(w.start); span >= dur {
-			done, ok = w.start.Add(dur), true
-			return false
-		} else {
-			dur -= span
+	last := time.Time{}
+	c.eachWorkable(from, horizon, func(iv interval, window time.Time) bool {
+		if !window.Equal(last) {
+			out.windows++
+			last = window
 		}
-		return true
+		left := dur - out.done
+		if n := iv.end.Sub(iv.start); n < left {
+			out.done += n
+			if span != nil {
+				span(iv)
+			}
+			return true
+		}
+		out.done = dur
+		out.end = iv.start.Add(left)
+		if span != nil {
+			span(interval{iv.start, out.end})
+		}
+		return false
 	})
-	return done, ok
+	return out
 }
 
 // isOn reports whether the VM is on at t.

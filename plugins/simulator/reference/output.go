@@ -74,16 +74,7 @@ func (tr *trial) fill(m *model, f *simulator.Forecast, out simulator.ForecastSin
 	// Times are reported in UTC (the VM-local install time is LocalInstall),
 	// so output does not depend on how a time zone prints.
 	f.Phases = tr.phases
-	for i := range f.Phases {
-		if p := &f.Phases[i]; p.Start != nil {
-			s, e := p.Start.UTC(), p.End.UTC()
-			p.Start, p.End = &s, &e
-		}
-	}
 	f.Plan = tr.steps
-	for i := range f.Plan {
-		f.Plan[i].Start, f.Plan[i].End = f.Plan[i].Start.UTC(), f.Plan[i].End.UTC()
-	}
 	var batch []simulator.VMResult
 	if out == nil {
 		f.VMs = make([]simulator.VMResult, 0, len(m.vms))
@@ -93,7 +84,6 @@ func (tr *trial) fill(m *model, f *simulator.Forecast, out simulator.ForecastSin
 		}
 		f.Plan = nil
 	}
-	days := m.req.Fleet.Settings.DeadlineDays
 	regions := map[string]*simulator.RegionSummary{}
 	for i := range m.vms {
 		s, o := &m.vms[i], &tr.out[i]
@@ -109,32 +99,24 @@ func (tr *trial) fill(m *model, f *simulator.Forecast, out simulator.ForecastSin
 			a := o.assessed.UTC()
 			r.AssessedAt = &a
 		}
-		switch {
-		case !s.eligible:
+		if !s.eligible {
 			r.Reason = s.reason
-		case r.Phase < 0:
-			r.Reason = fmt.Sprintf("region %s is in no phase of the fleet's plan", vm.Region)
-		case o.phaseNotStart >= 0:
-			ph := tr.phases[o.phaseNotStart]
-			r.Reason = fmt.Sprintf("phase %d never started: phase %d halted (%d of its VMs unhealthy, above the %.0f%% health threshold)",
-				r.Phase, o.phaseNotStart, ph.Unhealthy, 100*m.req.Fleet.Settings.HealthThreshold)
-		case !o.end.IsZero():
-			start, end := o.start.UTC(), o.end.UTC()
-			r.InstallStart, r.InstallEnd = &start, &end
-			r.LocalInstall = start.In(s.clock.loc).Format(time.RFC3339)
-			d := math.Round(end.Sub(m.release).Hours()/24*100) / 100
-			r.DaysAfterRelease = &d
-			r.Compliant = !end.After(m.deadline)
-			if !r.Compliant {
-				r.Reason = fmt.Sprintf("patched on day %.1f, after the %d-day deadline", d, days)
-				if o.attempts > 1 {
-					r.Reason += fmt.Sprintf(" (%d failed attempts retried in later windows)", o.attempts-1)
-				}
+		} else if r.Phase < 0 {
+			r.Reason = fmt.Sprintf("region %s is in no phase of the plan", vm.Region)
+		} else {
+			if !o.end.IsZero() {
+				start, end := o.start.UTC(), o.end.UTC()
+				r.InstallStart, r.InstallEnd = &start, &end
+				r.InstallWindows = o.windows
+				r.CatchUp = o.catchUp
+				r.LocalInstall = start.In(s.clock.loc).Format(time.RFC3339)
+				d := math.Round(end.Sub(m.release).Hours()/24*100) / 100
+				r.DaysAfterRelease = &d
+				r.Compliant = !end.After(m.deadline)
 			}
-		case o.reason != "":
-			r.Reason = o.reason
-		default:
-			r.Reason = "not reached by the rollout"
+			if !r.Compliant {
+				r.Reason = m.reason(tr, s, o, r.Phase)
+			}
 		}
 		if out == nil {
 			f.VMs = append(f.VMs, r)

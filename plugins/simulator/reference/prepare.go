@@ -3,6 +3,7 @@ package reference
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,10 +22,13 @@ type model struct {
 	deadline  time.Time
 	horizon   time.Time // installs are simulated this far, to say how late a late VM is
 	vms       []vmState
-	phases    [][]string     // region names per phase
-	phaseOf   map[string]int // region -> phase
-	regionVMs map[string][]int
-	intake    *intake // while VMs are added
+	phases    [][]string       // region names per phase of the plan
+	shown     [][]string       // per phase, the regions a forecast lists
+	phaseOf   map[string]int   // region -> phase
+	regionVMs map[string][]int // region -> its eligible VMs
+	regions   map[string]bool  // every region of the fleet
+	setSize   map[string]int   // availability set (setKey.in) -> its fleet VMs, eligible or not
+	intake    *intake          // while VMs are added
 }
 
 // intake is what judging each VM as it is added needs.
@@ -41,9 +45,10 @@ type intake struct {
 type vmState struct {
 	vm        *simulator.VM
 	clock     *clock
+	key       uint64 // the VM's name, hashed: keys its random numbers
 	eligible  bool
 	reason    string    // why not eligible
-	enabledAt time.Time // zero: enablement never finishes before the horizon
+	enabledAt time.Time // when enablement is done (the release when it was done before); zero: never before the horizon
 }
 
 // prepare builds the model of a whole request.
@@ -82,11 +87,19 @@ func newModel(req simulator.Request, vms int) (*model, error) {
 		return nil, inputError("settings.batchShare must be in (0, 1]")
 	case st.PhaseBakeHours < 0 || st.EnablementMinutes < 0:
 		return nil, inputError("settings.phaseBakeHours and enablementMinutes must not be negative")
+	case st.PhaseHours <= 0:
+		return nil, inputError("settings.phaseHours must be positive")
+	case st.HaltHours != nil && *st.HaltHours < 0:
+		return nil, inputError("settings.haltHours must not be negative")
+	case len(fl.Phases) == 0 && len(req.DefaultPhases) == 0:
+		return nil, inputError("no phase plan: the fleet has no phases and the request no defaultPhases")
 	}
 	m := &model{
 		req:       req,
 		release:   fl.Release.Date.UTC(),
 		regionVMs: map[string][]int{},
+		regions:   map[string]bool{},
+		setSize:   map[string]int{},
 		phaseOf:   map[string]int{},
 		vms:       make([]vmState, 0, vms),
 	}
@@ -131,15 +144,27 @@ func (m *model) add(vm *simulator.VM) error {
 		}
 		in.clocks[key] = c
 	}
-	s := vmState{vm: vm, clock: c}
+	s := vmState{vm: vm, clock: c, key: nameKey(vm.Name)}
+	m.regions[vm.Region] = true
+	if vm.AvailabilitySet != "" {
+		m.setSize[setKey{vm.Subscription, vm.AvailabilitySet}.in(vm.Region)]++
+	}
 	s.eligible, s.reason = eligibility(m.req, vm, in.supported, in.patterns)
 	if s.eligible {
-		done, ok := in.enabled[key]
-		if !ok {
-			done, _ = c.accumulate(m.release, time.Duration(m.req.Fleet.Settings.EnablementMinutes)*time.Minute, m.horizon)
-			in.enabled[key] = done
+		s.enabledAt = m.release
+		if strings.EqualFold(vm.Enablement, simulator.EnablementPending) {
+			// Enablement is done once (D12): only a VM marked pending
+			// spends the enablement time, resuming across windows.
+			done, ok := in.enabled[key]
+			if !ok {
+				first, found := c.firstWorkable(m.release, m.horizon)
+				if found {
+					done = c.doWork(first, time.Duration(m.req.Fleet.Settings.EnablementMinutes)*time.Minute, m.horizon, nil).end
+				}
+				in.enabled[key] = done
+			}
+			s.enabledAt = done
 		}
-		s.enabledAt = done
 		m.regionVMs[vm.Region] = append(m.regionVMs[vm.Region], len(m.vms))
 	}
 	m.vms = append(m.vms, s)
@@ -212,71 +237,53 @@ func olderAgent(v string) bool {
 }
 
 // plan fixes the phases: the fleet's explicit plan, checked against the
-// pairs, or a default plan of growing phases (1, 2, 4, … regions, smallest
-// regions first, the canary-then-broad shape of safe deployment) that never
-// puts two paired regions together.
+// pairs, else the host's Azure-wide plan. Azure's phases do not depend on
+// this customer's fleet: a VM follows its region's phase.
 func (m *model) plan() error {
 	m.intake = nil // every VM is in
 	pairs := m.req.RegionPairs
 	conflict := func(a, b string) bool {
-		for _, p := range pairs[a] {
-			if p == b {
-				return true
-			}
-		}
-		for _, p := range pairs[b] {
-			if p == a {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(pairs[a], b) || slices.Contains(pairs[b], a)
 	}
-	if len(m.req.Fleet.Phases) > 0 {
-		for i, phase := range m.req.Fleet.Phases {
-			for j, a := range phase {
-				if prev, dup := m.phaseOf[a]; dup {
-					return inputError("region %s is in phase %d and phase %d of the plan", a, prev, i)
-				}
-				m.phaseOf[a] = i
+	explicit := len(m.req.Fleet.Phases) > 0
+	plan := m.req.DefaultPhases
+	if explicit {
+		plan = m.req.Fleet.Phases
+	}
+	for i, phase := range plan {
+		var shown []string
+		for j, a := range phase {
+			if prev, dup := m.phaseOf[a]; dup {
+				return inputError("region %s is in phase %d and phase %d of the plan", a, prev, i)
+			}
+			m.phaseOf[a] = i
+			if explicit {
 				for _, b := range phase[j+1:] {
 					if conflict(a, b) {
 						return inputError("phase %d puts paired regions %s and %s together; paired regions are never updated in the same phase", i, a, b)
 					}
 				}
 			}
-			m.phases = append(m.phases, append([]string(nil), phase...))
-		}
-		return nil
-	}
-	regions := make([]string, 0, len(m.regionVMs))
-	for r := range m.regionVMs {
-		regions = append(regions, r)
-	}
-	sort.Slice(regions, func(i, j int) bool {
-		a, b := len(m.regionVMs[regions[i]]), len(m.regionVMs[regions[j]])
-		if a != b {
-			return a < b
-		}
-		return regions[i] < regions[j]
-	})
-	for _, r := range regions {
-		for i := 0; ; i++ {
-			if i == len(m.phases) {
-				m.phases = append(m.phases, nil)
-			}
-			fits := len(m.phases[i]) < 1<<i
-			for _, other := range m.phases[i] {
-				fits = fits && !conflict(r, other)
-			}
-			if fits {
-				m.phases[i] = append(m.phases[i], r)
-				m.phaseOf[r] = i
-				break
+			if explicit || m.regions[a] {
+				shown = append(shown, a)
 			}
 		}
-	}
-	for _, p := range m.phases {
-		sort.Strings(p)
+		sort.Strings(shown)
+		if shown == nil {
+			shown = []string{}
+		}
+		m.phases = append(m.phases, slices.Clone(phase))
+		m.shown = append(m.shown, shown)
 	}
 	return nil
+}
+
+// nameKey hashes a VM name (FNV-1a): the key of the VM's random numbers.
+func nameKey(name string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return h
 }

@@ -12,13 +12,12 @@ package reference
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
 // Version of the model; bump it when forecasts change for the same input.
-const Version = "1.0.0"
+const Version = "2.0.0"
 
 // Simulator is the reference model. It holds no state between calls.
 type Simulator struct{}
@@ -81,6 +80,7 @@ func (s *Simulator) simulate(ctx context.Context, m *model, out simulator.Foreca
 	trials := max(req.Trials, 1)
 	f := &simulator.Forecast{
 		Simulator: desc, Release: m.release, Deadline: m.deadline, Seed: req.Seed, Trials: trials,
+		Assumptions: m.assumptions(),
 	}
 	days := req.Fleet.Settings.DeadlineDays
 	perTrial := make([][]float64, trials)
@@ -88,8 +88,7 @@ func (s *Simulator) simulate(ctx context.Context, m *model, out simulator.Foreca
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		rng := rand.New(rand.NewPCG(uint64(req.Seed), uint64(t)))
-		run := m.run(ctx, rng)
+		run := m.run(ctx, t, t == 0)
 		if run == nil {
 			return nil, ctx.Err()
 		}

@@ -22,7 +22,7 @@ func smallRequest() simulator.Request {
 		Fleet: simulator.Fleet{
 			Release: simulator.Release{Month: "2026-12", Date: time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC)},
 			Settings: simulator.Settings{AssessmentIntervalHours: 72, EnablementMinutes: 200, HealthThreshold: 0.2,
-				PhaseBakeHours: 24, BatchShare: 0.2, DeadlineDays: 30},
+				PhaseBakeHours: 24, PhaseHours: 48, BatchShare: 0.2, DeadlineDays: 30},
 			VMs: []simulator.VM{
 				vm("a", "eastus", "1", "", 0), vm("b", "eastus", "2", "", 0),
 				vm("c", "westus", "", "as", 0), vm("d", "westus", "", "as", 1),
@@ -32,6 +32,7 @@ func smallRequest() simulator.Request {
 		Seed: 1, Trials: 5, Profile: "2021-02",
 		SupportedImages: []string{"canonical:ubuntuserver:18.04-lts"},
 		RegionPairs:     map[string][]string{"eastus": {"westus"}, "westus": {"eastus"}},
+		DefaultPhases:   [][]string{{"eastus", "northeurope"}, {"westus"}},
 	}
 }
 

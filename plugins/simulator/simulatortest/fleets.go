@@ -64,6 +64,7 @@ func DefaultSettings() simulator.Settings {
 		EnablementMinutes:       200,
 		HealthThreshold:         0.2,
 		PhaseBakeHours:          24,
+		PhaseHours:              48,
 		BatchShare:              0.2,
 		DeadlineDays:            30,
 	}
@@ -82,6 +83,20 @@ func request(fl simulator.Fleet) simulator.Request {
 		ImagePatterns:           append([]simulator.ImagePattern(nil), ImagePatterns...),
 		RegionPairs:             RegionPairs(),
 		WindowsNeedsAutoUpdates: true,
+		AvailabilitySetCap:      true,
+		DefaultPhases:           DefaultPhases(),
+	}
+}
+
+// DefaultPhases is the Azure-wide plan the fixtures and RandomFleet use: a
+// pilot, then two waves, every region of RegionPairList and randomRegions
+// in one phase, paired regions apart.
+func DefaultPhases() [][]string {
+	return [][]string{
+		{"westcentralus"},
+		{"australiaeast", "centralindia", "eastus2", "germanywestcentral", "japaneast", "northeurope", "qatarcentral", "southeastasia"},
+		{"australiasoutheast", "centralus", "eastasia", "eastus", "germanynorth", "japanwest", "polandcentral", "southindia", "westeurope", "westus2"},
+		{"westus"},
 	}
 }
 
@@ -112,7 +127,7 @@ func windowsVM(name, sub, region, tz, start, end string) simulator.VM {
 func Fixtures() []Fixture {
 	return []Fixture{
 		singleLinux(), pairedZonesSets(), ineligibleMix(), powerWeekdays(),
-		outageDays(), haltedPhase(), timeZonesDST(),
+		outageDays(), haltedPhase(), timeZonesDST(), nothingHoldsOthers(), haltResumes(),
 	}
 }
 
@@ -158,7 +173,8 @@ func phaseOfRegion(f *simulator.Forecast, region string) int {
 	return -1
 }
 
-// (a) one always-on eligible Linux VM: compliant within five days.
+// (a) one always-on eligible Linux VM: compliant within two days of its
+// phase's start.
 func singleLinux() Fixture {
 	fl := simulator.Fleet{
 		Release:  decemberRelease,
@@ -175,6 +191,9 @@ func singleLinux() Fixture {
 				t.Errorf("eligible=%v phase=%d, want eligible in a phase", r.Eligible, r.Phase)
 			}
 			by := req.Fleet.Release.Date.Add(5 * day)
+			if r.Phase >= 0 && r.Phase < len(f.Phases) && f.Phases[r.Phase].Start != nil {
+				by = f.Phases[r.Phase].Start.Add(2 * day)
+			}
 			if !r.Compliant || r.InstallEnd == nil || r.InstallEnd.After(by) {
 				t.Errorf("compliant=%v installEnd=%v reason=%q, want compliant by %s", r.Compliant, r.InstallEnd, r.Reason, ts(by))
 			}
@@ -316,12 +335,13 @@ func outageDays() Fixture {
 	}
 }
 
-// (f) every VM of the first phase fails: it halts, later phases never start.
+// (f) every VM of the first phase reports unhealthy after its install: the
+// phase halts, later phases never start.
 func haltedPhase() Fixture {
 	var vms []simulator.VM
 	for i := range 5 {
 		vm := linuxVM(fmt.Sprintf("f-east-%d", i), "sub-a", "eastus", "UTC", "00:00", "06:00")
-		vm.FailureProbability = 1
+		vm.UnhealthyProbability = 1
 		vms = append(vms, vm)
 	}
 	for i := range 3 {
@@ -336,7 +356,7 @@ func haltedPhase() Fixture {
 	}
 	return Fixture{
 		Name:        "halted-phase",
-		Description: "(f) FailureProbability 1 on every VM of phase 0 halts it (threshold 0.2); later phases are not-started",
+		Description: "(f) UnhealthyProbability 1 on every VM of phase 0 halts it (threshold 0.2); later phases are not-started",
 		Request:     request(fl),
 		Check: func(t *testing.T, req simulator.Request, f *simulator.Forecast) {
 			if len(f.Phases) != 3 {
@@ -349,11 +369,12 @@ func haltedPhase() Fixture {
 				}
 			}
 			for _, r := range f.VMs {
-				if r.Compliant {
-					t.Errorf("VM %q compliant; no VM can be (phase 0 always fails, the others never start)", r.Name)
+				east := strings.HasPrefix(r.Name, "f-east-")
+				if r.Compliant != east {
+					t.Errorf("VM %q compliant=%v; want only phase 0's VMs patched (unhealthy after patching still counts as patched)", r.Name, r.Compliant)
 				}
-				if !strings.HasPrefix(r.Name, "f-east-") && r.InstallStart != nil {
-					t.Errorf("VM %q installs although its phase never started", r.Name)
+				if !east && !strings.Contains(r.Reason, "halted") {
+					t.Errorf("VM %q reason %q should name the halted phase", r.Name, r.Reason)
 				}
 			}
 		},
@@ -383,6 +404,91 @@ func timeZonesDST() Fixture {
 		Request:     request(fl),
 		Check: func(t *testing.T, req simulator.Request, f *simulator.Forecast) {
 			expectCompliant(t, f, "g-los-angeles", "g-berlin", "g-kolkata", "g-lord-howe")
+		},
+	}
+}
+
+// (h) a VM that is never on and a VM whose attempts always fail share
+// every group with always-on VMs: the rollout moves on past them, and a VM
+// whose first attempt fails half the time is retried in a later window.
+func nothingHoldsOthers() Fixture {
+	var vms []simulator.VM
+	for _, region := range []string{"eastus", "westus", "northeurope"} {
+		for z := 1; z <= 3; z++ {
+			for k := range 3 {
+				vm := linuxVM(fmt.Sprintf("h-%s-z%d-%d", region, z, k), "sub-a", region, "UTC", "22:00", "06:00")
+				vm.Zone = fmt.Sprint(z)
+				vms = append(vms, vm)
+			}
+		}
+	}
+	off := linuxVM("h-never-on", "sub-a", "eastus", "UTC", "22:00", "06:00")
+	off.Zone = "1"
+	off.PowerOff = []simulator.Outage{{From: "2026-11-01", To: "2027-03-01"}}
+	failing := linuxVM("h-always-fails", "sub-a", "eastus", "UTC", "22:00", "06:00")
+	failing.Zone = "2"
+	failing.FailureProbability = 1
+	flaky := linuxVM("h-flaky", "sub-a", "eastus", "UTC", "22:00", "06:00")
+	flaky.Zone = "3"
+	flaky.FailureProbability = 0.5
+	vms = append(vms, off, failing, flaky)
+	fl := simulator.Fleet{Release: decemberRelease, Settings: DefaultSettings(), VMs: vms}
+	return Fixture{
+		Name:        "nothing-holds-others",
+		Description: "(h) a never-on VM and an always-failing VM delay no one; a flaky VM is retried",
+		Request:     request(fl),
+		Check: func(t *testing.T, req simulator.Request, f *simulator.Forecast) {
+			for _, r := range f.VMs {
+				switch r.Name {
+				case "h-never-on":
+					if r.Compliant || !strings.Contains(r.Reason, "powered off") {
+						t.Errorf("%s: compliant=%v reason %q, want never patched because powered off", r.Name, r.Compliant, r.Reason)
+					}
+				case "h-always-fails":
+					if r.Compliant || !strings.Contains(r.Reason, "failing install") {
+						t.Errorf("%s: compliant=%v reason %q, want still retrying a failing install", r.Name, r.Compliant, r.Reason)
+					}
+				default:
+					if !r.Compliant {
+						t.Errorf("%s: not compliant (%s); nothing another VM does may hold it", r.Name, r.Reason)
+					}
+				}
+			}
+			for _, p := range f.Phases {
+				if p.Status != simulator.PhaseSucceeded {
+					t.Errorf("phase %d is %s; failed installs are retried, not unhealthy", p.Index, p.Status)
+				}
+			}
+		},
+	}
+}
+
+// (i) a halted phase with haltHours set: the rollout resumes that many
+// hours after the halted phase ends.
+func haltResumes() Fixture {
+	fx := haltedPhase()
+	st := fx.Request.Fleet.Settings
+	resume := 24.0
+	st.HaltHours = &resume
+	fx.Request.Fleet.Settings = st
+	return Fixture{
+		Name:        "halt-resumes",
+		Description: "(i) as (f) with haltHours 24: the later phases start after the halt and their VMs are patched",
+		Request:     fx.Request,
+		Check: func(t *testing.T, req simulator.Request, f *simulator.Forecast) {
+			if len(f.Phases) != 3 || f.Phases[0].Status != simulator.PhaseHalted {
+				t.Fatalf("phases %+v, want 3 with phase 0 halted", f.Phases)
+			}
+			for _, p := range f.Phases[1:] {
+				if p.Status == simulator.PhaseNotStarted {
+					t.Errorf("phase %d not started; haltHours resumes the rollout", p.Index)
+				}
+			}
+			for _, r := range f.VMs {
+				if !r.Compliant {
+					t.Errorf("VM %q not compliant (%s)", r.Name, r.Reason)
+				}
+			}
 		},
 	}
 }

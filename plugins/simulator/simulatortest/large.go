@@ -23,10 +23,14 @@ func LargeFleet(n int) simulator.Request {
 		Fleet: simulator.Fleet{
 			Release: simulator.Release{Month: "2026-12", Date: time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC)},
 			Settings: simulator.Settings{AssessmentIntervalHours: 72, EnablementMinutes: 200, HealthThreshold: 0.2,
-				PhaseBakeHours: 24, BatchShare: 0.2, DeadlineDays: 30},
+				PhaseBakeHours: 24, PhaseHours: 48, BatchShare: 0.2, DeadlineDays: 30},
 			VMs: make([]simulator.VM, n),
 		},
 		Seed: 1, Trials: 1, Profile: "2021-02", RegionPairs: pairs,
+		// An Azure-wide plan in miniature: a pilot, then two waves, each
+		// region's pair in another phase.
+		DefaultPhases: [][]string{{"eastus2"}, {"eastus", "northeurope", "southeastasia", "japaneast", "uksouth"},
+			{"westus", "centralus", "westeurope", "eastasia", "japanwest", "ukwest"}},
 		SupportedImages: []string{"canonical:ubuntuserver:18.04-lts", "microsoftwindowsserver:windowsserver:2019-datacenter"},
 	}
 	for i := range n {

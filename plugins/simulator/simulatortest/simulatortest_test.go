@@ -56,6 +56,7 @@ func validCase() (simulator.Request, *simulator.Forecast) {
 		Release: decemberRelease, Settings: DefaultSettings(),
 		VMs: []simulator.VM{e1, e2, w1, w2, p1, n1},
 	})
+	req.DefaultPhases = [][]string{{"eastus"}, {"westus"}}
 
 	release := decemberRelease.Date
 	res := func(v simulator.VM, phase int, start, end string) simulator.VMResult {
@@ -63,7 +64,7 @@ func validCase() (simulator.Request, *simulator.Forecast) {
 		return simulator.VMResult{
 			Name: v.Name, Region: v.Region, Zone: v.Zone, AvailabilitySet: v.AvailabilitySet, UpdateDomain: v.UpdateDomain,
 			Phase: phase, Eligible: true, InstallStart: &s, InstallEnd: &e, LocalInstall: s.Format(time.RFC3339),
-			Attempts: 1, DaysAfterRelease: ptr(e.Sub(release).Hours() / 24), Compliant: true,
+			Attempts: 1, InstallWindows: 1, DaysAfterRelease: ptr(e.Sub(release).Hours() / 24), Compliant: true,
 		}
 	}
 	curve := make([]simulator.CurvePoint, 31)
@@ -150,9 +151,27 @@ func TestOracleCatchesViolations(t *testing.T) {
 		{"install straddling the window end", func(_ *simulator.Request, f *simulator.Forecast) {
 			setInstall(vmRes(f, "e1"), "2026-12-09T05:30:00Z", "2026-12-09T06:30:00Z")
 		}, `"e1": install [2026-12-09T05:30:00Z, 2026-12-09T06:30:00Z) (local 2026-12-09 05:30 UTC – 2026-12-09 06:30 UTC) is outside every off-peak window`},
-		{"paired regions at the same time", func(_ *simulator.Request, f *simulator.Forecast) {
+		{"install in its turn before its phase", func(_ *simulator.Request, f *simulator.Forecast) {
 			setInstall(vmRes(f, "w1"), "2026-12-09T00:30:00Z", "2026-12-09T01:30:00Z")
-		}, `VMs "e1" (eastus) and "w1" (westus) in paired regions install at the same time`},
+		}, `VM "w1": install [2026-12-09T00:30:00Z, 2026-12-09T01:30:00Z) starts before its phase 1 starts`},
+		{"catch-up installs are not ordered", func(_ *simulator.Request, f *simulator.Forecast) {
+			f.Phases[0].End = ptr(utc("2026-12-09T01:00:00Z"))
+			f.Phases[1].Start = ptr(utc("2026-12-10T01:00:00Z"))
+			vmRes(f, "e2").CatchUp = true
+			setInstall(vmRes(f, "e2"), "2026-12-09T00:30:00Z", "2026-12-09T01:30:00Z")
+			setInstall(vmRes(f, "w2"), "2026-12-11T00:30:00Z", "2026-12-11T01:30:00Z")
+		}, `VMs "w1" (UD 0) and "w2" (UD 1) in different update domains`},
+		{"installWindows missing", func(_ *simulator.Request, f *simulator.Forecast) {
+			vmRes(f, "e1").InstallWindows = 0
+		}, `VM "e1": installed but installWindows is 0`},
+		{"carried-over install ends outside a window", func(_ *simulator.Request, f *simulator.Forecast) {
+			vmRes(f, "e1").InstallWindows = 2
+			setInstall(vmRes(f, "e1"), "2026-12-09T05:30:00Z", "2026-12-10T07:30:00Z")
+		}, `VM "e1": install over 2 windows`},
+		{"halted rollout resumes too early", func(req *simulator.Request, f *simulator.Forecast) {
+			req.Fleet.Settings.HaltHours = ptr(48.0)
+			f.Phases[0].Status, f.Phases[0].Unhealthy = simulator.PhaseHalted, 1
+		}, "phase 1 starts 2026-12-10T02:00:00Z, before halted phase 0's end 2026-12-09T02:00:00Z plus haltHours 48"},
 		{"paired regions in one phase", func(_ *simulator.Request, f *simulator.Forecast) {
 			f.Phases[1].Regions = []string{"westus", "eastus"}
 		}, "phase 1 contains paired regions westus and eastus"},
@@ -225,9 +244,9 @@ func TestOracleCatchesViolations(t *testing.T) {
 		{"VM's phase lacks its region", func(_ *simulator.Request, f *simulator.Forecast) {
 			vmRes(f, "e1").Phase = 1
 		}, `VM "e1": its phase 1 has regions [westus], not its region eastus`},
-		{"install outside its phase", func(_ *simulator.Request, f *simulator.Forecast) {
-			f.Phases[0].End = ptr(utc("2026-12-09T01:30:00Z"))
-		}, `VM "e2": install [2026-12-09T01:00:00Z, 2026-12-09T02:00:00Z) ends after its phase 0 ends 2026-12-09T01:30:00Z`},
+		{"install in its turn after its phase", func(_ *simulator.Request, f *simulator.Forecast) {
+			f.Phases[0].End = ptr(utc("2026-12-09T01:00:00Z"))
+		}, `VM "e2": install [2026-12-09T01:00:00Z, 2026-12-09T02:00:00Z) in its turn starts after its phase 0 ends 2026-12-09T01:00:00Z`},
 		{"local install offset", func(_ *simulator.Request, f *simulator.Forecast) {
 			vmRes(f, "e1").LocalInstall = "2026-12-09T01:00:00+01:00"
 		}, `VM "e1": localInstall "2026-12-09T01:00:00+01:00" has UTC offset 3600s, UTC is at 0s then`},

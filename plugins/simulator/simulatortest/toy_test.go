@@ -12,8 +12,8 @@ import (
 )
 
 // toySim is a deliberately simple simulator that obeys the rules, so Run can
-// be exercised end to end without the real model: one phase per region
-// (alphabetical) unless the fleet has a plan, and within a phase a greedy
+// be exercised end to end without the real model: the plan in force, each
+// phase as long as its installs, and within a phase a greedy
 // list scheduler that starts each eligible VM at the earliest candidate time
 // that fits its off-peak window and power and conflicts with nothing already
 // scheduled.
@@ -53,18 +53,7 @@ func (s toySim) Simulate(ctx context.Context, req simulator.Request) (*simulator
 	}
 	plan := fl.Phases
 	if len(plan) == 0 {
-		seen := map[string]bool{}
-		var regions []string
-		for _, v := range vms {
-			if v.eligible && !seen[v.vm.Region] {
-				seen[v.vm.Region] = true
-				regions = append(regions, v.vm.Region)
-			}
-		}
-		sort.Strings(regions)
-		for _, r := range regions {
-			plan = append(plan, []string{r})
-		}
+		plan = req.DefaultPhases
 	}
 	phaseOf := map[string]int{}
 	for i, p := range plan {
@@ -192,6 +181,7 @@ func toyRun(req simulator.Request, vms []toyVM, plan [][]string, phaseOf map[str
 		if halted {
 			for _, i := range members {
 				results[i].Reason = "phase never started: an earlier phase halted"
+				results[i].InstallStart, results[i].InstallEnd, results[i].LocalInstall = nil, nil, ""
 			}
 			phases = append(phases, ph)
 			continue
@@ -211,45 +201,59 @@ func toyRun(req simulator.Request, vms []toyVM, plan [][]string, phaseOf map[str
 				cands = append(cands, o.iv.end)
 			}
 			sort.Slice(cands, func(a, b int) bool { return cands[a].Before(cands[b]) })
-			found := false
+			found, failed := false, 0
 			for _, c := range cands {
 				iv := interval{c, c.Add(dur)}
 				if c.Before(start) || iv.end.After(deadline) {
 					continue
 				}
+				if r.InstallEnd != nil && c.Before(*r.InstallEnd) {
+					continue // after a failed attempt, a later slot
+				}
 				if v.clock.inOffPeak(iv.start, iv.end) && v.clock.isOn(iv.start, iv.end) && !conflict(v.vm, iv) {
 					placed = append(placed, toyPlaced{v.vm, iv})
 					s, e := iv.start, iv.end
 					r.InstallStart, r.InstallEnd = &s, &e
-					r.LocalInstall = s.In(v.clock.loc).Format(time.RFC3339)
-					r.Attempts = 1
+					r.Attempts++
+					if rng.Float64() < v.vm.FailureProbability {
+						failed++ // a failed attempt holds nobody
+						continue
+					}
 					if e.After(end) {
 						end = e
 					}
-					if rng.Float64() < v.vm.FailureProbability {
+					r.LocalInstall = s.In(v.clock.loc).Format(time.RFC3339)
+					r.InstallWindows = 1
+					r.Compliant = true
+					ph.Patched++
+					if rng.Float64() < v.vm.UnhealthyProbability {
 						ph.Unhealthy++
-						r.Reason = "install failed: unhealthy"
-					} else {
-						ph.Patched++
-						r.Compliant = true
 					}
 					found = true
 					break
 				}
 			}
-			if !found {
-				r.Reason = "no off-peak window while powered on before the deadline"
+			switch {
+			case !found && failed > 0:
+				r.InstallStart, r.InstallEnd = nil, nil
+				r.Reason = fmt.Sprintf("still retrying a failing install: %d attempts failed", failed)
+			case !found:
+				r.Reason = "powered off during every off-peak window before the deadline"
 			}
 		}
 		s, e := start, end
 		ph.Start, ph.End = &s, &e
 		ph.Status = simulator.PhaseSucceeded
-		if ph.VMs > 0 && float64(ph.Unhealthy)/float64(ph.VMs) > st.HealthThreshold {
-			ph.Status = simulator.PhaseHalted
-			halted = true
-		}
 		phases = append(phases, ph)
 		start = end.Add(time.Duration(st.PhaseBakeHours * float64(time.Hour)))
+		if ph.Patched > 0 && float64(ph.Unhealthy)/float64(ph.Patched) > st.HealthThreshold {
+			phases[len(phases)-1].Status = simulator.PhaseHalted
+			if st.HaltHours == nil {
+				halted = true
+			} else {
+				start = end.Add(time.Duration(*st.HaltHours * float64(time.Hour)))
+			}
+		}
 	}
 	return phases, results
 }
