@@ -54,7 +54,7 @@ type csvFormat struct{}
 func (csvFormat) Format(w io.Writer, f *simulator.Forecast) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"name", "region", "zone", "availabilitySet", "updateDomain", "phase", "eligible",
-		"assessedAt", "installStart", "installEnd", "localInstall", "attempts", "daysAfterRelease", "compliant", "reason"})
+		"assessedAt", "installStart", "installEnd", "localInstall", "attempts", "installWindows", "catchUp", "daysAfterRelease", "compliant", "reason"})
 	for _, v := range f.VMs {
 		days := ""
 		if v.DaysAfterRelease != nil {
@@ -62,7 +62,7 @@ func (csvFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		}
 		cw.Write([]string{v.Name, v.Region, v.Zone, v.AvailabilitySet, strconv.Itoa(v.UpdateDomain), strconv.Itoa(v.Phase),
 			strconv.FormatBool(v.Eligible), stamp(v.AssessedAt), stamp(v.InstallStart), stamp(v.InstallEnd), v.LocalInstall,
-			strconv.Itoa(v.Attempts), days, strconv.FormatBool(v.Compliant), v.Reason})
+			strconv.Itoa(v.Attempts), strconv.Itoa(v.InstallWindows), strconv.FormatBool(v.CatchUp), days, strconv.FormatBool(v.Compliant), v.Reason})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -100,7 +100,7 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		if p.Start != nil {
 			window = fmt.Sprintf("%s → %s UTC", p.Start.UTC().Format("01-02 15:04"), p.End.UTC().Format("01-02 15:04"))
 		}
-		fmt.Fprintf(bw, "phase %d  %-11s %s  [%s]  %d VMs, %d patched, %d unhealthy\n", p.Index, p.Status, window, strings.Join(p.Regions, ", "), p.VMs, p.Patched, p.Unhealthy)
+		fmt.Fprintf(bw, "phase %d  %-11s %s  [%s]  %d VMs, %d patched, %d unhealthy\n", p.Index, statusLabel(p.Status), window, strings.Join(p.Regions, ", "), p.VMs, p.Patched, p.Unhealthy)
 		for _, r := range p.Regions {
 			for _, s := range byPhaseRegion[fmt.Sprintf("%d/%s", p.Index, r)] {
 				fmt.Fprintf(bw, "    %-14s %-45s %s → %s UTC%s  %d VM(s)\n", r, s.Group,
@@ -109,15 +109,7 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		}
 	}
 
-	compliant, eligible := 0, 0
-	for _, v := range f.VMs {
-		if v.Compliant {
-			compliant++
-		}
-		if v.Eligible {
-			eligible++
-		}
-	}
+	compliant, eligible := counts(f)
 	fmt.Fprintf(bw, "\nCOMPLIANCE\n%d of %d VMs compliant by the deadline (%.1f%%); %d eligible for platform orchestration\n",
 		compliant, len(f.VMs), 100*Compliance(f), eligible)
 	if len(f.Curve) > 0 {
@@ -136,7 +128,24 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 	}
 	fmt.Fprintln(bw, "\nREGIONS")
 	for _, r := range f.Regions {
-		fmt.Fprintf(bw, "    %-18s phase %-3d %4d VMs  %4d eligible  %4d compliant\n", r.Region, r.Phase, r.VMs, r.Eligible, r.Compliant)
+		phase := "phase " + phaseLabel(r.Phase)
+		if r.Phase < 0 {
+			phase = notOrchestrated
+		}
+		fmt.Fprintf(bw, "    %-18s %-16s %4d VMs  %4d eligible  %4d compliant\n", r.Region, phase, r.VMs, r.Eligible, r.Compliant)
+	}
+	if rc := reasonCounts(f.VMs); len(rc) > 0 {
+		fmt.Fprintln(bw, "\nVMS PER REASON (numbers as #)")
+		for _, r := range foldReasons(rc) {
+			fmt.Fprintf(bw, "    %5d  %s", r.VMs, r.Key)
+			if r.NotCompliant != r.VMs {
+				fmt.Fprintf(bw, " (%d not compliant)", r.NotCompliant)
+			}
+			fmt.Fprintln(bw)
+			if r.Example != "" && r.Example != r.Key {
+				fmt.Fprintf(bw, "           e.g. %s: %s\n", r.ExampleVM, r.Example)
+			}
+		}
 	}
 	listed := 0
 	for _, v := range f.VMs {
@@ -152,6 +161,10 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		}
 		fmt.Fprintf(bw, "    %-20s %-14s %s\n", v.Name, v.Region, v.Reason)
 		listed++
+	}
+	fmt.Fprintln(bw, "\nASSUMPTIONS")
+	for _, a := range assumptionRows(f) {
+		fmt.Fprintf(bw, "    %-24s %s\n", a.Name, a.Value)
 	}
 	return bw.Flush()
 }

@@ -73,7 +73,7 @@ func oddElements() *simulator.Forecast {
 	days := func(f float64) *float64 { return &f }
 	var vms []simulator.VMResult
 	for i, s := range []string{"", "plain", "<b>&amp;", "a<b", "a>b", "a&b", `a"b`, "quote\" back\\slash", "tab\tnew\nline\x01", "é ü 中", "\u2028\u2029", "bad \xff utf8", "~ DEL \x7f"} {
-		vms = append(vms, simulator.VMResult{Name: s, Region: s, Zone: s, AvailabilitySet: s, Reason: s, LocalInstall: s, UpdateDomain: -i, Phase: i - 1, Eligible: i%2 == 0, Compliant: i%3 == 0, Attempts: i})
+		vms = append(vms, simulator.VMResult{Name: s, Region: s, Zone: s, AvailabilitySet: s, Reason: s, LocalInstall: s, UpdateDomain: -i, Phase: i - 1, Eligible: i%2 == 0, Compliant: i%3 == 0, Attempts: i, InstallWindows: i % 4, CatchUp: i%2 == 1})
 	}
 	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e20, 1e21, 1.2345e22, -3e-9, 123456789.125, math.MaxFloat64, math.SmallestNonzeroFloat64}
 	times := []time.Time{time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 18, 0, 0, 500, zone), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)}

@@ -37,6 +37,10 @@ func appendResult(b []byte, v *simulator.VMResult) (_ []byte, ok bool) {
 	o.timePtr("assessedAt", v.AssessedAt)
 	o.timePtr("installStart", v.InstallStart)
 	o.timePtr("installEnd", v.InstallEnd)
+	o.int("installWindows", v.InstallWindows)
+	if v.CatchUp { // omitempty
+		o.bool("catchUp", true)
+	}
 	if v.LocalInstall != "" {
 		o.str("localInstall", v.LocalInstall)
 	}
@@ -86,7 +90,7 @@ func appendStep(b []byte, s *simulator.Step) (_ []byte, ok bool) {
 // resultFields and stepFields are the number of fields the writers above
 // know, checked against the structs by a test.
 const (
-	resultFields = 15
+	resultFields = 17
 	stepFields   = 6
 )
 
