@@ -106,6 +106,9 @@ func TestLoadProfile(t *testing.T) {
 	if len(seed.ImageKeys()) != 6 || len(seed.SupportedImages.SkuPatterns) != 1 || len(cur.ImageKeys()) != 155 {
 		t.Errorf("image counts %d+%d, %d", len(seed.ImageKeys()), len(seed.SupportedImages.SkuPatterns), len(cur.ImageKeys()))
 	}
+	if seed.AvailabilitySetCap || !cur.AvailabilitySetCap {
+		t.Error("the 20% availability-set cap is a fact of the 2024 doc: current has it, 2021-02 does not")
+	}
 	if _, err := policies.LoadProfile("nope"); err == nil {
 		t.Error("want an error for an unknown profile")
 	}

@@ -21,6 +21,12 @@ type Profile struct {
 		} `json:"skuPatterns"`
 	} `json:"supportedImages"`
 	EnableAutomaticUpdatesAllowed map[string][]bool `json:"enableAutomaticUpdatesAllowed"`
+	// AvailabilitySetCap is true when the profile's doc caps an update
+	// domain's installs at 20% of the availability set (one at a time under
+	// 10 VMs): the 2024 doc says so, the 2021 doc does not. It is data
+	// rather than a comparison of profile names so that a new profile
+	// states it.
+	AvailabilitySetCap bool `json:"availabilitySetCap"`
 }
 
 // LoadProfile reads profiles/<name>.json from the embedded tree.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/patchcheck/patchcheck/checker"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/plugins/fleet"
+	"github.com/patchcheck/patchcheck/plugins/regions"
 )
 
 func newFleetCommand(s streams) *cobra.Command {
@@ -80,9 +82,13 @@ func writeFleet(w io.Writer, vms []model.VM, paths []string, now time.Time) erro
 		}
 		return ""
 	}
+	tab, err := regions.Load()
+	if err != nil {
+		return fmt.Errorf("region table: %w", err)
+	}
 	var out []fleetVM
 	for _, vm := range vms {
-		fv := fleetVM{Name: vm.Name, Subscription: "TODO", Region: vm.Placement.Location, Zone: vm.Placement.Zone,
+		fv := fleetVM{Name: vm.Name, Subscription: "TODO", Region: programmaticRegion(tab, vm.Placement.Location), Zone: vm.Placement.Zone,
 			AvailabilitySet: vm.Placement.AvailabilitySet, OS: vm.OS.Value, PatchMode: str(vm.PatchMode), TimeZone: vm.Placement.TimeZone}
 		if fv.Region == "" {
 			fv.Region = "TODO"
@@ -119,3 +125,24 @@ defaults:
 		fleet.DefaultTimeZone, fleet.DefaultOffPeakStart, fleet.DefaultOffPeakEnd, fleet.DefaultInstallMinutes, body)
 	return err
 }
+
+// programmaticRegion turns a template's location into the region name a
+// fleet file wants. ARM and Terraform accept display names ("East US 2"),
+// the fleet file only programmatic ones (eastus2): a display name the
+// region table knows becomes its region; any other literal is lower-cased
+// without spaces, the way Azure forms its names, and the fleet loader
+// judges it (a region the table lacks must be declared under regions:).
+func programmaticRegion(tab *regions.Table, location string) string {
+	for _, r := range tab.Regions {
+		if strings.EqualFold(r.DisplayName, location) || strings.EqualFold(r.Name, location) {
+			return r.Name
+		}
+	}
+	if name := strings.ToLower(strings.ReplaceAll(location, " ", "")); regionName.MatchString(name) {
+		return name
+	}
+	return location
+}
+
+// regionName is the shape of a programmatic region name.
+var regionName = regexp.MustCompile(`^[a-z0-9]+$`)

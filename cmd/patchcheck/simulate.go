@@ -137,7 +137,9 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 }
 
 // buildRequest loads the fleet and adds what the host knows: the profile's
-// supported images and the region-pair graph.
+// supported images and rules (the Windows auto-updates rule, the
+// availability-set cap), the region-pair graph and the default Azure-wide
+// plan, both extended by the regions the fleet declares.
 func buildRequest(s streams, f simulateFlags, path string) (simulator.Request, error) {
 	var data []byte
 	var err error
@@ -159,12 +161,17 @@ func buildRequest(s streams, f simulateFlags, path string) (simulator.Request, e
 	}
 	tab, err := regions.Load()
 	if err != nil {
-		return simulator.Request{}, err
+		return simulator.Request{}, fmt.Errorf("region table: %w", err)
 	}
+	// The plan is Azure's, not the fleet's: declared regions only join it
+	// (no table region moves), and their pairs join the conflict graph.
+	declared := fleet.DeclaredRegions(fl)
 	req := simulator.Request{
 		Fleet: fl, Seed: f.seed, Trials: f.trials, Profile: profile.Name,
-		SupportedImages: profile.ImageKeys(), RegionPairs: tab.Conflicts(),
+		SupportedImages: profile.ImageKeys(), RegionPairs: tab.With(declared).Conflicts(),
 		WindowsNeedsAutoUpdates: profile.WindowsPlatformNeedsAutoUpdates(),
+		AvailabilitySetCap:      profile.AvailabilitySetCap,
+		DefaultPhases:           tab.DefaultPlan(declared),
 	}
 	for _, p := range profile.SupportedImages.SkuPatterns {
 		req.ImagePatterns = append(req.ImagePatterns, simulator.ImagePattern{Publisher: p.Publisher, Offer: p.Offer, SkuRegex: p.SkuRegex})

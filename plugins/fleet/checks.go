@@ -15,9 +15,16 @@ var (
 )
 
 // check runs what a schema cannot express: unique VM names, known time
-// zones, calendar dates, powerOff from <= to, offPeak start != end, zone
-// and availabilitySet split between defaults and a VM, and a region in one
-// phase only. It reads defensively, so its findings add to the schema's.
+// zones, calendar dates, a release date inside the release month, powerOff
+// from <= to, offPeak start != end, zone and availabilitySet split between
+// defaults and a VM, a region in one phase only, and the region checks of
+// regioncheck.go (known regions, zones, the explicit plan against the VMs
+// and the pairs). It reads defensively, so its findings add to the
+// schema's.
+//
+// The by-kind reader (kinds.go) runs check on one VM of each kind and
+// trusts a clean result for all: no check may depend on a VM's name or on
+// how many VMs share a kind (the regions the VMs use are the same set).
 func check(doc *document) Errors {
 	root, _ := doc.root.(map[string]any)
 	var out Errors
@@ -27,6 +34,7 @@ func check(doc *document) Errors {
 				out = append(out, doc.errAt("/release/date", fmt.Sprintf("expected an RFC 3339 instant such as \"2026-12-08T18:00:00Z\"; found %q", s)))
 			}
 		}
+		out = append(out, checkReleaseMonth(doc, rel)...)
 	}
 	defaults, _ := root["defaults"].(map[string]any)
 	if defaults != nil {
@@ -53,6 +61,7 @@ func check(doc *document) Errors {
 		}
 	}
 	out = append(out, checkPhases(doc, root["phases"])...)
+	out = append(out, checkRegions(doc, root)...)
 	return out
 }
 

@@ -27,6 +27,8 @@ const (
 	DefaultOffPeakEnd              = "06:00"
 	DefaultInstallMinutes          = 60
 	DefaultFailureProbability      = 0.0
+	DefaultUnhealthyProbability    = 0.0
+	DefaultEnablement              = simulator.EnablementDone // most VMs were enabled in an earlier month
 	DefaultEnableAutomaticUpdates  = true
 	DefaultUpdateDomain            = 0
 	DefaultWindowsPatchMode        = "AutomaticByOS" // Azure's default for Windows
@@ -35,20 +37,30 @@ const (
 	DefaultEnablementMinutes       = 200
 	DefaultHealthThreshold         = 0.2
 	DefaultPhaseBakeHours          = 24.0
+	DefaultPhaseHours              = 48.0 // two off-peak nights in every time zone
 	DefaultBatchShare              = 0.2
 	DefaultDeadlineDays            = 30
 )
 
 // DefaultSettings are the model settings when the file gives none.
+// HaltHours stays nil: without it a halted rollout stays halted for the
+// month, and no number of hours says that.
 func DefaultSettings() simulator.Settings {
 	return simulator.Settings{
 		AssessmentIntervalHours: DefaultAssessmentIntervalHours,
 		EnablementMinutes:       DefaultEnablementMinutes,
 		HealthThreshold:         DefaultHealthThreshold,
 		PhaseBakeHours:          DefaultPhaseBakeHours,
+		PhaseHours:              DefaultPhaseHours,
 		BatchShare:              DefaultBatchShare,
 		DeadlineDays:            DefaultDeadlineDays,
 	}
+}
+
+// DefaultOffPeak is the built-in off-peak window, an assumption: Microsoft
+// does not publish the window (simulator-facts.md §2.1).
+func DefaultOffPeak() simulator.Window {
+	return simulator.Window{Start: DefaultOffPeakStart, End: DefaultOffPeakEnd}
 }
 
 // Load parses a fleet file (YAML or JSON, detected by content; JSON is
@@ -107,12 +119,15 @@ type file struct {
 		EnablementMinutes       *int     `json:"enablementMinutes"`
 		HealthThreshold         *float64 `json:"healthThreshold"`
 		PhaseBakeHours          *float64 `json:"phaseBakeHours"`
+		PhaseHours              *float64 `json:"phaseHours"`
+		HaltHours               *float64 `json:"haltHours"`
 		BatchShare              *float64 `json:"batchShare"`
 		DeadlineDays            *int     `json:"deadlineDays"`
 	} `json:"settings"`
-	Defaults fileVM     `json:"defaults"`
-	VMs      []fileVM   `json:"vms"`
-	Phases   [][]string `json:"phases"`
+	Defaults fileVM                     `json:"defaults"`
+	VMs      []fileVM                   `json:"vms"`
+	Regions  []simulator.DeclaredRegion `json:"regions"`
+	Phases   [][]string                 `json:"phases"`
 }
 
 type fileVM struct {
@@ -134,6 +149,8 @@ type fileVM struct {
 	PowerOff               *[]simulator.Outage      `json:"powerOff"`
 	InstallMinutes         *int                     `json:"installMinutes"`
 	FailureProbability     *float64                 `json:"failureProbability"`
+	UnhealthyProbability   *float64                 `json:"unhealthyProbability"`
+	Enablement             *string                  `json:"enablement"`
 }
 
 // build turns a valid document into the fleet, applying defaults.
@@ -177,12 +194,18 @@ func build(doc *document) (simulator.Fleet, error) {
 	setOr(&out.Settings.EnablementMinutes, s.EnablementMinutes)
 	setOr(&out.Settings.HealthThreshold, s.HealthThreshold)
 	setOr(&out.Settings.PhaseBakeHours, s.PhaseBakeHours)
+	setOr(&out.Settings.PhaseHours, s.PhaseHours)
+	out.Settings.HaltHours = s.HaltHours // nil when absent: halted for the month
 	setOr(&out.Settings.BatchShare, s.BatchShare)
 	setOr(&out.Settings.DeadlineDays, s.DeadlineDays)
 
 	if len(in.Phases) > 0 {
 		out.Phases = in.Phases
 	}
+	if len(in.Regions) > 0 {
+		out.Regions = in.Regions
+	}
+	out.DefaultOffPeak = pick(nil, in.Defaults.OffPeak, DefaultOffPeak())
 	out.VMs = make([]simulator.VM, 0, len(in.VMs))
 	for _, v := range in.VMs {
 		vm, err := resolveVM(v, in.Defaults)
@@ -209,11 +232,13 @@ func resolveVM(v, d fileVM) (simulator.VM, error) {
 		CustomImage:            pick(v.CustomImage, d.CustomImage, false),
 		EnableAutomaticUpdates: pick(v.EnableAutomaticUpdates, d.EnableAutomaticUpdates, DefaultEnableAutomaticUpdates),
 		AgentVersion:           pick(v.AgentVersion, d.AgentVersion, ""),
-		OffPeak:                pick(v.OffPeak, d.OffPeak, simulator.Window{Start: DefaultOffPeakStart, End: DefaultOffPeakEnd}),
+		OffPeak:                pick(v.OffPeak, d.OffPeak, DefaultOffPeak()),
 		PowerSchedule:          pick(v.PowerSchedule, d.PowerSchedule, nil),
 		PowerOff:               pick(v.PowerOff, d.PowerOff, nil),
 		InstallMinutes:         pick(v.InstallMinutes, d.InstallMinutes, DefaultInstallMinutes),
 		FailureProbability:     pick(v.FailureProbability, d.FailureProbability, DefaultFailureProbability),
+		UnhealthyProbability:   pick(v.UnhealthyProbability, d.UnhealthyProbability, DefaultUnhealthyProbability),
+		Enablement:             pick(v.Enablement, d.Enablement, DefaultEnablement),
 	}
 	defaultMode := DefaultLinuxPatchMode
 	if vm.OS == "windows" {

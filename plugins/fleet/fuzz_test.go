@@ -11,12 +11,14 @@ import (
 // compact is a small fleet touching every field, so the fuzzer starts from
 // full coverage without minimising kilobyte-sized inputs.
 const compact = `release: {month: "2026-12", date: "2026-12-08T18:00:00Z"}
-settings: {assessmentIntervalHours: 72, enablementMinutes: 200, healthThreshold: 0.2, phaseBakeHours: 24, batchShare: 0.2, deadlineDays: 30}
-defaults: {timeZone: UTC, offPeak: {start: "22:00", end: "06:00"}, installMinutes: 60, failureProbability: 0.0}
+settings: {assessmentIntervalHours: 72, enablementMinutes: 200, healthThreshold: 0.2, phaseBakeHours: 24, phaseHours: 48, haltHours: 12, batchShare: 0.2, deadlineDays: 30}
+defaults: {timeZone: UTC, offPeak: {start: "22:00", end: "06:00"}, installMinutes: 60, failureProbability: 0.0, unhealthyProbability: 0.0, enablement: done}
+regions: [{name: contosoedge, pairedRegion: eastus, hasAvailabilityZones: true}]
 vms:
-- {name: w, subscription: s, region: eastus, zone: "1", os: windows, image: {publisher: P, offer: O, sku: S}, customImage: false, patchMode: AutomaticByPlatform, enableAutomaticUpdates: true, agentVersion: "2.2.53.1", timeZone: Pacific Standard Time, powerSchedule: [{days: [Mon, Fri], start: "08:00", end: "18:00"}], powerOff: [{from: "2026-12-10", to: "2026-12-20"}]}
+- {name: w, subscription: s, region: eastus, zone: "1", os: windows, image: {publisher: P, offer: O, sku: S}, customImage: false, patchMode: AutomaticByPlatform, enableAutomaticUpdates: true, agentVersion: "2.2.53.1", timeZone: Pacific Standard Time, powerSchedule: [{days: [Mon, Fri], start: "08:00", end: "18:00"}], powerOff: [{from: "2026-12-10", to: "2026-12-20"}], unhealthyProbability: 0.1, enablement: pending}
 - {name: l, subscription: s, region: eastus2, availabilitySet: as, updateDomain: 19, os: linux}
-phases: [[eastus2], [eastus]]
+- {name: e, subscription: s, region: contosoedge, zone: 2, os: linux}
+phases: [[eastus2], [eastus], [contosoedge]]
 `
 
 func FuzzLoad(f *testing.F) {
@@ -28,16 +30,18 @@ func FuzzLoad(f *testing.F) {
 		"[]",
 		"null",
 		"release: {month: \"2026-12\"}\nvms: [{name: a}]\n",
-		"release: {month: \"2026-02\"}\ndefaults: {os: linux, subscription: s, region: x, zone: 1}\nvms: [{name: a, availabilitySet: b}]\n",
-		"vms:\n  - &a {name: x, subscription: s, region: r, os: linux}\n  - <<: *a\n    name: y\n",
+		"release: {month: \"2026-02\"}\ndefaults: {os: linux, subscription: s, region: eastus, zone: 1}\nvms: [{name: a, availabilitySet: b}]\n",
+		"vms:\n  - &a {name: x, subscription: s, region: eastus, os: linux}\n  - <<: *a\n    name: y\n",
 		"a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n",
-		"release: {month: \"2026-12\", date: \"bad\"}\nvms: [{name: a, subscription: s, region: x, os: linux, timeZone: Foo, powerOff: [{from: \"2026-02-30\", to: \"2026-01-01\"}]}]\nphases: [[x], [x]]\n",
+		"release: {month: \"2026-12\", date: \"bad\"}\nvms: [{name: a, subscription: s, region: eastus, os: linux, timeZone: Foo, powerOff: [{from: \"2026-02-30\", to: \"2026-01-01\"}]}]\nphases: [[eastus], [eastus]]\n",
 		"{\"release\": {\"month\": \"2026-12\"}, \"vms\": [{\"name\": \"a\", \"os\": \"linux\", \"zone\": 2}]}",
 		"{\"release\": {\"month\": \"2026-12\"}, \"defaults\": {\"os\": \"linux\", \"subscription\": \"s\", \"region\": \"x\"}, \"vms\": [{\"name\": \"a\", \"zone\": 2}, {\"name\": \"b\", \"zone\": 2}, {\"name\": \"\\u0063\", \"zone\": \"2\"}]}",
 		"!!str 1\n",
-		"release: {month: \"2026-12\"}\ndefaults: {os: linux, subscription: s}\nvms:\n  - name: a\n    region: x\n    zone: 1\n\n  # b\n  - name: 'b'\n    region: x\n    zone: 1\n  - name: \"c\"\n    region: y\n    offPeak:\n      start: \"23:00\"\n      end: \"05:00\"\nphases: [[x], [y]]\n",
-		"release:\n  month: \"2026-12\"\nvms:\n- name: a\n  os: linux\n  subscription: s\n  region: x\n- name: b\n  os: linux\n  subscription: s\n  region: x\nsettings:\n  deadlineDays: 20\n",
+		"release: {month: \"2026-12\"}\ndefaults: {os: linux, subscription: s}\nvms:\n  - name: a\n    region: eastus\n    zone: 1\n\n  # b\n  - name: 'b'\n    region: eastus\n    zone: 1\n  - name: \"c\"\n    region: westeurope\n    offPeak:\n      start: \"23:00\"\n      end: \"05:00\"\nphases: [[eastus], [westeurope]]\n",
+		"release:\n  month: \"2026-12\"\nvms:\n- name: a\n  os: linux\n  subscription: s\n  region: eastus\n- name: b\n  os: linux\n  subscription: s\n  region: eastus\nsettings:\n  deadlineDays: 20\n",
 		"? [a, b]\n: c\n",
+		"release: {month: \"2026-12\", date: \"2026-11-30T23:00:00Z\"}\nregions: [{name: eastus}, {name: n1, pairedRegion: n1}, {name: n2, pairedRegion: nx}]\nvms: [{name: a, subscription: s, region: westus, zone: 1, os: linux}, {name: b, subscription: s, region: eastu, os: linux}]\nphases: [[eastus, westus], [n2]]\n",
+		"{\"release\": {\"month\": \"2026-12\"}, \"regions\": [{\"name\": \"edge\", \"hasAvailabilityZones\": false}], \"defaults\": {\"zone\": 2, \"region\": \"edge\"}, \"vms\": [{\"name\": \"a\", \"subscription\": \"s\", \"os\": \"linux\"}], \"phases\": [[\"eastus\"]]}",
 	} {
 		f.Add([]byte(s))
 	}

@@ -15,23 +15,53 @@ import (
 
 // kindsFleet writes a random fleet as a JSON fleet file with a defaults
 // block, settings, repeated kinds of VM under different names, names
-// written with escapes, zones as numbers, and assorted whitespace: every
-// way the by-kind reader could part from the ordinary one.
+// written with escapes, zones as numbers, assorted whitespace, a declared
+// region some VMs use, and the model's newer fields (phaseHours,
+// haltHours, unhealthyProbability, enablement): every way the by-kind
+// reader could part from the ordinary one.
 func kindsFleet(seed int64) []byte {
 	req := simulatortest.RandomFleet(seed)
 	var b bytes.Buffer
-	b.WriteString("\ufeff{\"release\": {\"month\": \"2026-12\"}, \"settings\": {\"deadlineDays\": 20},\n")
+	b.WriteString("\ufeff{\"release\": {\"month\": \"2026-12\"}, \"settings\": {\"deadlineDays\": 20")
+	if seed%2 == 0 {
+		b.WriteString(`, "phaseHours": 36, "haltHours": 12`)
+	}
+	b.WriteString("},\n")
+	b.WriteString(`"regions": [{"name": "contosoedge", "pairedRegion": "eastus", "hasAvailabilityZones": true}],` + "\n")
 	switch seed % 3 {
 	case 0:
-		b.WriteString(`"defaults": {"timeZone": "Pacific Standard Time", "installMinutes": 45, "powerSchedule": [{"days": ["Mon"], "start": "08:00", "end": "20:00"}]},`)
+		b.WriteString(`"defaults": {"timeZone": "Pacific Standard Time", "installMinutes": 45, "powerSchedule": [{"days": ["Mon"], "start": "08:00", "end": "20:00"}], "enablement": "pending", "unhealthyProbability": 0.05},`)
 	case 1:
 		b.WriteString(`"defaults": {"zone": 2, "os": "windows"},`)
 	}
 	b.WriteString("\"vms\":\t[")
+	tab, err := regionTable()
+	if err != nil {
+		panic(err)
+	}
 	n := 0
 	for i, vm := range req.Fleet.VMs {
+		// The loader refuses a zone in a region without zones; the random
+		// fleets place zones anywhere, so such a VM loses its zone, or,
+		// where every VM gets the defaults' zone, moves to a region with
+		// zones.
+		if r, _ := tab.Lookup(vm.Region); r.RefusesZones() {
+			if seed%3 == 1 {
+				vm.Region = "westus2"
+			}
+			vm.Zone = ""
+		}
+		if i%5 == 2 {
+			vm.Region = "contosoedge" // declared, with zones
+		}
 		m := map[string]any{"subscription": vm.Subscription, "region": vm.Region, "image": vm.Image,
 			"patchMode": vm.PatchMode, "timeZone": vm.TimeZone, "offPeak": vm.OffPeak}
+		if i%2 == 0 {
+			m["unhealthyProbability"] = float64(i%4) / 10
+		}
+		if i%3 == 1 {
+			m["enablement"] = []string{"done", "pending"}[i%2]
+		}
 		if len(vm.PowerOff) > 0 {
 			m["powerOff"] = vm.PowerOff
 		}
@@ -106,7 +136,7 @@ func TestLoadByKindMatchesLoad(t *testing.T) {
 // TestLoadByKindCopiesSchedules: no two VMs share a power schedule, so
 // changing one VM's leaves the others alone, as with the ordinary path.
 func TestLoadByKindCopiesSchedules(t *testing.T) {
-	f, ok := loadByKind("f.json", []byte(`{"release": {"month": "2026-12"}, "defaults": {"os": "linux", "subscription": "s", "region": "x",
+	f, ok := loadByKind("f.json", []byte(`{"release": {"month": "2026-12"}, "defaults": {"os": "linux", "subscription": "s", "region": "eastus",
 		"powerSchedule": [{"days": ["Mon"], "start": "08:00", "end": "20:00"}], "powerOff": [{"from": "2026-12-10", "to": "2026-12-11"}]},
 		"vms": [{"name": "a"}, {"name": "b"}]}`))
 	if !ok || len(f.VMs) != 2 {
@@ -123,7 +153,7 @@ func TestLoadByKindCopiesSchedules(t *testing.T) {
 // the ordinary path, which explains it; the by-kind reader never accepts
 // it.
 func TestLoadByKindRefusesWhatLoadRefuses(t *testing.T) {
-	const vm = `"subscription": "s", "region": "x", "os": "linux"`
+	const vm = `"subscription": "s", "region": "eastus", "os": "linux"`
 	for name, src := range map[string]string{
 		"duplicate names":          `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}, {"name": "a", ` + vm + `}]}`,
 		"duplicate names escaped":  `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}, {"name": "\u0061", ` + vm + `}]}`,
@@ -142,8 +172,13 @@ func TestLoadByKindRefusesWhatLoadRefuses(t *testing.T) {
 		"bad release":              `{"release": {"month": "2026-13"}, "vms": [{"name": "a", ` + vm + `}]}`,
 		"trailing text":            `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}]} x`,
 		"root a list":              `[{"name": "a"}]`,
-		"region twice in the plan": `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}], "phases": [["x"], ["x"]]}`,
+		"region twice in the plan": `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}], "phases": [["eastus"], ["eastus"]]}`,
 		"unclosed":                 `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}`,
+		"unknown region":           `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}, {"name": "b", "subscription": "s", "region": "eastu", "os": "linux"}]}`,
+		"zone without zones":       `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}, {"name": "b", "subscription": "s", "region": "westus", "zone": 1, "os": "linux"}]}`,
+		"plan leaves out a kind":   `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}, {"name": "b", "subscription": "s", "region": "westus", "os": "linux"}], "phases": [["eastus"]]}`,
+		"pair in one phase":        `{"release": {"month": "2026-12"}, "vms": [{"name": "a", ` + vm + `}], "phases": [["eastus", "westus"]]}`,
+		"date outside the month":   `{"release": {"month": "2026-12", "date": "2027-01-01T00:00:00Z"}, "vms": [{"name": "a", ` + vm + `}]}`,
 	} {
 		checkRefused(t, name, src)
 	}
@@ -260,6 +295,15 @@ func kindsFleetYAML(seed int64) []byte {
 			block(m, "  ", "  ")
 		}
 	}
+	// The declared regions before the VMs, or after them (where the VM
+	// sequence must end at the next top-level key).
+	regions, err := json.Marshal(whole["regions"])
+	if err != nil {
+		panic(err)
+	}
+	if seed%2 == 0 {
+		fmt.Fprintf(&b, "regions: %s\n", regions)
+	}
 	b.WriteString("vms:\n")
 	for i, item := range whole["vms"].([]any) {
 		vm := item.(map[string]any)
@@ -280,6 +324,9 @@ func kindsFleetYAML(seed int64) []byte {
 		fmt.Fprintf(&b, "  - name: %s\n", name)
 		block(vm, "    ", "    ")
 	}
+	if seed%2 == 1 {
+		fmt.Fprintf(&b, "regions: %s\n", regions)
+	}
 	return b.Bytes()
 }
 
@@ -291,8 +338,8 @@ func TestLoadByKindReadsYAML(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string][]byte{"testdata/fleet.yaml": sample,
-		"sequence at column 0": []byte("release: {month: \"2026-12\"}\nvms:\n- name: a\n  subscription: s\n  region: x\n  os: linux\n- name: b\n  subscription: s\n  region: x\n  os: linux\nphases: [[x]]\n"),
-		"no final line break":  []byte("release: {month: \"2026-12\"}\nvms:\n  - name: a\n    subscription: s\n    region: x\n    os: linux\n  - name: b\n    subscription: s\n    region: x\n    os: linux"),
+		"sequence at column 0": []byte("release: {month: \"2026-12\"}\nvms:\n- name: a\n  subscription: s\n  region: eastus\n  os: linux\n- name: b\n  subscription: s\n  region: eastus\n  os: linux\nphases: [[eastus]]\n"),
+		"no final line break":  []byte("release: {month: \"2026-12\"}\nvms:\n  - name: a\n    subscription: s\n    region: eastus\n    os: linux\n  - name: b\n    subscription: s\n    region: eastus\n    os: linux"),
 	}
 	for seed := range int64(40) {
 		files[fmt.Sprintf("seed %d", seed)] = kindsFleetYAML(seed)
@@ -316,21 +363,24 @@ func TestLoadByKindReadsYAML(t *testing.T) {
 // any problem is left to the ordinary path.
 func TestLoadByKindRefusesWhatLoadRefusesInYAML(t *testing.T) {
 	const head = "release: {month: \"2026-12\"}\nvms:\n"
-	const rest = "    subscription: s\n    region: x\n    os: linux\n"
+	const rest = "    subscription: s\n    region: eastus\n    os: linux\n"
 	for name, src := range map[string]string{
 		"duplicate names":          head + "  - name: a\n" + rest + "  - name: 'a'\n" + rest,
 		"empty name":               head + "  - name: a\n" + rest + "  - name: \"\"\n" + rest,
 		"name a boolean":           head + "  - name: a\n" + rest + "  - name: true\n" + rest,
 		"name a number":            head + "  - name: a\n" + rest + "  - name: 12\n" + rest,
-		"no name":                  head + "  - name: a\n" + rest + "  - subscription: t\n    region: x\n    os: linux\n",
+		"no name":                  head + "  - name: a\n" + rest + "  - subscription: t\n    region: eastus\n    os: linux\n",
 		"two names":                head + "  - name: a\n    name: b\n" + rest,
 		"one VM of a kind bad":     head + "  - name: a\n" + rest + "  - name: b\n" + rest + "    timeZone: Mars/Base\n",
 		"unknown field":            head + "  - name: a\n" + rest + "    colour: red\n",
 		"duplicate key":            head + "  - name: a\n" + rest + "    os: windows\n",
 		"no VMs":                   head,
 		"bad release":              "release: {month: \"2026-13\"}\nvms:\n  - name: a\n" + rest,
-		"region twice in the plan": head + "  - name: a\n" + rest + "phases: [[x], [x]]\n",
+		"region twice in the plan": head + "  - name: a\n" + rest + "phases: [[eastus], [eastus]]\n",
 		"misplaced line":           head + "  - name: a\n" + rest + "   stray: 1\n",
+		"zone without zones":       head + "  - name: a\n" + rest + "  - name: b\n    subscription: s\n    region: westus\n    zone: 1\n    os: linux\n",
+		"plan leaves out a kind":   head + "  - name: a\n" + rest + "  - name: b\n    subscription: s\n    region: westus\n    os: linux\nphases: [[eastus]]\n",
+		"declared twice":           "regions: [{name: edge}, {name: edge}]\n" + head + "  - name: a\n" + rest,
 	} {
 		checkRefused(t, name, src)
 	}

@@ -139,7 +139,7 @@ func TestReleaseDate(t *testing.T) {
 		{`{month: "2026-12", date: "2026-12-08T10:00:00-08:00"}`, time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
-		f := mustLoad(t, "release: "+tt.release+"\nvms: [{name: a, subscription: s, region: x, os: linux}]\n")
+		f := mustLoad(t, "release: "+tt.release+"\nvms: [{name: a, subscription: s, region: eastus, os: linux}]\n")
 		if f.Release.Date != tt.want {
 			t.Errorf("release %s: date = %v, want %v", tt.release, f.Release.Date, tt.want)
 		}

@@ -162,6 +162,14 @@ func (v *validator) explain(doc *document, f schemas.Failure) Errors {
 		return unknownProperties(doc, node, value, ptr)
 	case "required":
 		return missingProperties(doc, node, value, ptr)
+	case "minItems":
+		// An empty list is better said plainly ("the fleet has no VMs")
+		// than as a list of the wrong kind, which x-message describes.
+		if msg, ok := node["x-empty"].(string); ok {
+			if list, ok := value.([]any); ok && len(list) == 0 {
+				return Errors{doc.errAt(ptr, msg)}
+			}
+		}
 	}
 	if msg, ok := node["x-message"].(string); ok {
 		if at, ok := node["x-at"].(string); ok {
