@@ -22,6 +22,10 @@ type clock struct {
 	offEnd   int
 	power    []powerRule // empty: always on
 	outages  []interval  // whole local days when the VM is off
+	// windows caches the off-peak window occurrences by local day (days
+	// since 0001-01-01): VMs share clocks, and every turn and assessment
+	// looks up the same few weeks. A model is used by one goroutine.
+	windows map[int]interval
 }
 
 type powerRule struct {
@@ -106,6 +110,9 @@ func newClock(vm simulator.VM, locs map[string]*time.Location) (*clock, error) {
 // counts once.
 func (c *clock) at(y int, m time.Month, d, mins int) time.Time {
 	t := time.Date(y, m, d, mins/60, mins%60, 0, 0, c.loc)
+	if t.Hour()*60+t.Minute() == mins {
+		return t // the local time exists (the common case)
+	}
 	want := time.Date(y, m, d, mins/60, mins%60, 0, 0, time.UTC)
 	got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
 	if got.Equal(want) {
@@ -121,12 +128,34 @@ func (c *clock) at(y int, m time.Month, d, mins int) time.Time {
 // window returns the off-peak window occurrence that starts on local date
 // y-m-d.
 func (c *clock) window(y int, m time.Month, d int) interval {
+	key := monthDays(y, m) + d
+	if w, ok := c.windows[key]; ok {
+		return w
+	}
 	s := c.at(y, m, d, c.offStart)
 	e := c.at(y, m, d, c.offEnd)
 	if c.offEnd <= c.offStart {
 		e = c.at(y, m, d+1, c.offEnd)
 	}
+	if c.windows == nil {
+		c.windows = map[int]interval{}
+	}
+	c.windows[key] = interval{s, e}
 	return interval{s, e}
+}
+
+// monthDays is the number of days from 0001-01-01 to the day before the
+// first of month m of year y (Gregorian), so that monthDays(y, m) + d
+// numbers local dates even when d overflows the month.
+func monthDays(y int, m time.Month) int {
+	mm := int(m)
+	if mm <= 2 {
+		y--
+		mm += 12
+	}
+	// Days before March 1 of year y, counted from a fixed origin, plus the
+	// days of the months from March to m.
+	return 365*y + y/4 - y/100 + y/400 + (153*(mm-3)+2)/5
 }
 
 // windowAfter returns the first off-peak window occurrence that ends after
@@ -173,7 +202,9 @@ func (c *clock) onIntervals(from, to time.Time) []interval {
 				if r.end <= r.start {
 					e = c.at(y, m, day+1, r.end)
 				}
-				on = append(on, clip(interval{s, e}, from, to)...)
+				if iv, ok := clip(interval{s, e}, from, to); ok {
+					on = append(on, iv)
+				}
 			}
 		}
 		on = union(on)
@@ -198,11 +229,19 @@ func (c *clock) eachWorkable(from, to time.Time, fn func(span interval, window t
 		if !w.start.Before(to) {
 			return
 		}
-		for _, part := range clip(w, from, to) {
-			for _, on := range c.onIntervals(part.start, part.end) {
-				if !fn(on, w.start) {
-					return
-				}
+		part, ok := clip(w, from, to)
+		if !ok {
+			continue
+		}
+		if len(c.power) == 0 && len(c.outages) == 0 {
+			if !fn(part, w.start) { // always on: no need to cut the window
+				return
+			}
+			continue
+		}
+		for _, on := range c.onIntervals(part.start, part.end) {
+			if !fn(on, w.start) {
+				return
 			}
 		}
 	}
@@ -267,17 +306,14 @@ func (c *clock) isOn(t time.Time) bool {
 	return len(c.onIntervals(t, t.Add(time.Minute))) > 0
 }
 
-func clip(iv interval, from, to time.Time) []interval {
+func clip(iv interval, from, to time.Time) (interval, bool) {
 	if iv.start.Before(from) {
 		iv.start = from
 	}
 	if iv.end.After(to) {
 		iv.end = to
 	}
-	if !iv.start.Before(iv.end) {
-		return nil
-	}
-	return []interval{iv}
+	return iv, iv.start.Before(iv.end)
 }
 
 func union(ivs []interval) []interval {
