@@ -100,6 +100,10 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		if p.Start != nil {
 			window = fmt.Sprintf("%s → %s UTC", p.Start.UTC().Format("01-02 15:04"), p.End.UTC().Format("01-02 15:04"))
 		}
+		if len(p.Regions) == 0 {
+			fmt.Fprintf(bw, "phase %d  %-11s %s  (none of this fleet's regions)\n", p.Index, statusLabel(p.Status), window)
+			continue
+		}
 		fmt.Fprintf(bw, "phase %d  %-11s %s  [%s]  %d VMs, %d patched, %d unhealthy\n", p.Index, statusLabel(p.Status), window, strings.Join(p.Regions, ", "), p.VMs, p.Patched, p.Unhealthy)
 		for _, r := range p.Regions {
 			for _, s := range byPhaseRegion[fmt.Sprintf("%d/%s", p.Index, r)] {
