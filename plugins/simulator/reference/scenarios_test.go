@@ -64,7 +64,7 @@ func resultOf(t *testing.T, f *simulator.Forecast, name string) simulator.VMResu
 func sixtyVMs() []simulator.VM {
 	var vms []simulator.VM
 	for i := range 60 {
-		region := []string{"eastus", "westus", "northeurope"}[i%3]
+		region := []string{"eastus", "westus2", "northeurope"}[i%3]
 		vms = append(vms, ubuntuVM(fmt.Sprintf("vm-%02d", i), region, fmt.Sprint(1+i/3%3), "UTC", "22:00", "06:00"))
 	}
 	return vms

@@ -24,6 +24,10 @@ var randomZones = []string{
 
 var randomSubscriptions = []string{"contoso-prod", "contoso-dev", "fabrikam"}
 
+// zonelessRegions are the randomRegions without availability zones: VMs
+// there get no zone, as a fleet file there would be refused.
+var zonelessRegions = map[string]bool{"westus": true, "westcentralus": true}
+
 // RandomFleet returns a valid request, the same for the same seed: 5–200
 // VMs over 2–6 regions (pairs among them), zones, availability sets (UD 0–4)
 // and neither, 1–3 subscriptions, assorted time zones, off-peak windows of
@@ -85,7 +89,9 @@ func RandomFleet(seed int64) simulator.Request {
 		}
 		switch u := rng.Float64(); {
 		case u < 0.4:
-			vm.Zone = fmt.Sprint(1 + rng.IntN(3))
+			if z := fmt.Sprint(1 + rng.IntN(3)); !zonelessRegions[region] {
+				vm.Zone = z
+			}
 		case u < 0.7 && len(sets[region]) > 0:
 			s := sets[region][rng.IntN(len(sets[region]))]
 			vm.AvailabilitySet, vm.Subscription = s.name, s.sub
