@@ -50,6 +50,10 @@ type Options struct {
 	// Baseline are files or folders describing what is deployed today;
 	// each linted VM is compared with the deployed VM of the same name.
 	Baseline []string
+	// FileTimeout bounds the evaluation of one file's policies (0: no
+	// bound of its own; the run's context still applies). A rule that runs
+	// away then errors that file, naming the rule, instead of hanging CI.
+	FileTimeout time.Duration
 }
 
 // Linter checks files. Build it once per run: it compiles the policies and
@@ -314,7 +318,7 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		l.waivers.inlineProblems(&facts[i])
 	}
 	out.VMs = len(facts)
-	findings, err := l.engine.Evaluate(ctx, name, facts)
+	findings, err := l.evaluate(ctx, name, facts)
 	if err != nil {
 		return errored(name, err)
 	}
@@ -324,6 +328,17 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		out.Findings = findings
 	}
 	return out
+}
+
+// evaluate runs the policies on one file's VMs within Options.FileTimeout.
+func (l *Linter) evaluate(ctx context.Context, name string, facts []model.VM) ([]model.Finding, error) {
+	if l.opts.FileTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, l.opts.FileTimeout,
+			fmt.Errorf("evaluating the file took longer than --file-timeout %s", l.opts.FileTimeout))
+		defer cancel()
+	}
+	return l.engine.Evaluate(ctx, name, facts)
 }
 
 // compileBicep compiles a Bicep file, saying how to get the CLI or what to

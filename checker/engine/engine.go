@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/policies"
 )
 
 // Engine holds the prepared query for one knowledge profile.
@@ -40,6 +43,17 @@ type Policies struct {
 	Tests        map[string]*ast.Module // *_test.rego
 	Profiles     map[string]any         // profile name -> its data
 	Capabilities *ast.Capabilities
+
+	// reserved are the packages user modules may not define, nor contain:
+	// every package of the loaded tree (rules, their tests, the library),
+	// the generated entry points and the profile data. A user module in one
+	// of them would merge with it and could replace a built-in rule.
+	reserved []ast.Ref
+	// builtinIDs maps the upper-cased custom.id of every loaded rule to
+	// its package.
+	builtinIDs map[string]string
+	// userRules maps the package of each user rule module to its file.
+	userRules map[string]string
 }
 
 // Load parses every .rego file of fsys (annotations included), the profiles
@@ -52,6 +66,9 @@ func Load(fsys fs.FS) (*Policies, error) {
 	}
 	if p.Capabilities, err = ast.LoadCapabilitiesJSON(bytes.NewReader(capsData)); err != nil {
 		return nil, fmt.Errorf("parse capabilities.json: %w", err)
+	}
+	if err := checkCapabilities(p.Capabilities); err != nil {
+		return nil, fmt.Errorf("pinned capabilities.json: %w", err)
 	}
 	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -86,12 +103,108 @@ func Load(fsys fs.FS) (*Policies, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.reserve()
 	return p, nil
+}
+
+// checkCapabilities refuses capabilities that let a policy reach outside
+// its input: any host in allow_net (absent means every host to OPA), or a
+// built-in that policies.ReviewedBuiltins does not allow. gencaps writes
+// the file from the same review; this check keeps a stale or hand-edited
+// file from opening the sandbox.
+func checkCapabilities(c *ast.Capabilities) error {
+	if c.AllowNet == nil {
+		return errors.New("allow_net is absent, which lets policies reach every host; want allow_net: []")
+	}
+	if len(c.AllowNet) > 0 {
+		return fmt.Errorf("allow_net lists %s; want allow_net: [] (no host)", strings.Join(c.AllowNet, ", "))
+	}
+	reviewed := policies.ReviewedBuiltins()
+	for _, b := range c.Builtins {
+		r, ok := reviewed[b.Name]
+		switch {
+		case !ok:
+			return fmt.Errorf("built-in %s has not been reviewed for policies (policies/builtins.go)", b.Name)
+		case !r.Allowed:
+			return fmt.Errorf("built-in %s is refused for policies: it %s", b.Name, r.Why)
+		}
+	}
+	return nil
+}
+
+// reserve records the packages and rule IDs of the loaded tree, before any
+// user module is added.
+func (p *Policies) reserve() {
+	p.reserved = []ast.Ref{ast.MustParseRef("data.patchcheck.entry"), ast.MustParseRef("data.patchcheck.profiles")}
+	p.builtinIDs = map[string]string{}
+	p.userRules = map[string]string{}
+	for _, mods := range []map[string]*ast.Module{p.Modules, p.Tests} {
+		for _, m := range mods {
+			if !slices.ContainsFunc(p.reserved, func(r ast.Ref) bool { return r.Equal(m.Package.Path) }) {
+				p.reserved = append(p.reserved, m.Package.Path)
+			}
+			for _, a := range m.Annotations {
+				if id, ok := a.Custom["id"].(string); ok && id != "" {
+					p.builtinIDs[strings.ToUpper(id)] = strings.TrimPrefix(m.Package.Path.String(), "data.")
+				}
+			}
+		}
+	}
+}
+
+// checkUserModule refuses a user module that would change the built-in
+// policies instead of adding to them: a package of theirs (or one inside
+// it, or one holding it) or the ID of a built-in rule. Each refusal names
+// the file and line.
+func (p *Policies) checkUserModule(file string, m *ast.Module) error {
+	path := m.Package.Path
+	pkg := strings.TrimPrefix(path.String(), "data.")
+	line := m.Package.Location.Row
+	for _, r := range p.reserved {
+		switch {
+		case path.HasPrefix(r):
+			return fmt.Errorf("%s:%d: package %s belongs to the built-in policies: give your rules a package of their own, patchcheck.rules.<name>", file, line, pkg)
+		case r.HasPrefix(path):
+			return fmt.Errorf("%s:%d: package %s holds built-in policies (%s): give your rules a package of their own, patchcheck.rules.<name>", file, line, pkg, strings.TrimPrefix(r.String(), "data."))
+		}
+	}
+	for _, a := range m.Annotations {
+		id, _ := a.Custom["id"].(string)
+		if owner, taken := p.builtinIDs[strings.ToUpper(id)]; taken && id != "" {
+			return fmt.Errorf("%s:%d: custom.id %s is the ID of a built-in rule (package %s): give your rule an ID of its own", file, idLine(m, a), id, owner)
+		}
+	}
+	return nil
+}
+
+// idLine finds the line of "id:" in the METADATA block of a, or the
+// block's first line.
+func idLine(m *ast.Module, a *ast.Annotations) int {
+	if a.Location == nil {
+		return m.Package.Location.Row
+	}
+	row := a.Location.Row
+	for _, c := range m.Comments {
+		switch {
+		case c.Location.Row < row:
+			continue
+		case c.Location.Row > row:
+			return a.Location.Row // past the block
+		}
+		key, _, _ := strings.Cut(strings.TrimSpace(string(c.Text)), ":")
+		if key == "id" && c.Location.Row > a.Location.Row {
+			return c.Location.Row
+		}
+		row++
+	}
+	return a.Location.Row
 }
 
 // AddDir adds user policies: every .rego file under dir (tests included),
 // with the same METADATA contract and pinned capabilities as the built-in
-// rules. Their packages must be patchcheck.rules.<name>.
+// rules. Their packages must be patchcheck.rules.<name>, and neither their
+// packages nor their rule IDs may be those of the built-in policies (see
+// checkUserModule).
 func (p *Policies) AddDir(dir string) error {
 	info, err := os.Stat(dir)
 	if err != nil {
@@ -115,14 +228,21 @@ func (p *Policies) AddDir(dir string) error {
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", name, err)
 		}
-		if pkg := m.Package.Path.String(); !strings.HasPrefix(pkg, "data.patchcheck.rules.") && !strings.HasSuffix(name, "_test.rego") {
-			return fmt.Errorf("%s: package %s: user rules must be in a package patchcheck.rules.<name>", name, strings.TrimPrefix(pkg, "data."))
+		if err := p.checkUserModule(name, m); err != nil {
+			return err
+		}
+		pkg := m.Package.Path.String()
+		if !strings.HasPrefix(pkg, "data.patchcheck.rules.") && !strings.HasSuffix(name, "_test.rego") {
+			return fmt.Errorf("%s:%d: package %s: user rules must be in a package patchcheck.rules.<name>", name, m.Package.Location.Row, strings.TrimPrefix(pkg, "data."))
 		}
 		key := "user:" + name
 		if strings.HasSuffix(name, "_test.rego") {
 			p.Tests[key] = m
 		} else {
 			p.Modules[key] = m
+			if p.userRules != nil {
+				p.userRules[strings.TrimPrefix(pkg, "data.")] = name
+			}
 			found++
 		}
 		return nil
@@ -230,6 +350,12 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 			raw, ok := e.cache.get(key.b)
 			if !ok {
 				rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input.inputValue(e.profile, g.fields)))
+				if err != nil && ctx.Err() != nil {
+					// OPA reports a cancelled evaluation in its own words,
+					// or a built-in's ("timed out before generating all
+					// numbers"): say why it stopped and where instead.
+					return nil, fmt.Errorf("%s on VM %s: %w: %w", g.rules, vm.Name, ErrStopped, stopCause(ctx))
+				}
 				if err != nil {
 					return nil, fmt.Errorf("evaluate policies for %s: %w", vm.Name, err)
 				}
@@ -248,6 +374,27 @@ func (e *Engine) Evaluate(ctx context.Context, file string, vms []model.VM) ([]m
 		}
 	}
 	return out, nil
+}
+
+// ErrStopped wraps the error of an evaluation that its context ended before
+// it finished: a time-out or an interrupt.
+var ErrStopped = errors.New("stopped")
+
+// errInterrupted is the cause of a context cancelled without one of its own.
+var errInterrupted = errors.New("interrupted")
+
+// stopCause says why ctx ended: its cause when it has one of its own (a
+// time-out saying which limit), "interrupted" for a cancellation (an
+// interrupt signal, with the signal's own words when there are any).
+func stopCause(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	switch {
+	case cause == context.Canceled:
+		return errInterrupted
+	case errors.Is(cause, context.Canceled):
+		return fmt.Errorf("%w (%w)", errInterrupted, cause)
+	}
+	return cause
 }
 
 // rawFinding is what a rule returns: which rule package, about which fact,

@@ -20,13 +20,17 @@ import (
 // that have it. A rule also declares the members of input.vm it reads
 // (custom.reads): its group's input holds only those, so a VM's result for
 // the group is shared with every VM equal in them, which is far more VMs
-// than are equal in everything (see Engine.Evaluate). Rules with the same
-// applies and reads share a group.
+// than are equal in everything (see Engine.Evaluate). Built-in rules with
+// the same applies and reads share a group; a user rule has one of its own,
+// so an evaluation that is stopped can name it.
 type group struct {
 	query   rego.PreparedEvalQuery
 	applies func(*model.VM) bool
 	fields  []int // indexes into inputFields, ascending
 	id      byte  // prefix of this group's cache keys
+	// rules names the group's rules for a user who must know which one
+	// an evaluation was in when it stopped.
+	rules string
 }
 
 // appliesTo maps custom.applies values to the VMs they select.
@@ -51,6 +55,7 @@ func prepareGroups(ctx context.Context, p *Policies, profile string, rules []mod
 		applies string
 		fields  []int
 		members []string
+		rules   []model.Rule
 	}
 	specs := map[string]*spec{}
 	for _, r := range rules {
@@ -72,10 +77,16 @@ func prepareGroups(ctx context.Context, p *Policies, profile string, rules []mod
 			return nil, err
 		}
 		name := applies + "|" + fmt.Sprint(fields)
+		if _, user := p.userRules[r.Package]; user {
+			// Each user rule has a group of its own, so a time-out names
+			// it: a user's rule is the likeliest to run away.
+			name += "|" + r.Package
+		}
 		if specs[name] == nil {
 			specs[name] = &spec{applies: applies, fields: fields}
 		}
 		specs[name].members = append(specs[name].members, strings.TrimPrefix(r.Package, "patchcheck.rules."))
+		specs[name].rules = append(specs[name].rules, r)
 	}
 	names := make([]string, 0, len(specs))
 	for n := range specs {
@@ -112,9 +123,28 @@ func prepareGroups(ctx context.Context, p *Policies, profile string, rules []mod
 		if err != nil {
 			return nil, fmt.Errorf("prepare %s: %w", query, err)
 		}
-		out = append(out, group{query: q, applies: appliesTo[specs[n].applies], fields: specs[n].fields, id: byte(i)})
+		out = append(out, group{query: q, applies: appliesTo[specs[n].applies], fields: specs[n].fields, id: byte(i),
+			rules: describeRules(p, specs[n].rules)})
 	}
 	return out, nil
+}
+
+// describeRules names one rule with its package (and file, for a user
+// rule), or several by ID.
+func describeRules(p *Policies, rules []model.Rule) string {
+	if len(rules) == 1 {
+		r := rules[0]
+		if file, ok := p.userRules[r.Package]; ok {
+			return fmt.Sprintf("rule %s (package %s, %s)", r.ID, r.Package, file)
+		}
+		return fmt.Sprintf("rule %s (package %s)", r.ID, r.Package)
+	}
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	sort.Strings(ids)
+	return "one of rules " + strings.Join(ids, ", ")
 }
 
 // readFields maps a rule's custom.reads to inputFields indexes; a rule

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -31,6 +34,9 @@ type lintFlags struct {
 	base    []string
 	policy  []string
 	config  string
+	timeout time.Duration
+	// fileTimeout bounds one file's evaluation; 0 leaves only timeout.
+	fileTimeout time.Duration
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -57,6 +63,8 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .patchcheck.yaml in the working directory or the nearest parent)")
 	fl.StringArrayVar(&f.policy, "policy", nil, "folder of your own Rego rules (package patchcheck.rules.<name>, a deny rule with METADATA custom.id/severity/remediation); repeatable")
 	fl.StringArrayVar(&f.base, "baseline", nil, "what is deployed today (az vm list/show output, REST bodies, instance views or an exported template; file or folder, repeatable): each VM is compared with the deployed VM of the same name for changes Azure will not accept (PC009)")
+	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "stop the run after this long (0 = no limit): files not evaluated by then are errors (exit 2), named with the rule that was running")
+	fl.DurationVar(&f.fileTimeout, "file-timeout", 0, "stop evaluating one file's rules after this long (0 = only --timeout applies): that file is an error (exit 2), the others are still checked")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
 	return cmd
 }
@@ -75,15 +83,28 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
+	if f.timeout < 0 || f.fileTimeout < 0 {
+		return fmt.Errorf("--timeout %s, --file-timeout %s: want a positive duration, or 0 for no limit", f.timeout, f.fileTimeout)
+	}
+	ctx := cmd.Context()
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, f.timeout, fmt.Errorf("the run took longer than --timeout %s", f.timeout))
+		defer cancel()
+	}
 	inputs := checker.Discover(paths)
 	progress, done := newProgress(s.err, len(inputs), "checking templates")
 	defer done()
-	linter, err := checker.New(cmd.Context(), checker.Options{Profile: f.profile, Workers: f.workers, Version: version,
-		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg})
+	linter, err := checker.New(ctx, checker.Options{Profile: f.profile, Workers: f.workers, Version: version,
+		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg,
+		FileTimeout: f.fileTimeout})
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("stopped while compiling the policies: %w (%w)", stopReason(ctx), err)
+		}
 		return err
 	}
-	r := linter.Run(cmd.Context(), inputs, s.in)
+	r := linter.Run(ctx, inputs, s.in)
 	done()
 	humanOnStdout := false
 	for _, o := range outputs {
@@ -100,6 +121,15 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 		return exitError{code}
 	}
 	return nil
+}
+
+// stopReason says why ctx ended: --timeout, or an interrupt.
+func stopReason(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	if errors.Is(cause, context.Canceled) {
+		return fmt.Errorf("interrupted (%w)", cause)
+	}
+	return cause
 }
 
 // output is one requested report: a format and where it goes ("" = stdout).
