@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,9 +24,25 @@ import (
 // FileName is the configuration file looked for.
 const FileName = ".patchcheck.yaml"
 
+// Limits that keep a hostile configuration (it comes with the pull request
+// under review) from exhausting memory or the stack; the same as the fleet
+// loader's (plugins/fleet/yaml.go). A few lines of anchors referring to
+// anchors expand to billions of values, so the values reached through
+// aliases are capped; a configuration holds settings and waivers, so
+// its size is capped too.
+const (
+	MaxSize         = 1 << 20   // bytes
+	maxDepth        = 64        // nesting of mappings and sequences
+	maxAliasedNodes = 1_000_000 // values reached through aliases, counted expanded
+)
+
 // Config is a validated configuration. Paths in it are relative to Dir.
 type Config struct {
-	Path     string            `json:"-"`
+	// Path is the file as the user would write it (relative to the
+	// working directory when found by the upward search); outputs name it.
+	Path string `json:"-"`
+	// Dir is the file's folder, absolute: exclude and waiver paths are
+	// anchored there, wherever patchcheck runs from.
 	Dir      string            `json:"-"`
 	Profile  string            `json:"profile"`
 	FailOn   string            `json:"failOn"`
@@ -58,6 +76,10 @@ func ExpiresAt(date string) (end time.Time, ok bool) {
 }
 
 // Find returns the configuration file in dir or its nearest parent, or "".
+// The search stops at the repository root, the first folder holding .git
+// (a folder, or a file in a worktree or submodule): a checkout nested in
+// another folder must not take that folder's configuration. Outside any
+// repository it goes up to the file system's root.
 func Find(dir string) string {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -67,6 +89,9 @@ func Find(dir string) string {
 		p := filepath.Join(dir, FileName)
 		if info, err := os.Stat(p); err == nil && !info.IsDir() {
 			return p
+		}
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return ""
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -85,21 +110,32 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Column, e.Field, e.Message)
+	msg := e.Message
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
 	}
-	return fmt.Sprintf("%s: %s: %s", e.File, e.Field, e.Message)
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, msg)
 }
 
 // Load reads and validates the configuration at path.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := read(path)
 	if err != nil {
-		return nil, fmt.Errorf("configuration: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, here
+		}
+		return nil, fmt.Errorf("configuration %s: %w", path, err)
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, fmt.Errorf("configuration %s: %w", path, err)
+	}
+	if err := checkLimits(path, file); err != nil {
+		return nil, err
 	}
 	var raw any
 	if err := yaml.Unmarshal(data, &raw); err != nil {
@@ -132,7 +168,11 @@ func Load(path string) (*Config, error) {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("configuration %s: %w", path, err)
 	}
-	c.Path, c.Dir = path, filepath.Dir(path)
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("configuration %s: %w", path, err)
+	}
+	c.Path, c.Dir = path, dir
 	for i := range c.Waivers {
 		c.Waivers[i].Line, c.Waivers[i].Column = position(file, []string{"waivers", fmt.Sprint(i)})
 		if _, ok := ExpiresAt(c.Waivers[i].Expires); !ok {
@@ -197,4 +237,121 @@ func position(file *ast.File, path []string) (int, int) {
 		return 0, 0
 	}
 	return tok.Position.Line, tok.Position.Column
+}
+
+// read reads a regular file of at most MaxSize bytes. Anything else is
+// refused before it is opened: a named pipe would block the open forever,
+// a device would never end.
+func read(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", info.Mode().Type())
+	}
+	if info.Size() > MaxSize {
+		return nil, fmt.Errorf("larger than 1 MiB (%d bytes): a configuration holds settings and waivers", info.Size())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The file may have grown since Stat.
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxSize {
+		return nil, errors.New("larger than 1 MiB: a configuration holds settings and waivers")
+	}
+	return data, nil
+}
+
+// checkLimits walks the syntax tree before anything is decoded, counting
+// nesting and the values aliases expand to, as the fleet loader does.
+func checkLimits(path string, file *ast.File) error {
+	l := &limits{path: path, anchors: map[string]int{}}
+	for _, doc := range file.Docs {
+		if doc == nil {
+			continue
+		}
+		l.size(doc.Body, 0)
+		if l.err != nil {
+			return l.err
+		}
+	}
+	return nil
+}
+
+type limits struct {
+	path    string
+	anchors map[string]int // anchor name -> its value's size, aliases expanded
+	aliased int            // values reached through aliases so far
+	err     error
+}
+
+func (l *limits) fail(n ast.Node, format string, args ...any) {
+	e := &Error{File: l.path, Message: fmt.Sprintf(format, args...)}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		e.Line, e.Column = tk.Position.Line, tk.Position.Column
+	}
+	l.err = e
+}
+
+// size is the number of values n stands for, aliases counted expanded.
+func (l *limits) size(n ast.Node, depth int) int {
+	if l.err != nil || n == nil {
+		return 1
+	}
+	if depth > maxDepth {
+		l.fail(n, "nested more than %d levels deep", maxDepth)
+		return 1
+	}
+	switch n := n.(type) {
+	case *ast.MappingNode:
+		total := 1
+		for _, v := range n.Values {
+			total += l.size(v, depth)
+		}
+		return total
+	case *ast.MappingValueNode:
+		return l.size(n.Key, depth+1) + l.size(n.Value, depth+1)
+	case *ast.SequenceNode:
+		total := 1
+		for _, v := range n.Values {
+			total += l.size(v, depth+1)
+		}
+		return total
+	case *ast.AnchorNode:
+		s := l.size(n.Value, depth)
+		l.anchors[anchorName(n.Name)] = s
+		return s
+	case *ast.AliasNode:
+		s := max(l.anchors[anchorName(n.Value)], 1)
+		l.aliased += s
+		if l.aliased > maxAliasedNodes {
+			l.fail(n, "aliases expand to more than %d values (an alias bomb?): write the values out", maxAliasedNodes)
+		}
+		return s
+	case *ast.TagNode:
+		return l.size(n.Value, depth)
+	case *ast.MappingKeyNode:
+		return l.size(n.Value, depth)
+	}
+	return 1
+}
+
+// anchorName is the name of an anchor or of the anchor an alias refers to.
+func anchorName(n ast.Node) string {
+	if s, ok := n.(*ast.StringNode); ok {
+		return s.Value
+	}
+	if n != nil {
+		if tk := n.GetToken(); tk != nil {
+			return tk.Value
+		}
+	}
+	return ""
 }

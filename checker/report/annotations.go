@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/internal/safetext"
 )
 
 // githubFormat writes GitHub Actions workflow commands, which the runner
@@ -24,15 +25,24 @@ func githubLevel(s model.Severity) string {
 	return "notice"
 }
 
+// Values in annotations come from the inputs. Each is first made
+// printable by safetext.Text (control characters shown as escapes, no
+// "##vso[" or "##[" left, which the Azure Pipelines agent and the GitHub
+// runner's legacy syntax would read anywhere in the line), then escaped as
+// the runner documents for its commands: the runner's unescaping gives
+// back exactly the Text of the value.
+var (
+	githubPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	githubDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	vsoPropertyEscaper    = strings.NewReplacer("%", "%AZP25", ";", "%3B", "\r", "%0D", "\n", "%0A", "]", "%5D")
+	vsoDataEscaper        = strings.NewReplacer("%", "%AZP25", "\r", "%0D", "\n", "%0A")
+)
+
 // githubProperty escapes a property value of a workflow command.
-func githubProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
+func githubProperty(s string) string { return githubPropertyEscaper.Replace(safetext.Text(s)) }
 
 // githubData escapes a workflow command's message.
-func githubData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
+func githubData(s string) string { return githubDataEscaper.Replace(safetext.Text(s)) }
 
 func (githubFormat) Format(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
@@ -51,7 +61,7 @@ func (githubFormat) Format(w io.Writer, r *Report) error {
 		}
 	}
 	s := r.Summarize()
-	fmt.Fprintf(bw, "patchcheck: %d files, %d errored, %d errors, %d warnings, %d info (profile %s)\n", s.Files, s.Errored, s.Errors, s.Warnings, s.Infos, r.Profile.Name)
+	fmt.Fprintf(bw, "patchcheck: %d files, %d errored, %d errors, %d warnings, %d info (profile %s)\n", s.Files, s.Errored, s.Errors, s.Warnings, s.Infos, safetext.Text(r.Profile.Name))
 	return bw.Flush()
 }
 
@@ -61,13 +71,11 @@ func (githubFormat) Format(w io.Writer, r *Report) error {
 // with their severity in the message.
 type azureDevOpsFormat struct{}
 
-func vsoProperty(s string) string {
-	return strings.NewReplacer("%", "%AZP25", ";", "%3B", "\r", "%0D", "\n", "%0A", "]", "%5D").Replace(s)
-}
+// vsoProperty escapes a property value of a logging command.
+func vsoProperty(s string) string { return vsoPropertyEscaper.Replace(safetext.Text(s)) }
 
-func vsoData(s string) string {
-	return strings.NewReplacer("%", "%AZP25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
+// vsoData escapes a logging command's message.
+func vsoData(s string) string { return vsoDataEscaper.Replace(safetext.Text(s)) }
 
 func (azureDevOpsFormat) Format(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)

@@ -1,14 +1,20 @@
 package report
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
+
+	"github.com/patchcheck/patchcheck/internal/safetext"
 )
 
 // junitFormat writes JUnit XML, which most CI systems show as test
 // results: one test suite per file, one test case per VM rule finding, and a
 // passing test case for a file without findings, so every input is counted.
+// encoding/xml escapes line breaks and drops the control characters XML
+// cannot hold; safetext.XML then writes '#' and the remaining ones as
+// character references, so that no value puts "##vso[" in a CI log.
 type junitFormat struct{}
 
 type junitSuites struct {
@@ -74,15 +80,15 @@ func (junitFormat) Format(w io.Writer, r *Report) error {
 		out.Errors += suite.Errors
 		out.Suites = append(out.Suites, suite)
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(out); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
+	buf.WriteString("\n")
+	_, err := w.Write(safetext.XML(buf.Bytes()))
 	return err
 }
 

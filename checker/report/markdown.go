@@ -4,17 +4,16 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/patchcheck/patchcheck/internal/safetext"
 )
 
 // markdownFormat writes a summary for a pull-request comment or a job
 // summary ($GITHUB_STEP_SUMMARY): the counts, then a table of findings and
-// the inputs that could not be checked.
+// the inputs that could not be checked. Values from the inputs are escaped
+// (safetext.Markdown, safetext.MarkdownCode) so that a name can neither
+// end a table cell nor become a link, an image, HTML or a CI command.
 type markdownFormat struct{}
-
-func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", "").Replace(s)
-}
 
 func (markdownFormat) Format(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
@@ -29,8 +28,12 @@ func (markdownFormat) Format(w io.Writer, r *Report) error {
 		verdict = "⚠️ warnings only"
 	}
 	fmt.Fprintf(bw, "## patchcheck: %s\n\n", verdict)
-	fmt.Fprintf(bw, "Profile `%s`. %d files: %d checked, %d skipped, %d errored; %d VMs; %d errors, %d warnings, %d info.\n\n",
-		r.Profile.Name, s.Files, s.Checked, s.Skipped, s.Errored, s.VMs, s.Errors, s.Warnings, s.Infos)
+	config := "none"
+	if r.Config != "" {
+		config = safetext.MarkdownCode(r.Config)
+	}
+	fmt.Fprintf(bw, "Profile %s, configuration %s. %d files: %d checked, %d skipped, %d errored; %d VMs; %d errors, %d warnings, %d info.\n\n",
+		safetext.MarkdownCode(r.Profile.Name), config, s.Files, s.Checked, s.Skipped, s.Errored, s.VMs, s.Errors, s.Warnings, s.Infos)
 	if s.Suppressed > 0 {
 		fmt.Fprintf(bw, "%d %s suppressed by waivers (listed in the SARIF and JSON reports).\n\n", s.Suppressed, plural(s.Suppressed, "finding", "findings"))
 	}
@@ -39,8 +42,8 @@ func (markdownFormat) Format(w io.Writer, r *Report) error {
 		fmt.Fprintln(bw, "|---|---|---|---|---|---|")
 		for _, f := range r.Files {
 			for _, x := range f.Active() {
-				fmt.Fprintf(bw, "| %s | %s | `%s:%d:%d` | %s | %s | %s |\n", x.Severity, x.RuleID, mdCell(f.Path), x.Line, x.Column,
-					mdCell(x.Resource), mdCell(x.Message), mdCell(x.Remediation))
+				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", x.Severity, safetext.Markdown(x.RuleID), safetext.MarkdownCode(position(f.Path, x.Line, x.Column)),
+					safetext.Markdown(x.Resource), safetext.Markdown(x.Message), safetext.Markdown(x.Remediation))
 			}
 		}
 		fmt.Fprintln(bw)
@@ -50,7 +53,7 @@ func (markdownFormat) Format(w io.Writer, r *Report) error {
 		fmt.Fprintln(bw)
 		for _, f := range r.Files {
 			if f.Status == Errored {
-				fmt.Fprintf(bw, "- `%s`: %s\n", mdCell(position(f.Path, f.Error.Line, f.Error.Column)), mdCell(f.Error.Message))
+				fmt.Fprintf(bw, "- %s: %s\n", safetext.MarkdownCode(position(f.Path, f.Error.Line, f.Error.Column)), safetext.Markdown(f.Error.Message))
 			}
 		}
 	}

@@ -49,11 +49,14 @@ type Profile struct {
 
 // Report is everything a lint run produced.
 type Report struct {
-	Tool    string       `json:"tool"`
-	Version string       `json:"version"`
-	Profile Profile      `json:"profile"`
-	Rules   []model.Rule `json:"-"`
-	Files   []File       `json:"files"`
+	Tool    string  `json:"tool"`
+	Version string  `json:"version"`
+	Profile Profile `json:"profile"`
+	// Config is the configuration file the run used (severities, waivers,
+	// exclusions), as the user would write its path; "" when none.
+	Config string       `json:"config"`
+	Rules  []model.Rule `json:"-"`
+	Files  []File       `json:"files"`
 }
 
 // Summary counts files and findings.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,12 +10,16 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/internal/safetext"
 )
 
 // sarifFormat writes SARIF 2.1.0 (SPEC §5): one rule descriptor per rule ID,
 // levels error/warning/note, locations relative to the working directory,
 // and the knowledge profile in the run's properties. Files that could not be
-// checked appear as failed tool execution notifications.
+// checked appear as failed tool execution notifications. The invocation's
+// properties name the configuration file in use (null without one). The
+// encoded document goes through safetext.JSON, so that no value writes
+// "##vso[" or a raw control character to a CI log.
 type sarifFormat struct{}
 
 const informationURI = "https://github.com/patchcheck/patchcheck"
@@ -53,6 +58,13 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 		d.AttachPropertyBag(rp)
 	}
 	inv := run.AddInvocation(true)
+	ip := sarif.NewPropertyBag()
+	if r.Config != "" {
+		ip.Add("configuration", r.Config)
+	} else {
+		ip.Add("configuration", nil)
+	}
+	inv.AttachPropertyBag(ip)
 	for _, f := range r.Files {
 		uri := sarifURI(f.Path)
 		if f.Status == Errored {
@@ -101,7 +113,12 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 		}
 	}
 	doc.AddRun(run)
-	return doc.PrettyWrite(w)
+	var buf bytes.Buffer
+	if err := doc.PrettyWrite(&buf); err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	_, err = w.Write(safetext.JSON(buf.Bytes()))
+	return err
 }
 
 // sarifURI makes a path relative to the working directory with forward

@@ -7,11 +7,14 @@ import (
 	"strings"
 
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/internal/safetext"
 )
 
 // textFormat is for people at a terminal: one line per finding in the
 // file:line:col form editors and terminals turn into links, the fix under
-// it, and a summary that accounts for every input.
+// it, and a summary that accounts for every input. Every value that comes
+// from an input (paths, names, messages quoting template values) is passed
+// through safetext.Text: it is printed to terminals and CI logs.
 type textFormat struct{ color, quiet bool }
 
 const (
@@ -43,32 +46,34 @@ func (t textFormat) severity(s model.Severity) string {
 
 func (t textFormat) Format(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s %s · profile %s (%s)\n\n", r.Tool, r.Version, r.Profile.Name, r.Profile.Title)
+	text := safetext.Text
+	fmt.Fprintf(bw, "%s %s · profile %s (%s) · configuration %s\n\n", r.Tool, text(r.Version), text(r.Profile.Name), text(r.Profile.Title), text(configName(r.Config)))
 	for _, f := range r.Files {
+		path := text(f.Path)
 		switch f.Status {
 		case Errored:
-			pos := f.Path
+			pos := path
 			if f.Error.Line > 0 {
-				pos = fmt.Sprintf("%s:%d:%d", f.Path, f.Error.Line, f.Error.Column)
+				pos = fmt.Sprintf("%s:%d:%d", path, f.Error.Line, f.Error.Column)
 			}
-			fmt.Fprintf(bw, "%s  %s  %s\n", pos, t.paint(ansiRed+ansiBold, "ERROR  "), f.Error.Message)
+			fmt.Fprintf(bw, "%s  %s  %s\n", pos, t.paint(ansiRed+ansiBold, "ERROR  "), text(f.Error.Message))
 		case Skipped:
-			fmt.Fprintf(bw, "%s  %s  %s\n", f.Path, t.paint(ansiDim, "SKIPPED"), f.Reason)
+			fmt.Fprintf(bw, "%s  %s  %s\n", path, t.paint(ansiDim, "SKIPPED"), text(f.Reason))
 		case Checked:
 			if len(f.Findings) == 0 && !t.quiet {
-				fmt.Fprintf(bw, "%s  %s  %d %s checked%s%s\n", f.Path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), withParams(f), note(f.Reason))
+				fmt.Fprintf(bw, "%s  %s  %d %s checked%s%s\n", path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), withParams(f), note(f.Reason))
 			}
 		}
 		for _, x := range f.Findings {
 			if x.Suppression != nil {
 				continue // counted in the summary; listed in json and sarif
 			}
-			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", f.Path, x.Line, x.Column, t.severity(x.Severity), x.RuleID, x.Message)
-			fmt.Fprintf(bw, "    %s %s (%s)\n", t.paint(ansiDim, "resource:"), x.Resource, x.ResourceType)
+			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", path, x.Line, x.Column, t.severity(x.Severity), text(x.RuleID), text(x.Message))
+			fmt.Fprintf(bw, "    %s %s (%s)\n", t.paint(ansiDim, "resource:"), text(x.Resource), text(x.ResourceType))
 			for _, r := range x.Related {
-				fmt.Fprintf(bw, "    %s %s:%d:%d %s\n", t.paint(ansiDim, "value from:"), r.File, r.Line, r.Column, r.Message)
+				fmt.Fprintf(bw, "    %s %s:%d:%d %s\n", t.paint(ansiDim, "value from:"), text(r.File), r.Line, r.Column, text(r.Message))
 			}
-			fmt.Fprintf(bw, "    %s %s\n", t.paint(ansiDim, "fix:"), x.Remediation)
+			fmt.Fprintf(bw, "    %s %s\n", t.paint(ansiDim, "fix:"), text(x.Remediation))
 		}
 	}
 	s := r.Summarize()
@@ -96,12 +101,24 @@ func withParams(f File) string {
 	if len(f.Parameters) == 0 {
 		return ""
 	}
-	return " with " + strings.Join(f.Parameters, ", ")
+	params := make([]string, len(f.Parameters))
+	for i, p := range f.Parameters {
+		params[i] = safetext.Text(p)
+	}
+	return " with " + strings.Join(params, ", ")
 }
 
 func note(reason string) string {
 	if reason == "" {
 		return ""
 	}
-	return " (" + reason + ")"
+	return " (" + safetext.Text(reason) + ")"
+}
+
+// configName is the configuration file for people: its path, or "none".
+func configName(path string) string {
+	if path == "" {
+		return "none"
+	}
+	return path
 }

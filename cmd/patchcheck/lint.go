@@ -18,6 +18,7 @@ import (
 	"github.com/patchcheck/patchcheck/checker/config"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/checker/report"
+	"github.com/patchcheck/patchcheck/internal/safetext"
 	"github.com/patchcheck/patchcheck/policies"
 )
 
@@ -60,7 +61,7 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
 	fl.StringArrayVarP(&f.params, "parameters", "p", nil, "deployment parameter file whose values replace parameter defaults, for every template (repeatable; later files win). Without it, x.json is paired with x.parameters.json, or with a parameter file whose metadata.template names it")
 	fl.StringVar(&f.input, "input", "auto", "input kind: auto (detected from each file's content), arm (templates, Bicep-compiled JSON), rest (a VM or scale set REST body), instance-view (az vm get-instance-view output or an instanceView body) or tfplan (terraform show -json)")
-	fl.StringVar(&f.config, "config", "", "configuration file (default: .patchcheck.yaml in the working directory or the nearest parent)")
+	fl.StringVar(&f.config, "config", "", "configuration file (default: .patchcheck.yaml in the working directory or the nearest parent, up to the repository root: the first folder holding .git)")
 	fl.StringArrayVar(&f.policy, "policy", nil, "folder of your own Rego rules (package patchcheck.rules.<name>, a deny rule with METADATA custom.id/severity/remediation); repeatable")
 	fl.StringArrayVar(&f.base, "baseline", nil, "what is deployed today (az vm list/show output, REST bodies, instance views or an exported template; file or folder, repeatable): each VM is compared with the deployed VM of the same name for changes Azure will not accept (PC009)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "stop the run after this long (0 = no limit): files not evaluated by then are errors (exit 2), named with the rule that was running")
@@ -106,6 +107,9 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	}
 	r := linter.Run(ctx, inputs, s.in)
 	done()
+	if cfg != nil {
+		r.Config = cfg.Path // named in the text header, JSON, SARIF and markdown
+	}
 	humanOnStdout := false
 	for _, o := range outputs {
 		if err := o.write(s, f, r); err != nil {
@@ -193,16 +197,18 @@ func (o output) write(s streams, f lintFlags, r *report.Report) error {
 }
 
 // writeErrors repeats unreadable inputs on stderr, so a failing run says why
-// even when stdout carries SARIF or JSON.
+// even when stdout carries SARIF or JSON. File names and messages come from
+// the inputs: safetext.Text keeps them on their line and out of the CI
+// runner's command syntax.
 func writeErrors(w io.Writer, r *report.Report) {
 	for _, f := range r.Files {
 		if f.Status != report.Errored {
 			continue
 		}
 		if f.Error.Line > 0 {
-			fmt.Fprintf(w, "patchcheck: %s:%d:%d: %s\n", f.Path, f.Error.Line, f.Error.Column, f.Error.Message)
+			fmt.Fprintf(w, "patchcheck: %s:%d:%d: %s\n", safetext.Text(f.Path), f.Error.Line, f.Error.Column, safetext.Text(f.Error.Message))
 		} else {
-			fmt.Fprintf(w, "patchcheck: %s: %s\n", f.Path, f.Error.Message)
+			fmt.Fprintf(w, "patchcheck: %s: %s\n", safetext.Text(f.Path), safetext.Text(f.Error.Message))
 		}
 	}
 }

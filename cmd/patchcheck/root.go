@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/patchcheck/patchcheck/checker/report"
+	"github.com/patchcheck/patchcheck/internal/safetext"
 )
 
 // version is the release this source tree builds.
@@ -56,7 +57,10 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintf(errOut, "patchcheck: %v\n", err)
+		// Errors quote file names and values from the inputs, and stderr
+		// reaches the CI log: each line is kept out of the runner's
+		// command syntax, with control characters shown as escapes.
+		fmt.Fprintf(errOut, "patchcheck: %s\n", safetext.Lines(err.Error()))
 		return report.ExitError
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/patchcheck/patchcheck/internal/safetext"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
@@ -288,7 +289,7 @@ func ganttSVG(f *simulator.Forecast, t timeline) (string, error) {
 	labels := make([]string, n)
 	for i, r := range t.Rows {
 		y := float64(n - 1 - i)
-		labels[n-1-i] = r.Label
+		labels[n-1-i] = safetext.Text(r.Label) // region and group names from the fleet or the simulator
 		s, e, ok := r.window()
 		if !ok {
 			continue // a phase that never started has no bar

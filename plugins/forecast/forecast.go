@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/patchcheck/patchcheck/internal/safetext"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
@@ -49,6 +50,9 @@ func Compliance(f *simulator.Forecast) float64 {
 	return f.Curve[len(f.Curve)-1].Compliant
 }
 
+// csvFormat writes one row per VM. Text cells (names, reasons) go through
+// safetext.CSVCell: control characters shown as escapes, no CI command,
+// and a quote before what a spreadsheet would evaluate as a formula.
 type csvFormat struct{}
 
 func (csvFormat) Format(w io.Writer, f *simulator.Forecast) error {
@@ -60,9 +64,10 @@ func (csvFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		if v.DaysAfterRelease != nil {
 			days = strconv.FormatFloat(*v.DaysAfterRelease, 'f', 2, 64)
 		}
-		cw.Write([]string{v.Name, v.Region, v.Zone, v.AvailabilitySet, strconv.Itoa(v.UpdateDomain), strconv.Itoa(v.Phase),
-			strconv.FormatBool(v.Eligible), stamp(v.AssessedAt), stamp(v.InstallStart), stamp(v.InstallEnd), v.LocalInstall,
-			strconv.Itoa(v.Attempts), strconv.Itoa(v.InstallWindows), strconv.FormatBool(v.CatchUp), days, strconv.FormatBool(v.Compliant), v.Reason})
+		cell := safetext.CSVCell
+		cw.Write([]string{cell(v.Name), cell(v.Region), cell(v.Zone), cell(v.AvailabilitySet), strconv.Itoa(v.UpdateDomain), strconv.Itoa(v.Phase),
+			strconv.FormatBool(v.Eligible), stamp(v.AssessedAt), stamp(v.InstallStart), stamp(v.InstallEnd), cell(v.LocalInstall),
+			strconv.Itoa(v.Attempts), strconv.Itoa(v.InstallWindows), strconv.FormatBool(v.CatchUp), days, strconv.FormatBool(v.Compliant), cell(v.Reason)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -75,6 +80,8 @@ func stamp(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// textFormat is for a terminal or a CI log: every name, reason or status
+// from the fleet or the simulator goes through safetext.Text.
 type textFormat struct{}
 
 // maxListed bounds the non-compliant VMs listed in text; JSON and CSV list all.
@@ -82,7 +89,8 @@ const maxListed = 50
 
 func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "forecast by %s %s · seed %d · %d trial(s)\n", f.Simulator.Name, f.Simulator.Version, f.Seed, f.Trials)
+	text := safetext.Text
+	fmt.Fprintf(bw, "forecast by %s %s · seed %d · %d trial(s)\n", text(f.Simulator.Name), text(f.Simulator.Version), f.Seed, f.Trials)
 	fmt.Fprintf(bw, "release  %s\ndeadline %s\n\n", f.Release.UTC().Format("Mon 2006-01-02 15:04 MST"), f.Deadline.UTC().Format("Mon 2006-01-02 15:04 MST"))
 
 	local := map[string]string{} // VM -> local install offset, to show steps in local time
@@ -101,13 +109,17 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 			window = fmt.Sprintf("%s → %s UTC", p.Start.UTC().Format("01-02 15:04"), p.End.UTC().Format("01-02 15:04"))
 		}
 		if len(p.Regions) == 0 {
-			fmt.Fprintf(bw, "phase %d  %-11s %s  (none of this fleet's regions)\n", p.Index, statusLabel(p.Status), window)
+			fmt.Fprintf(bw, "phase %d  %-11s %s  (none of this fleet's regions)\n", p.Index, text(statusLabel(p.Status)), window)
 			continue
 		}
-		fmt.Fprintf(bw, "phase %d  %-11s %s  [%s]  %d VMs, %d patched, %d unhealthy\n", p.Index, statusLabel(p.Status), window, strings.Join(p.Regions, ", "), p.VMs, p.Patched, p.Unhealthy)
+		regions := make([]string, len(p.Regions))
+		for i, r := range p.Regions {
+			regions[i] = text(r)
+		}
+		fmt.Fprintf(bw, "phase %d  %-11s %s  [%s]  %d VMs, %d patched, %d unhealthy\n", p.Index, text(statusLabel(p.Status)), window, strings.Join(regions, ", "), p.VMs, p.Patched, p.Unhealthy)
 		for _, r := range p.Regions {
 			for _, s := range byPhaseRegion[fmt.Sprintf("%d/%s", p.Index, r)] {
-				fmt.Fprintf(bw, "    %-14s %-45s %s → %s UTC%s  %d VM(s)\n", r, s.Group,
+				fmt.Fprintf(bw, "    %-14s %-45s %s → %s UTC%s  %d VM(s)\n", text(r), text(s.Group),
 					s.Start.UTC().Format("01-02 15:04"), s.End.UTC().Format("01-02 15:04"), localRange(s, local), len(s.VMs))
 			}
 		}
@@ -136,18 +148,18 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		if r.Phase < 0 {
 			phase = notOrchestrated
 		}
-		fmt.Fprintf(bw, "    %-18s %-16s %4d VMs  %4d eligible  %4d compliant\n", r.Region, phase, r.VMs, r.Eligible, r.Compliant)
+		fmt.Fprintf(bw, "    %-18s %-16s %4d VMs  %4d eligible  %4d compliant\n", text(r.Region), phase, r.VMs, r.Eligible, r.Compliant)
 	}
 	if rc := reasonCounts(f.VMs); len(rc) > 0 {
 		fmt.Fprintln(bw, "\nVMS PER REASON (numbers as #)")
 		for _, r := range foldReasons(rc) {
-			fmt.Fprintf(bw, "    %5d  %s", r.VMs, r.Key)
+			fmt.Fprintf(bw, "    %5d  %s", r.VMs, text(r.Key))
 			if r.NotCompliant != r.VMs {
 				fmt.Fprintf(bw, " (%d not compliant)", r.NotCompliant)
 			}
 			fmt.Fprintln(bw)
 			if r.Example != "" && r.Example != r.Key {
-				fmt.Fprintf(bw, "           e.g. %s: %s\n", r.ExampleVM, r.Example)
+				fmt.Fprintf(bw, "           e.g. %s: %s\n", text(r.ExampleVM), text(r.Example))
 			}
 		}
 	}
@@ -163,12 +175,12 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 			fmt.Fprintf(bw, "    … and %d more (see --format json or csv)\n", len(f.VMs)-compliant-maxListed)
 			break
 		}
-		fmt.Fprintf(bw, "    %-20s %-14s %s\n", v.Name, v.Region, v.Reason)
+		fmt.Fprintf(bw, "    %-20s %-14s %s\n", text(v.Name), text(v.Region), text(v.Reason))
 		listed++
 	}
 	fmt.Fprintln(bw, "\nASSUMPTIONS")
 	for _, a := range assumptionRows(f) {
-		fmt.Fprintf(bw, "    %-24s %s\n", a.Name, a.Value)
+		fmt.Fprintf(bw, "    %-24s %s\n", a.Name, text(a.Value))
 	}
 	return bw.Flush()
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/patchcheck/patchcheck/internal/safetext"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
@@ -13,7 +14,11 @@ import (
 // compliance curve with its p10–p90 band, a timeline of the plan grouped
 // phase → region, the phases, the regions, the VMs per reason and the VMs
 // not compliant at the deadline. Charts are inline SVG drawn with
-// gonum/plot; nothing is loaded from the network.
+// gonum/plot; nothing is loaded from the network. html/template escapes
+// markup; text from the fleet or the simulator also goes through
+// safetext.Text (the template's "text"), because html/template leaves
+// control characters and line breaks as they are, and a page written to a
+// CI log must neither start a command nor drive the terminal.
 type htmlFormat struct{}
 
 // maxListedHTML bounds the rows of VMs not compliant: a million-VM fleet
@@ -22,7 +27,7 @@ type htmlFormat struct{}
 const maxListedHTML = 1000
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"statusClass": statusClass, "statusLabel": statusLabel, "phaseLabel": phaseLabel,
+	"statusClass": statusClass, "statusLabel": statusLabel, "phaseLabel": phaseLabel, "text": safetext.Text,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>patchcheck forecast {{.Month}}</title>
@@ -52,7 +57,7 @@ td.status{white-space:nowrap}td.status .sw{width:.8em}
 <div><b>{{.VMs}}</b>VMs</div><div><b>{{.Eligible}}</b>platform-orchestrated</div>
 <div><b>{{.NotCompliant}}</b>not compliant</div><div><b>{{.LastEnd}}</b>last plan step ends</div></div>
 <aside id="assumptions"><h2>Assumptions</h2><dl>
-{{range .Assumptions}}<dt>{{.Name}}</dt><dd>{{.Value}}</dd>
+{{range .Assumptions}}<dt>{{.Name}}</dt><dd>{{text .Value}}</dd>
 {{end}}</dl></aside>
 <h2>Compliance by day</h2>
 <figure id="curve">{{.Curve}}</figure>
@@ -74,24 +79,24 @@ td.status{white-space:nowrap}td.status .sw{width:.8em}
 <h2>Phases</h2>
 <p class="note">Regions of this fleet in bold.</p>
 <table id="phases"><thead><tr><th>Phase</th><th>Status</th><th>Window (UTC)</th><th>Regions</th><th class="n">VMs</th><th class="n">Patched</th><th class="n">Unhealthy</th></tr></thead><tbody>
-{{range .Phases}}<tr><td>Phase {{.Index}}</td><td class="status"><span class="sw {{statusClass .Status}}"></span>{{statusLabel .Status}}</td><td>{{.Window}}</td><td>{{range $i, $r := .Regions}}{{if $i}}, {{end}}{{if $r.InFleet}}<b>{{$r.Name}}</b>{{else}}{{$r.Name}}{{end}}{{else}}—{{end}}</td><td class="n">{{.VMs}}</td><td class="n">{{.Patched}}</td><td class="n">{{.Unhealthy}}</td></tr>
+{{range .Phases}}<tr><td>Phase {{.Index}}</td><td class="status"><span class="sw {{statusClass .Status}}"></span>{{text (statusLabel .Status)}}</td><td>{{.Window}}</td><td>{{range $i, $r := .Regions}}{{if $i}}, {{end}}{{if $r.InFleet}}<b>{{text $r.Name}}</b>{{else}}{{text $r.Name}}{{end}}{{else}}—{{end}}</td><td class="n">{{.VMs}}</td><td class="n">{{.Patched}}</td><td class="n">{{.Unhealthy}}</td></tr>
 {{else}}<tr><td colspan="7">The simulator reported no phases.</td></tr>{{end}}
 </tbody></table>
 <h2>Regions</h2>
 <table id="regions"><thead><tr><th>Region</th><th>Phase</th><th class="n">VMs</th><th class="n">Eligible</th><th class="n">Compliant</th><th>Rollout window (UTC)</th><th class="n">Groups</th></tr></thead><tbody>
-{{range .Regions}}<tr><td>{{.Region}}</td><td>{{phaseLabel .Phase}}</td><td class="n">{{.VMs}}</td><td class="n">{{.Eligible}}</td><td class="n">{{.Compliant}}</td><td>{{.Window}}</td><td class="n">{{.Groups}}</td></tr>
+{{range .Regions}}<tr><td>{{text .Region}}</td><td>{{phaseLabel .Phase}}</td><td class="n">{{.VMs}}</td><td class="n">{{.Eligible}}</td><td class="n">{{.Compliant}}</td><td>{{.Window}}</td><td class="n">{{.Groups}}</td></tr>
 {{else}}<tr><td colspan="7">The simulator reported no regions.</td></tr>{{end}}
 </tbody></table>
 <h2>VMs per reason</h2>
 <p class="note">Reasons that differ only in their numbers or dates are counted together (numbers shown as #), with one VM's full reason as an example.</p>
 <table id="reasons"><thead><tr><th class="n">VMs</th><th class="n">Not compliant</th><th>Reason</th><th>Example</th></tr></thead><tbody>
-{{range .Reasons}}<tr><td class="n">{{.VMs}}</td><td class="n">{{.NotCompliant}}</td><td>{{.Key}}</td><td>{{if .ExampleVM}}{{.ExampleVM}}: {{end}}{{.Example}}</td></tr>
+{{range .Reasons}}<tr><td class="n">{{.VMs}}</td><td class="n">{{.NotCompliant}}</td><td>{{text .Key}}</td><td>{{if .ExampleVM}}{{text .ExampleVM}}: {{end}}{{text .Example}}</td></tr>
 {{else}}<tr><td colspan="4">No VM has a reason: every VM is compliant by the deadline.</td></tr>{{end}}
 </tbody></table>
 <h2>Not compliant at the deadline</h2>
 {{if .MissingNote}}<p class="note" id="missing-note">{{.MissingNote}}</p>
 {{end}}<table id="missing"><thead><tr><th>VM</th><th>Region</th><th>Phase</th><th>Reason</th></tr></thead><tbody>
-{{range .Missing}}<tr><td>{{.Name}}</td><td>{{.Region}}</td><td>{{phaseLabel .Phase}}</td><td>{{.Reason}}</td></tr>
+{{range .Missing}}<tr><td>{{text .Name}}</td><td>{{text .Region}}</td><td>{{phaseLabel .Phase}}</td><td>{{text .Reason}}</td></tr>
 {{else}}<tr><td colspan="4">Every VM is compliant by the deadline.</td></tr>{{end}}
 </tbody></table>
 </body></html>
@@ -178,13 +183,14 @@ func (htmlFormat) Format(w io.Writer, f *simulator.Forecast) error {
 	}
 	return page.Execute(w, map[string]any{
 		"Month": f.Release.UTC().Format("2006-01"), "Release": f.Release.UTC().Format("Mon 2006-01-02 15:04 MST"),
-		"Deadline": deadline, "Simulator": f.Simulator.Name + " " + f.Simulator.Version,
+		"Deadline": deadline, "Simulator": safetext.Text(f.Simulator.Name) + " " + safetext.Text(f.Simulator.Version),
 		"Seed": f.Seed, "Trials": f.Trials, "CompliantPct": fmt.Sprintf("%.1f%%", 100*Compliance(f)),
 		"VMs": len(f.VMs), "Eligible": eligible, "NotCompliant": len(f.VMs) - compliant, "LastEnd": lastEnd,
 		"Assumptions": assumptionRows(f),
 		// The SVGs are gonum/plot's; the only input text in them, the
-		// region and group names of the timeline's labels, is escaped by
-		// its SVG writer (html.EscapeString).
+		// region and group names of the timeline's labels, is passed
+		// through safetext.Text (ganttSVG) and escaped by its SVG writer
+		// (html.EscapeString).
 		"Curve": template.HTML(curve), "Gantt": template.HTML(gantt),
 		"TimelineNote": tl.Note(), "Folded": tl.Folded > 0, "OtherStatus": other,
 		"Phases": phases, "Regions": regions, "Reasons": foldReasons(reasonCounts(f.VMs)),

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/patchcheck/patchcheck/internal/safetext"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
@@ -15,7 +16,10 @@ type jsonFormat struct{}
 // Format writes the forecast as json.Encoder with a two-space indent
 // would, byte for byte, but streams the plan and the VMs one element at a
 // time: encoding a million-VM forecast whole built and indented two
-// buffers of over half a gigabyte and took a third of the run.
+// buffers of over half a gigabyte and took a third of the run. Every piece
+// goes through safetext.JSON, which writes '#' and the characters a
+// terminal or a CI runner would act on as \u escapes: the values are
+// unchanged, but "##vso[" never appears on stdout.
 func (jsonFormat) Format(w io.Writer, f *simulator.Forecast) error {
 	head := *f
 	head.Plan, head.VMs = nil, nil
@@ -45,14 +49,14 @@ func (jsonFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		if !found {
 			return fmt.Errorf("write the forecast: no %q member", part.name)
 		}
-		bw.Write(before)
+		bw.Write(safetext.JSON(before))
 		bw.Write(marker[:len(marker)-len("null")])
 		if err := writeArray(bw, part.elements, part.nil, part.element); err != nil {
 			return err
 		}
 		rest = after
 	}
-	bw.Write(rest)
+	bw.Write(safetext.JSON(rest))
 	bw.WriteByte('\n')
 	return bw.Flush()
 }
@@ -89,7 +93,7 @@ func writeArray(w *bufio.Writer, n int, isNil bool, element elementWriter) error
 			b = append(b, ',')
 		}
 		buf = append(b, '\n')
-		w.Write(buf)
+		w.Write(safetext.JSON(buf))
 	}
 	_, err := w.WriteString("  ]")
 	return err

@@ -10,14 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patchcheck/patchcheck/internal/safetext"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/plugins/simulator/reference"
 	"github.com/patchcheck/patchcheck/plugins/simulator/simulatortest"
 )
 
 // TestJSONIsTheEncodersOutput: the streamed JSON is byte for byte what
-// json.Encoder with a two-space indent writes, for real forecasts and for
-// a plan and VM list that are nil or empty.
+// json.Encoder with a two-space indent writes (with '#' and the characters
+// a terminal or CI runner acts on as \u escapes, safetext.JSON), for real
+// forecasts and for a plan and VM list that are nil or empty.
 func TestJSONIsTheEncodersOutput(t *testing.T) {
 	var forecasts []*simulator.Forecast
 	for seed := range int64(20) {
@@ -38,6 +40,7 @@ func TestJSONIsTheEncodersOutput(t *testing.T) {
 		if err := enc.Encode(f); err != nil {
 			t.Fatal(err)
 		}
+		want = *bytes.NewBuffer(safetext.JSON(want.Bytes()))
 		var got bytes.Buffer
 		if err := (jsonFormat{}).Format(&got, f); err != nil {
 			t.Fatal(err)
@@ -72,7 +75,7 @@ func oddElements() *simulator.Forecast {
 	at := func(t time.Time) *time.Time { return &t }
 	days := func(f float64) *float64 { return &f }
 	var vms []simulator.VMResult
-	for i, s := range []string{"", "plain", "<b>&amp;", "a<b", "a>b", "a&b", `a"b`, "quote\" back\\slash", "tab\tnew\nline\x01", "é ü 中", "\u2028\u2029", "bad \xff utf8", "~ DEL \x7f"} {
+	for i, s := range []string{"", "plain", "<b>&amp;", "a<b", "a>b", "a&b", `a"b`, "quote\" back\\slash", "tab\tnew\nline\x01", "é ü 中", "\u2028\u2029", "bad \xff utf8", "~ DEL \x7f", "##vso[task.complete] # ##[error]", "nel \u0085 rlo \u202e"} {
 		vms = append(vms, simulator.VMResult{Name: s, Region: s, Zone: s, AvailabilitySet: s, Reason: s, LocalInstall: s, UpdateDomain: -i, Phase: i - 1, Eligible: i%2 == 0, Compliant: i%3 == 0, Attempts: i, InstallWindows: i % 4, CatchUp: i%2 == 1})
 	}
 	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e20, 1e21, 1.2345e22, -3e-9, 123456789.125, math.MaxFloat64, math.SmallestNonzeroFloat64}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/patchcheck/patchcheck/internal/safetext"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
@@ -82,16 +83,8 @@ func (markdownFormat) Format(w io.Writer, f *simulator.Forecast) error {
 	return err
 }
 
-// mdEscaper keeps fleet and simulator text from becoming Markdown or HTML
-// in a table cell: a | would end the cell, <, > and & could open a tag or
-// an entity, backticks, brackets, *, _ and ~ would start code, links or
-// emphasis, and a line break would end the table row. GitHub's Markdown
-// takes a backslash before any ASCII punctuation as that character.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "`", "\\`", "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "~", `\~`,
-	"<", "&lt;", ">", "&gt;", "&", "&amp;",
-	"\r\n", " ", "\n", " ", "\r", " ",
-)
-
-// md is s made safe for a Markdown table cell or line.
-func md(s string) string { return mdEscaper.Replace(s) }
+// md is fleet or simulator text made safe for a Markdown table cell or
+// line: a | would end the cell, <, >, &, backticks, brackets, *, _ and ~
+// would become markup, a control character would end the row or reach a
+// terminal, and "##vso[" or a leading "::" a CI command (safetext.Markdown).
+func md(s string) string { return safetext.Markdown(s) }

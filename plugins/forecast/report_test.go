@@ -416,7 +416,7 @@ func TestHTMLEscapesFleetText(t *testing.T) {
 
 // TestMarkdownEscapesFleetText: a cell of fleet text stays one cell of
 // plain text: no extra column, no tag, no code, link or emphasis, no line
-// break that ends the row.
+// break that ends the row (a line break shows as \n).
 func TestMarkdownEscapesFleetText(t *testing.T) {
 	out := render(t, "markdown", hostileForecast())
 	unescaped := regexp.MustCompile("(^|[^\\\\])(\\\\\\\\)*[|`\\[\\]*_]")
@@ -424,7 +424,7 @@ func TestMarkdownEscapesFleetText(t *testing.T) {
 		if !strings.Contains(line, "alert(1)") {
 			continue
 		}
-		if strings.ContainsAny(line, "<>") || !strings.Contains(line, "line break") {
+		if strings.ContainsAny(line, "<>") || !strings.Contains(line, `line\\nbreak`) {
 			t.Errorf("markup or a line break in %q", line)
 		}
 		if !strings.HasPrefix(line, "| ") {
@@ -439,7 +439,7 @@ func TestMarkdownEscapesFleetText(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(out, `&lt;script&gt;alert(1)&lt;/script&gt; \| \`+"`code\\` \\[link\\](http://x) \\*em\\* \\_u\\_ &amp;amp; \\\\ line break") {
+	if !strings.Contains(out, `&lt;script&gt;alert(1)&lt;/script&gt; \| \`+"`code\\` \\[link\\](http://x) \\*em\\* \\_u\\_ &amp;amp; \\\\ line\\\\nbreak") {
 		t.Errorf("escaped text not found in:\n%s", out)
 	}
 }

@@ -1,0 +1,271 @@
+// Package safetext neutralises untrusted text (names and messages from
+// templates, fleet files, file names, a simulator's answers) before
+// patchcheck prints it, so that the text cannot act on what reads the
+// output:
+//
+//   - a terminal, through control characters (ANSI escape sequences
+//     redraw the screen, a carriage return overwrites a line);
+//   - a CI runner, through its command syntax: the GitHub Actions runner
+//     executes a line that starts with "::" after leading white space
+//     (::error …::, ::add-mask::) and, in its legacy form, "##[" anywhere
+//     in a line; the Azure Pipelines agent executes "##vso[" anywhere in a
+//     line (##vso[task.setvariable …]) and formats "##[error]" and the like.
+//
+// Text for people shows every such character visibly, as a Go escape
+// (\n, \x1b, \u202e), and breaks each command prefix the same way
+// (#\x23vso[, \x3a:error); JSON and XML keep the value and only change how
+// it is written (\u0023, &#35;).
+package safetext
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// unsafeRune reports whether r is not printed raw: control characters
+// (C0, DEL, C1), the Unicode line and paragraph separators, and the
+// bidirectional formatting characters that reorder what a reader sees.
+func unsafeRune(r rune) bool {
+	switch {
+	case unicode.IsControl(r):
+		return true
+	case r == '\u2028', r == '\u2029':
+		return true
+	case r == '\u061c', r == '\u200e', r == '\u200f',
+		r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
+}
+
+// escapeRune writes r as a Go escape.
+func escapeRune(b *strings.Builder, r rune) {
+	switch r {
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	case '\t':
+		b.WriteString(`\t`)
+	default:
+		if r < 0x80 {
+			fmt.Fprintf(b, `\x%02x`, r)
+		} else {
+			fmt.Fprintf(b, `\u%04x`, r)
+		}
+	}
+}
+
+// commandAt reports whether s[i:] starts a command prefix that may stand
+// anywhere in a line: "##vso[" (matched without regard to case, which
+// costs nothing and survives a runner that compares case-insensitively)
+// or "##[".
+func commandAt(s string, i int) bool {
+	if i+2 >= len(s) || s[i] != '#' || s[i+1] != '#' {
+		return false
+	}
+	rest := s[i+2:]
+	return rest[0] == '[' || len(rest) >= 4 && strings.EqualFold(rest[:4], "vso[")
+}
+
+// needsWork reports whether Text would change s.
+func needsWork(s string) bool {
+	if t := strings.TrimLeftFunc(s, unicode.IsSpace); strings.HasPrefix(t, ":") {
+		return true
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < 0x20 || c == 0x7f || c == '#' && commandAt(s, i):
+			return true
+		case c < 0x80:
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unsafeRune(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// Text renders s for a line of text meant for people: unsafe characters
+// and invalid UTF-8 become Go escapes (\n, \x1b, \xff, \u2028), "##vso["
+// and "##[" become "#\x23vso[" and "#\x23[", and a leading ":" (after
+// white space) becomes "\x3a", so the value can neither break the line
+// nor start or contain a CI command. A backslash is left alone: Windows
+// paths stay readable, at the price of a literal "\n" reading like an
+// escaped line break.
+func Text(s string) string {
+	if !needsWork(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	lead := true // only white space so far: a ':' here could start a GitHub command
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unsafeRune(r):
+			escapeRune(&b, r)
+		case r == ':' && lead:
+			b.WriteString(`\x3a`)
+		case r == '#' && commandAt(s, i):
+			b.WriteString(`#\x23`)
+			size = 2
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		lead = lead && unicode.IsSpace(r) && !unsafeRune(r)
+		i += size
+	}
+	return b.String()
+}
+
+// Lines is Text for a message of several lines, such as an error joining
+// several errors: line feeds are kept, and every line is neutralised on its
+// own (a line may then start with a value, so its leading ':' is escaped).
+func Lines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return Text(s)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Text(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// JSON rewrites encoded JSON so that it holds no command prefix and no raw
+// control character, without changing any value: every '#' is written
+// \u0023, and DEL, C1 controls, line separators and bidirectional
+// formatting characters as \uXXXX. Outside strings JSON has no '#' and no
+// non-ASCII byte, so only string contents change; and since JSON strings
+// hold no raw line break, no value can start a line. b must be whole JSON
+// values (or whole members): valid UTF-8 as encoding/json writes it. b is
+// returned as is when nothing needs rewriting.
+func JSON(b []byte) []byte {
+	return rewrite(b, func(out []byte, r rune, _ byte) []byte {
+		return fmt.Appendf(out, `\u%04x`, r)
+	})
+}
+
+// XML rewrites encoded XML the same way, with character references: a '#'
+// that does not follow '&' (one that is not part of a reference the
+// encoder wrote) becomes &#35;, and DEL, C1 controls, line separators and
+// bidirectional formatting characters become &#xXX;. encoding/xml already
+// escapes line breaks and tabs in text and attributes, and replaces the
+// C0 controls XML cannot hold.
+func XML(b []byte) []byte {
+	return rewrite(b, func(out []byte, r rune, prev byte) []byte {
+		if r == '#' && prev == '&' {
+			return append(out, '#')
+		}
+		return fmt.Appendf(out, "&#x%X;", r)
+	})
+}
+
+// rewrite copies b, passing '#' and the unsafe runes to escape; it returns
+// b itself when there are none.
+func rewrite(b []byte, escape func(out []byte, r rune, prev byte) []byte) []byte {
+	first := -1
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			if c == '#' || c == 0x7f || c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+				first = i
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if unsafeRune(r) {
+			first = i
+			break
+		}
+		i += size
+	}
+	if first < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b)+64)
+	out = append(out, b[:first]...)
+	for i := first; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			var prev byte
+			if i > 0 {
+				prev = b[i-1]
+			}
+			if c == '#' || c == 0x7f || c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+				out = escape(out, rune(c), prev)
+			} else {
+				out = append(out, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if unsafeRune(r) {
+			out = escape(out, r, 0)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+// markdownEscaper keeps text from becoming Markdown or HTML in a table
+// cell or a line: a | would end the cell, <, > and & could open a tag or
+// an entity, backticks, brackets, *, _ and ~ would start code, links or
+// emphasis. GitHub's Markdown takes a backslash before any ASCII
+// punctuation as that character.
+var markdownEscaper = strings.NewReplacer(
+	`\`, `\\`, "|", `\|`, "`", "\\`", "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "~", `\~`,
+	"<", "&lt;", ">", "&gt;", "&", "&amp;",
+)
+
+// Markdown is s for a Markdown table cell or line: Text, then markup
+// escaped (line breaks are already escapes, so the row holds).
+func Markdown(s string) string { return markdownEscaper.Replace(Text(s)) }
+
+// MarkdownCode is s as a Markdown code span in a table cell: Text, with
+// a fence longer than any run of backticks in it, and | escaped (GitHub
+// splits table cells before it reads code spans).
+func MarkdownCode(s string) string {
+	s = Text(s)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + strings.ReplaceAll(s, "|", `\|`) + fence
+}
+
+// CSVCell is s for a cell of a CSV file opened in a spreadsheet: Text, and
+// a single quote before a cell that starts with =, +, -, @, a tab or a
+// carriage return, which Excel, LibreOffice and Google Sheets would
+// evaluate as a formula (OWASP, CSV injection). Only for cells of text:
+// a number written by patchcheck (-1) stays a number.
+func CSVCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + Text(s)
+	}
+	return Text(s)
+}

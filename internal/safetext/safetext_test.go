@@ -1,0 +1,138 @@
+package safetext_test
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/patchcheck/patchcheck/internal/safetext"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"web-01", "web-01"},
+		{`C:\templates\vm.json`, `C:\templates\vm.json`},
+		{"café ☕ 東京", "café ☕ 東京"},
+		{"a\nb\r\tc", `a\nb\r\tc`},
+		{"\x1b[2J\x1b[31mred", `\x1b[2J\x1b[31mred`},
+		{"del\x7f c1\u0085\u009b", `del\x7f c1\u0085\u009b`},
+		{"line\u2028sep\u2029", `line\u2028sep\u2029`},
+		{"admin\u202egnp.exe", `admin\u202egnp.exe`},
+		{"bad\xffutf8", `bad\xffutf8`},
+		{"x ##vso[task.setvariable variable=a]b", `x #\x23vso[task.setvariable variable=a]b`},
+		{"##VSO[task.complete]", `#\x23VSO[task.complete]`},
+		{"###vso[", `##\x23vso[`},
+		{"##[error]fake", `#\x23[error]fake`},
+		{"# one #", "# one #"},
+		{"::error::fake", `\x3a:error::fake`},
+		{"  \u00a0::warning file=a::x", "  \u00a0\\x3a:warning file=a::x"},
+		{"\t::error::x", `\t::error::x`},
+		{"a::b", "a::b"},
+		{"x\n::error::y", `x\n::error::y`},
+	}
+	for _, tc := range tests {
+		if got := safetext.Text(tc.in); got != tc.want {
+			t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLines(t *testing.T) {
+	got := safetext.Lines("load a\n::error::b\x1b.yaml\n  ##vso[x]")
+	want := "load a\n\\x3a:error::b\\x1b.yaml\n  #\\x23vso[x]"
+	if got != want {
+		t.Errorf("Lines = %q, want %q", got, want)
+	}
+}
+
+// TestJSONKeepsValues: the rewritten JSON decodes to the same value and
+// holds no '#', no raw control character and no line separator.
+func TestJSONKeepsValues(t *testing.T) {
+	value := map[string]string{"name": "##vso[task.setvariable variable=x]1 ##[error] #\x7f\u0085\u2028\u202e\x1b\n::error::y", "plain": "web-01"}
+	enc, err := json.MarshalIndent(value, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := safetext.JSON(enc)
+	for _, bad := range []string{"#", "\x7f", "\u0085", "\u2028", "\u202e", "\x1b"} {
+		if strings.Contains(string(out), bad) {
+			t.Errorf("%q left in %s", bad, out)
+		}
+	}
+	var back map[string]string
+	if err := json.Unmarshal(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["name"] != value["name"] || back["plain"] != value["plain"] {
+		t.Errorf("value changed: %q", back)
+	}
+	plain := []byte(`{"a": "b"}`)
+	if got := safetext.JSON(plain); &got[0] != &plain[0] {
+		t.Error("clean JSON was copied")
+	}
+}
+
+func TestXMLKeepsValues(t *testing.T) {
+	type doc struct {
+		A string `xml:"a,attr"`
+		T string `xml:",chardata"`
+	}
+	in := doc{A: "##vso[x]\n\"#", T: "##[error] & #\u0085\u202e\t"}
+	enc, err := xml.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := safetext.XML(enc)
+	if strings.Contains(string(out), "##") || strings.ContainsAny(string(out), "\u0085\u202e") {
+		t.Errorf("not neutralised: %s", out)
+	}
+	var back doc
+	if err := xml.Unmarshal(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back != in {
+		t.Errorf("value changed: %q, want %q", back, in)
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"web_01", `web\_01`},
+		{"<img src=x>|[a](b)", `&lt;img src=x&gt;\|\[a\](b)`},
+		{"a\nb", `a\\nb`},
+	}
+	for _, tc := range tests {
+		if got := safetext.Markdown(tc.in); got != tc.want {
+			t.Errorf("Markdown(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	codes := []struct{ in, want string }{
+		{"vm.json:1:2", "`vm.json:1:2`"},
+		{"a`b|c", "``a`b\\|c``"},
+		{"`x", "`` `x ``"},
+	}
+	for _, tc := range codes {
+		if got := safetext.MarkdownCode(tc.in); got != tc.want {
+			t.Errorf("MarkdownCode(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCSVCell(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"web-01", "web-01"},
+		{"=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"},
+		{"+1", "'+1"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\t=1", `'\t=1`},
+		{"\r=1", `'\r=1`},
+		{"a=1", "a=1"},
+	}
+	for _, tc := range tests {
+		if got := safetext.CSVCell(tc.in); got != tc.want {
+			t.Errorf("CSVCell(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
