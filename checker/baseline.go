@@ -2,7 +2,6 @@ package checker
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/patchcheck/patchcheck/checker/arm"
@@ -16,13 +15,13 @@ type baseline map[string]*model.Baseline
 // loadBaseline reads every VM of the --baseline files and folders. Any file
 // that cannot be read or understood is an error: judging changes against a
 // partial baseline would pass changes it cannot see.
-func loadBaseline(a *arm.Adapter, paths []string) (baseline, error) {
+func loadBaseline(a *arm.Adapter, paths []string, maxSize int64) (baseline, error) {
 	b := baseline{}
 	for _, in := range Discover(paths) {
 		if in.Err != nil {
 			return nil, fmt.Errorf("baseline %s: %w", in.Path, in.Err)
 		}
-		data, err := os.ReadFile(in.Path)
+		data, err := readFile(in.Path, maxSize)
 		if err != nil {
 			return nil, fmt.Errorf("baseline: %w", err)
 		}
@@ -30,7 +29,10 @@ func loadBaseline(a *arm.Adapter, paths []string) (baseline, error) {
 		if err != nil {
 			return nil, fmt.Errorf("baseline %w", err)
 		}
-		vms := a.ExtractDeployed(doc)
+		vms, err := a.ExtractDeployed(doc)
+		if err != nil {
+			return nil, fmt.Errorf("baseline %s: %w", in.Path, err)
+		}
 		if len(vms) == 0 {
 			if kind, _ := arm.Classify(doc); kind == arm.Parameters || !in.Explicit {
 				continue
@@ -43,12 +45,12 @@ func loadBaseline(a *arm.Adapter, paths []string) (baseline, error) {
 			// make the judgement depend on which came last.
 			if prev, dup := b[strings.ToLower(f.Name)]; dup {
 				return nil, fmt.Errorf("baseline %s:%d:%d: VM %s is already in the baseline at %s:%d:%d; changes are matched by VM name, so give one baseline per VM name (e.g. one resource group at a time)",
-					in.Path, f.Loc.Line, f.Loc.Column, f.Name, prev.Where.File, prev.Where.Line, prev.Where.Column)
+					in.Path, f.Loc.Line, f.Loc.Column, clip(f.Name), prev.Where.File, prev.Where.Line, prev.Where.Column)
 			}
 			b[strings.ToLower(f.Name)] = &model.Baseline{
 				PatchMode: f.PatchMode, EnableAutomaticUpdates: f.EnableAutomaticUpdates, OS: f.OS.Value,
 				Where: model.Related{File: in.Path, Line: f.Loc.Line, Column: f.Loc.Column, Pointer: f.Loc.Pointer,
-					Message: fmt.Sprintf("%s as deployed today (patchMode %v, enableAutomaticUpdates %v)", f.Name, show(f.PatchMode), show(f.EnableAutomaticUpdates))},
+					Message: fmt.Sprintf("%s as deployed today (patchMode %v, enableAutomaticUpdates %v)", clip(f.Name), clipValue(show(f.PatchMode)), show(f.EnableAutomaticUpdates))},
 			}
 		}
 	}

@@ -28,7 +28,9 @@ func lintable(name string) bool {
 // Discover expands paths into inputs: files as given, folders walked
 // recursively for .json, .jsonc and .bicep files in lexical order, "-" for standard
 // input. A path that cannot be read becomes an input carrying its error, so
-// it is reported rather than dropped.
+// it is reported rather than dropped; so does anything but a regular file
+// (a FIFO, a device, a socket, or a symbolic link to one), which would
+// block the run or never end.
 func Discover(paths []string) []Input {
 	var out []Input
 	for _, p := range paths {
@@ -42,7 +44,7 @@ func Discover(paths []string) []Input {
 			continue
 		}
 		if !info.IsDir() {
-			out = append(out, Input{Path: p, Explicit: true})
+			out = append(out, Input{Path: p, Explicit: true, Err: checkRegular(p)})
 			continue
 		}
 		found := 0
@@ -58,7 +60,11 @@ func Discover(paths []string) []Input {
 				return nil
 			}
 			if lintable(d.Name()) {
-				out = append(out, Input{Path: path})
+				in := Input{Path: path}
+				if !d.Type().IsRegular() {
+					in.Err = checkRegular(path) // a symbolic link to a regular file is fine
+				}
+				out = append(out, in)
 				found++
 			}
 			return nil

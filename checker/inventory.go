@@ -16,7 +16,7 @@ import (
 // not templates, are returned as errors; parameter files and non-templates
 // found by walking a folder are passed over, as lint skips them.
 func (l *Linter) Inventory(ctx context.Context, inputs []Input) ([]model.VM, []error) {
-	w := &worker{params: newParameterFinder(l.opts.Parameters, nil)}
+	w := &worker{params: newParameterFinder(l.opts.Parameters, nil, l.opts.MaxFileSize), maxSize: l.opts.MaxFileSize}
 	var vms []model.VM
 	var errs []error
 	for _, in := range inputs {

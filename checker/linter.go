@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -50,6 +49,12 @@ type Options struct {
 	// Baseline are files or folders describing what is deployed today;
 	// each linted VM is compared with the deployed VM of the same name.
 	Baseline []string
+	// MaxFileSize caps every input read (templates, parameter files,
+	// baselines, standard input, bicep output), in bytes;
+	// DefaultMaxFileSize when 0.
+	MaxFileSize int64
+	// BicepTimeout bounds one `bicep build`; DefaultBicepTimeout when 0.
+	BicepTimeout time.Duration
 	// FileTimeout bounds the evaluation of one file's policies (0: no
 	// bound of its own; the run's context still applies). A rule that runs
 	// away then errors that file, naming the rule, instead of hanging CI.
@@ -75,6 +80,12 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.BicepTimeout <= 0 {
+		opts.BicepTimeout = DefaultBicepTimeout
 	}
 	switch opts.Input {
 	case "", "auto", "arm", "rest", "instance-view", "tfplan":
@@ -107,7 +118,7 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	}
 	var base baseline
 	if len(opts.Baseline) > 0 {
-		if base, err = loadBaseline(adapter, opts.Baseline); err != nil {
+		if base, err = loadBaseline(adapter, opts.Baseline, opts.MaxFileSize); err != nil {
 			return nil, err
 		}
 	}
@@ -139,7 +150,9 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	var stdinErr error
 	for _, in := range inputs {
 		if in.Path == Stdin {
-			stdinData, stdinErr = io.ReadAll(stdin)
+			var buf bytes.Buffer
+			stdinErr = readLimited(&buf, stdin, "standard input", l.opts.MaxFileSize)
+			stdinData = buf.Bytes()
 			break
 		}
 	}
@@ -149,7 +162,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 			walked[in.Path] = true
 		}
 	}
-	params := newParameterFinder(l.opts.Parameters, walked)
+	params := newParameterFinder(l.opts.Parameters, walked, l.opts.MaxFileSize)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	defer func() {
@@ -163,7 +176,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{params: params}
+			w := &worker{params: params, maxSize: l.opts.MaxFileSize}
 			for i := range jobs {
 				r.Files[i] = l.checkInput(ctx, w, inputs[i], stdinData, stdinErr)
 				if l.opts.Progress != nil {
@@ -189,7 +202,7 @@ func (l *Linter) checkInput(ctx context.Context, w *worker, in Input, stdinData 
 	case in.Err != nil:
 		return errored(in.Path, in.Err)
 	case in.Path == Stdin && stdinErr != nil:
-		return errored(in.Path, fmt.Errorf("read standard input: %w", stdinErr))
+		return errored(in.Path, stdinErr)
 	case in.Path == Stdin:
 		return l.check(ctx, w, in, stdinData)
 	case isBicep(in.Path):
@@ -204,9 +217,9 @@ func (l *Linter) checkInput(ctx context.Context, w *worker, in Input, stdinData 
 
 func errored(path string, err error) report.File {
 	var se *jsonpos.SyntaxError
-	fe := &report.FileError{Message: err.Error()}
+	fe := &report.FileError{Message: clipMessage(err.Error())}
 	if errors.As(err, &se) {
-		fe = &report.FileError{Line: se.Line, Column: se.Column, Message: "invalid JSON: " + se.Msg}
+		fe = &report.FileError{Line: se.Line, Column: se.Column, Message: clipMessage("invalid JSON: " + se.Msg)}
 	}
 	return report.File{Path: path, Status: report.Errored, Error: fe, Findings: []model.Finding{}}
 }
@@ -214,27 +227,23 @@ func errored(path string, err error) report.File {
 // worker holds memory one goroutine reuses from file to file: the read
 // buffer and the parser's value arena. Nothing in a report points into it.
 type worker struct {
-	parser jsonpos.Parser
-	buf    bytes.Buffer
-	params *parameterFinder // shared by the run's workers
+	parser  jsonpos.Parser
+	buf     bytes.Buffer
+	params  *parameterFinder // shared by the run's workers
+	maxSize int64            // Options.MaxFileSize
 }
 
+// read reads a regular file, up to the size cap.
 func (w *worker) read(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	if err := readRegular(&w.buf, path, w.maxSize); err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	w.buf.Reset()
-	if _, err := w.buf.ReadFrom(f); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return w.buf.Bytes(), nil
 }
 
 // Check lints one file's bytes.
 func (l *Linter) Check(ctx context.Context, in Input, data []byte) report.File {
-	return l.check(ctx, &worker{params: newParameterFinder(l.opts.Parameters, nil)}, in, data)
+	return l.check(ctx, &worker{params: newParameterFinder(l.opts.Parameters, nil, l.opts.MaxFileSize), maxSize: l.opts.MaxFileSize}, in, data)
 }
 
 // extracted is what one file holds before any rule runs.
@@ -289,7 +298,7 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		var params []*arm.ParameterFile
 		params, x.params, err = w.params.find(in)
 		if err == nil {
-			x.vms = l.adapter.Extract(doc, params...)
+			x.vms, err = l.adapter.Extract(doc, params...)
 		}
 	}
 	return x, err
@@ -323,6 +332,7 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		return errored(name, err)
 	}
 	l.waivers.apply(name, facts, findings)
+	clipFindings(x.doc, findings)
 	report.SortFindings(findings)
 	if findings != nil {
 		out.Findings = findings
@@ -344,7 +354,7 @@ func (l *Linter) evaluate(ctx context.Context, name string, facts []model.VM) ([
 // compileBicep compiles a Bicep file, saying how to get the CLI or what to
 // lint instead when the bicep CLI is missing.
 func (l *Linter) compileBicep(ctx context.Context, path string) ([]byte, error) {
-	data, err := compileBicep(ctx, path)
+	data, err := compileBicep(ctx, path, l.opts.BicepTimeout, l.opts.MaxFileSize)
 	if errors.Is(err, errNoBicep) {
 		return nil, fmt.Errorf("%s is Bicep source and the bicep CLI is not on PATH: %s", path, bicepHint(path))
 	}

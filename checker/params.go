@@ -19,6 +19,7 @@ import (
 // the template. Folder scans are remembered for the run.
 type parameterFinder struct {
 	explicit []string
+	maxSize  int64 // Options.MaxFileSize
 	// walked are the files found by walking folders: their siblings were
 	// walked too, so pairing looks them up here instead of asking the disk.
 	walked map[string]bool
@@ -38,8 +39,8 @@ type parsedParameters struct {
 	err  error
 }
 
-func newParameterFinder(explicit []string, walked map[string]bool) *parameterFinder {
-	return &parameterFinder{explicit: explicit, walked: walked, byDir: map[string]map[string]string{}, parsed: map[string]parsedParameters{}}
+func newParameterFinder(explicit []string, walked map[string]bool, maxSize int64) *parameterFinder {
+	return &parameterFinder{explicit: explicit, maxSize: maxSize, walked: walked, byDir: map[string]map[string]string{}, parsed: map[string]parsedParameters{}}
 }
 
 // loadExplicit reads and parses one --parameters file, once per run.
@@ -49,13 +50,13 @@ func (f *parameterFinder) loadExplicit(path string) (*arm.ParameterFile, error) 
 	if p, ok := f.parsed[path]; ok {
 		return p.file, p.err
 	}
-	pf, err := parseParameterFile(path)
+	pf, err := parseParameterFile(path, f.maxSize)
 	f.parsed[path] = parsedParameters{pf, err}
 	return pf, err
 }
 
-func parseParameterFile(path string) (*arm.ParameterFile, error) {
-	data, err := os.ReadFile(path)
+func parseParameterFile(path string, maxSize int64) (*arm.ParameterFile, error) {
+	data, err := readFile(path, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("parameter file: %w", err)
 	}
@@ -88,7 +89,7 @@ func (f *parameterFinder) find(in Input) ([]*arm.ParameterFile, []string, error)
 	if p == "" {
 		return nil, nil, nil
 	}
-	pf, err := parseParameterFile(p)
+	pf, err := parseParameterFile(p, f.maxSize)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -154,7 +155,7 @@ func (f *parameterFinder) byMetadata(dir string) map[string]string {
 		if !looksLikeParameters(p) {
 			continue
 		}
-		pf, err := parseParameterFile(p)
+		pf, err := parseParameterFile(p, f.maxSize)
 		if err != nil {
 			continue // not a usable parameter file: it cannot name a template
 		}
@@ -169,9 +170,10 @@ func (f *parameterFinder) byMetadata(dir string) map[string]string {
 
 // looksLikeParameters peeks at the start of a file for the deployment
 // parameters schema, so finding parameter files does not read every
-// template of a folder twice.
+// template of a folder twice. Only regular files are opened: a FIFO
+// named like a parameter file must not block the run.
 func looksLikeParameters(path string) bool {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return false
 	}

@@ -26,8 +26,10 @@ const (
 	Unknown      Kind = "unknown"
 )
 
-// maxTemplateDepth bounds nested deployments so a hostile file cannot recurse forever.
-const maxTemplateDepth = 64
+// MaxTemplateDepth bounds nested deployments so a hostile file cannot
+// recurse forever. A template nested deeper is an error, never skipped:
+// the VMs inside it would go unchecked.
+const MaxTemplateDepth = 64
 
 // Adapter turns parsed ARM files into VM facts. It is safe for concurrent use.
 type Adapter struct {
@@ -128,14 +130,17 @@ func kindName(v *jsonpos.Value) string {
 
 // Extract returns every VM and scale set of a template, in document order.
 // Values in params (later files win) override the template's parameter
-// defaults.
-func (a *Adapter) Extract(doc *jsonpos.Document, params ...*ParameterFile) []VM {
+// defaults. A nested deployment deeper than MaxTemplateDepth is an error.
+func (a *Adapter) Extract(doc *jsonpos.Document, params ...*ParameterFile) ([]VM, error) {
 	w := &walker{a: a, doc: doc, scope: newScope(doc, doc.Root)}
 	for _, p := range params {
 		p.supply(w.scope)
 	}
 	w.template(doc.Root, "", 0)
-	return w.vms
+	if w.err != nil {
+		return nil, w.err
+	}
+	return w.vms, nil
 }
 
 type walker struct {
@@ -148,6 +153,8 @@ type walker struct {
 	// noDefaults: the input says nothing of the settings (a bare instance
 	// view), so Azure's defaults are not assumed either.
 	noDefaults bool
+	// err is the first reason the walk could not see every resource.
+	err error
 }
 
 func (w *walker) loc(offset int, ptr string) model.Loc {
@@ -156,7 +163,7 @@ func (w *walker) loc(offset int, ptr string) model.Loc {
 }
 
 func (w *walker) template(t *jsonpos.Value, ptr string, depth int) {
-	if t == nil || t.Kind != jsonpos.Object || depth > maxTemplateDepth {
+	if t == nil || t.Kind != jsonpos.Object {
 		return
 	}
 	if m := t.GetMember("resources"); m != nil {
@@ -201,7 +208,11 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVMS))
 	case "microsoft.resources/deployments":
 		if p := r.GetMember("properties"); p != nil {
-			if t := p.Value.GetMember("template"); t != nil {
+			if t := p.Value.GetMember("template"); t != nil && t.Value.Kind == jsonpos.Object {
+				if depth+1 > MaxTemplateDepth {
+					w.tooDeep(r, ptr, symbolic)
+					break
+				}
 				outer := w.scope
 				w.scope = nestedScope(w.doc, outer, p.Value, t.Value)
 				w.template(t.Value, ptr+"/"+schemas.EscapePointer(p.Key)+"/"+schemas.EscapePointer(t.Key), depth+1)
@@ -212,6 +223,30 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 	if m := r.GetMember("resources"); m != nil {
 		w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), typ, depth)
 	}
+}
+
+// tooDeep records the deployment whose inline template is past
+// MaxTemplateDepth, by its pointer and line.
+func (w *walker) tooDeep(r *jsonpos.Value, ptr, symbolic string) {
+	if w.err != nil {
+		return
+	}
+	line, col := w.doc.Position(r.Offset)
+	w.err = fmt.Errorf("nested deployment %q at %s (line %d, column %d) holds an inline template more than %d levels deep: patchcheck does not follow nested deployments deeper than %d levels, so the VMs inside it cannot be checked; flatten the nesting or deploy the inner template as a linked template",
+		model.Clip(w.resourceName(r, symbolic)), clipPointer(ptr), line, col, MaxTemplateDepth, MaxTemplateDepth)
+}
+
+// clipPointer clips each long segment of a JSON pointer for a message:
+// the keys come from the template.
+func clipPointer(ptr string) string {
+	if len(ptr) <= model.MaxQuoted {
+		return ptr
+	}
+	segs := strings.Split(ptr, "/")
+	for i, s := range segs {
+		segs[i] = model.Clip(s)
+	}
+	return strings.Join(segs, "/")
 }
 
 // nestedScope is the scope of an inline nested template. With

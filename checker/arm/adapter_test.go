@@ -22,7 +22,11 @@ func extract(t *testing.T, src string) []arm.VM {
 	if kind, why := arm.Classify(doc); kind != arm.Template {
 		t.Fatalf("classified as %s (%s)", kind, why)
 	}
-	return a.Extract(doc)
+	vms, err := a.Extract(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vms
 }
 
 func TestFindsVMsTheWayARMDoes(t *testing.T) {
@@ -327,7 +331,10 @@ func TestExtractDeployed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			vms := a.ExtractDeployed(doc)
+			vms, err := a.ExtractDeployed(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if len(vms) != 1 {
 				t.Fatalf("%d VMs, want 1", len(vms))
 			}

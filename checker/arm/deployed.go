@@ -11,8 +11,9 @@ import (
 // ExtractDeployed returns the VMs of a file describing what is deployed
 // today, for --baseline: `az vm list` or `az vm show` output (properties at
 // the top level), REST bodies (also as a list under "value"), instance
-// views, or a template (an export of the resource group).
-func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) []VM {
+// views, or a template (an export of the resource group). Only a template
+// can fail: see Extract.
+func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) ([]VM, error) {
 	root := doc.Root
 	var list *jsonpos.Value
 	ptr := ""
@@ -28,14 +29,14 @@ func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) []VM {
 		case Template:
 			return a.Extract(doc)
 		case REST:
-			return a.ExtractREST(doc)
+			return a.ExtractREST(doc), nil
 		case InstanceView:
-			return a.ExtractInstanceView(doc)
+			return a.ExtractInstanceView(doc), nil
 		}
 		if root != nil && root.Kind == jsonpos.Object && root.Get("osProfile") != nil {
-			return []VM{a.flatVM(doc, root, "")}
+			return []VM{a.flatVM(doc, root, "")}, nil
 		}
-		return nil
+		return nil, nil
 	}
 	var out []VM
 	for i, item := range list.Items {
@@ -47,7 +48,7 @@ func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) []VM {
 		}
 		out = append(out, a.flatVM(doc, item, ptr+"/"+strconv.Itoa(i)))
 	}
-	return out
+	return out, nil
 }
 
 // flatVM normalises one deployed VM object, with its settings under

@@ -18,7 +18,10 @@ func check(t *testing.T, osProfile string) []model.SchemaError {
 		t.Fatal(err)
 	}
 	a, _ := arm.NewAdapter()
-	vms := a.Extract(doc)
+	vms, err := a.Extract(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	v, err := schema.New()
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +72,10 @@ func TestInvalidValueIsNotUsedByRules(t *testing.T) {
 	src := `{"resources":[{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"Automatic"}}}}}]}`
 	doc, _ := jsonpos.Parse("t.json", []byte(src))
 	a, _ := arm.NewAdapter()
-	vms := a.Extract(doc)
+	vms, err := a.Extract(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	v, _ := schema.New()
 	v.Check(doc, &vms[0])
 	if vms[0].Facts.PatchMode.State != model.Invalid {

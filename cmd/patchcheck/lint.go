@@ -30,6 +30,7 @@ type lintFlags struct {
 	color   string
 	workers int
 	quiet   bool
+	maxSize byteSize
 	params  []string
 	input   string
 	base    []string
@@ -66,6 +67,8 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.StringArrayVar(&f.base, "baseline", nil, "what is deployed today (az vm list/show output, REST bodies, instance views or an exported template; file or folder, repeatable): each VM is compared with the deployed VM of the same name for changes Azure will not accept (PC009)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "stop the run after this long (0 = no limit): files not evaluated by then are errors (exit 2), named with the rule that was running")
 	fl.DurationVar(&f.fileTimeout, "file-timeout", 0, "stop evaluating one file's rules after this long (0 = only --timeout applies): that file is an error (exit 2), the others are still checked")
+	f.maxSize = checker.DefaultMaxFileSize
+	fl.Var(&f.maxSize, "max-file-size", "largest input read (each template, parameter file, baseline file, standard input, bicep output): larger ones are refused as errors (exit 2); e.g. 64MiB, 100MB")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
 	return cmd
 }
@@ -97,7 +100,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	progress, done := newProgress(s.err, len(inputs), "checking templates")
 	defer done()
 	linter, err := checker.New(ctx, checker.Options{Profile: f.profile, Workers: f.workers, Version: version,
-		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg,
+		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg, MaxFileSize: int64(f.maxSize),
 		FileTimeout: f.fileTimeout})
 	if err != nil {
 		if ctx.Err() != nil {

@@ -1,0 +1,388 @@
+package checker
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+// Inputs come from pull requests, so every read is bounded: only regular
+// files are opened (a FIFO would block the open, a device would never end),
+// and no input is read past a size cap.
+const (
+	// DefaultMaxFileSize is the size cap when Options.MaxFileSize is 0:
+	// far above real templates, low enough that a template at the cap
+	// fits in memory (docs/performance.md gives the figure).
+	DefaultMaxFileSize = 64 << 20
+	// DefaultBicepTimeout bounds one `bicep build` when
+	// Options.BicepTimeout is 0.
+	DefaultBicepTimeout = 2 * time.Minute
+)
+
+// Bounds on what a message quotes, so a huge template value is not copied
+// into every finding and every output format.
+const (
+	maxQuoted  = model.MaxQuoted // characters of one template value in a message
+	maxMessage = 8 << 10         // bytes of a whole message, whatever it quotes
+)
+
+// TooLargeError is an input above the size cap.
+type TooLargeError struct {
+	Name  string // the file, or "standard input"
+	Limit int64  // bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is larger than the %s limit (--max-file-size): refused rather than read into memory", e.Name, humanize.IBytes(uint64(e.Limit)))
+}
+
+// ErrNotRegular is wrapped by the error for a path that is not a regular
+// file (a FIFO, a device, a socket, a folder).
+var ErrNotRegular = errors.New("not a regular file")
+
+func tooLarge(name string, limit int64) error { return &TooLargeError{Name: name, Limit: limit} }
+
+// notRegular says what path is instead of a regular file; via is set when
+// a symbolic link led there.
+func notRegular(path string, mode fs.FileMode, via bool) error {
+	what := "an irregular file"
+	switch {
+	case mode.IsDir():
+		what = "a folder"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case mode&fs.ModeCharDevice != 0:
+		what = "a character device"
+	case mode&fs.ModeDevice != 0:
+		what = "a block device"
+	}
+	link := ""
+	if via {
+		link = " (through a symbolic link)"
+	}
+	return fmt.Errorf("%s is %s%s, %w: patchcheck reads regular files only (use - for standard input)", path, what, link, ErrNotRegular)
+}
+
+// checkRegular stats path (following symbolic links) and refuses anything
+// but a regular file, before any open: opening a FIFO waits for a writer.
+func checkRegular(path string) error {
+	info, err := os.Stat(path)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		// Worded as the open it stands for, as before the stat was added.
+		return &fs.PathError{Op: "open", Path: pe.Path, Err: pe.Err}
+	}
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		via := false
+		if l, err := os.Lstat(path); err == nil && l.Mode()&fs.ModeSymlink != 0 {
+			via = true
+		}
+		return notRegular(path, info.Mode(), via)
+	}
+	return nil
+}
+
+// openRegular opens a regular file for reading. The file is checked
+// before the open, and the open file again after it: the path may have
+// been replaced in between, and O_NONBLOCK keeps that open from waiting.
+func openRegular(path string) (*os.File, error) {
+	if err := checkRegular(path); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("stat %s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, notRegular(path, info.Mode(), false)
+	}
+	return f, nil
+}
+
+// readRegular reads a whole regular file into buf (reset first), up to
+// limit bytes.
+func readRegular(buf *bytes.Buffer, path string, limit int64) error {
+	f, err := openRegular(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.Size() > limit {
+		return tooLarge(path, limit)
+	}
+	return readLimited(buf, f, path, limit)
+}
+
+// readFile is readRegular into a fresh buffer.
+func readFile(path string, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := readRegular(&buf, path, limit); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// readLimited reads r to its end into buf (reset first), refusing it once
+// it passes limit bytes: the size a file had when it was opened may not be
+// the size it has when read, and standard input has none.
+func readLimited(buf *bytes.Buffer, r io.Reader, name string, limit int64) error {
+	buf.Reset()
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	if n > limit {
+		buf.Reset()
+		return tooLarge(name, limit)
+	}
+	return nil
+}
+
+// cappedBuffer collects a command's output up to limit bytes and drops the
+// rest, remembering that it did.
+type cappedBuffer struct {
+	buf   bytes.Buffer
+	limit int64
+	over  bool
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if room := c.limit - int64(c.buf.Len()); int64(len(p)) > room {
+		c.over = true
+		if room > 0 {
+			c.buf.Write(p[:room])
+		}
+		return len(p), nil
+	}
+	return c.buf.Write(p)
+}
+
+// clip shortens s to maxQuoted characters, marking the cut with "…".
+func clip(s string) string { return model.Clip(s) }
+
+// clipMessage bounds a whole message whose sources are not known (an
+// error, a related place), keeping its start.
+func clipMessage(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	return model.ClipTo(strings.ToValidUTF8(s[:maxMessage], ""), maxMessage)
+}
+
+// clipFindings shortens, in the findings' messages, every template string
+// (value or key) longer than maxQuoted, as written or as %q quotes it:
+// messages are built by the Rego rules, the schema stage and user
+// policies, which quote values freely, and this is the one place they all
+// pass. The document is searched for long strings only when a message is
+// long enough to hold one.
+func clipFindings(doc *jsonpos.Document, findings []model.Finding) {
+	c := clipper{doc: doc}
+	for i := range findings {
+		findings[i].Message = c.message(findings[i].Message)
+		for j := range findings[i].Related {
+			findings[i].Related[j].Message = c.message(findings[i].Related[j].Message)
+		}
+	}
+}
+
+// clipPrefix is how much of a long string indexes it: enough to tell
+// strings apart, short enough to look up at every position of a message.
+const clipPrefix = 32
+
+type clipper struct {
+	doc   *jsonpos.Document
+	built bool
+	// byPrefix holds the long strings of doc (and their %q and trimmed
+	// forms) by their first clipPrefix bytes, longest first.
+	byPrefix map[string][]string
+}
+
+func (c *clipper) message(msg string) string {
+	if len(msg) > maxQuoted {
+		if !c.built {
+			c.byPrefix, c.built = longStrings(c.doc), true
+		}
+		if len(c.byPrefix) > 0 {
+			msg = c.replace(msg)
+		}
+		msg = clipWords(msg)
+	}
+	return clipMessage(msg)
+}
+
+// clipWords clips every run of more than maxQuoted characters without a
+// space, keeping its closing punctuation: a value derived from the
+// template rather than copied from it (a parameter name inside an
+// expression, a concatenation) is not in the document to be found.
+func clipWords(msg string) string {
+	var b strings.Builder
+	last, start := 0, -1
+	flush := func(end int) {
+		word := msg[start:end]
+		// The margin leaves alone a value clipped already, with its
+		// quotes and "…".
+		if len(word) <= maxQuoted+8 || utf8.RuneCountInString(word) <= maxQuoted+8 {
+			return
+		}
+		tail := len(word)
+		for tail > len(word)-4 && strings.IndexByte(`"')]},.;:?`, word[tail-1]) >= 0 {
+			tail--
+		}
+		b.WriteString(msg[last:start])
+		b.WriteString(clip(word[:tail]))
+		b.WriteString(word[tail:])
+		last = end
+	}
+	for i := 0; i < len(msg); i++ {
+		switch c := msg[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			if start >= 0 {
+				flush(i)
+				start = -1
+			}
+		case start < 0:
+			start = i
+		}
+	}
+	if start >= 0 {
+		flush(len(msg))
+	}
+	if last == 0 {
+		return msg
+	}
+	b.WriteString(msg[last:])
+	return b.String()
+}
+
+// replace clips every long template string found in msg, scanning it once.
+func (c *clipper) replace(msg string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+clipPrefix <= len(msg); {
+		n := 0
+		for _, s := range c.byPrefix[msg[i:i+clipPrefix]] {
+			if strings.HasPrefix(msg[i:], s) {
+				n = len(s)
+				b.WriteString(msg[last:i])
+				b.WriteString(clip(s))
+				break
+			}
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		i += n
+		last = i
+	}
+	if last == 0 {
+		return msg
+	}
+	b.WriteString(msg[last:])
+	return b.String()
+}
+
+// longStrings indexes the strings and keys of doc longer than maxQuoted,
+// as written, trimmed (as expressions are quoted) and as %q writes them.
+func longStrings(doc *jsonpos.Document) map[string][]string {
+	if doc == nil || doc.Root == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	add := func(s string) {
+		if len(s) <= maxQuoted {
+			return
+		}
+		seen[s] = true
+		if t := strings.TrimSpace(s); len(t) > maxQuoted {
+			seen[t] = true
+		}
+		if needsQuoting(s) {
+			seen[quoted(s)] = true
+		}
+	}
+	var walk func(v *jsonpos.Value)
+	walk = func(v *jsonpos.Value) {
+		switch v.Kind {
+		case jsonpos.String:
+			add(v.Str)
+		case jsonpos.Array:
+			for _, item := range v.Items {
+				walk(item)
+			}
+		case jsonpos.Object:
+			for _, m := range v.Members {
+				add(m.Key)
+				walk(m.Value)
+			}
+		}
+	}
+	walk(doc.Root)
+	if len(seen) == 0 {
+		return nil
+	}
+	out := map[string][]string{}
+	for s := range seen {
+		out[s[:clipPrefix]] = append(out[s[:clipPrefix]], s)
+	}
+	for _, list := range out {
+		// Longest first: a string that contains another is clipped whole.
+		sort.Slice(list, func(i, j int) bool {
+			if len(list[i]) != len(list[j]) {
+				return len(list[i]) > len(list[j])
+			}
+			return list[i] < list[j]
+		})
+	}
+	return out
+}
+
+// needsQuoting reports whether %q writes s differently, so that the
+// quoted copy of a huge string is made only when it differs.
+func needsQuoting(s string) bool {
+	for _, r := range s {
+		if r == '"' || r == '\\' || r == utf8.RuneError || !strconv.IsPrint(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// quoted is s as %q writes it, without the quotes.
+func quoted(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+// clipValue clips a value quoted with %v when it is a string.
+func clipValue(v any) any {
+	if s, ok := v.(string); ok {
+		return clip(s)
+	}
+	return v
+}
