@@ -87,6 +87,9 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOutputs(lintOutputs(outputs), lintReads(paths, f.params, f.base, f.policy, configPath(cfg))); err != nil {
+		return err // output.go: before any work, a report never replaces an input
+	}
 	if f.timeout < 0 || f.fileTimeout < 0 {
 		return fmt.Errorf("--timeout %s, --file-timeout %s: want a positive duration, or 0 for no limit", f.timeout, f.fileTimeout)
 	}
@@ -171,32 +174,29 @@ func parseOutputs(f lintFlags) ([]output, error) {
 }
 
 func (o output) write(s streams, f lintFlags, r *report.Report) error {
-	var out io.Writer = s.out
-	toTerminal := isTerminal(s.out)
-	if o.path != "" {
-		file, err := os.Create(o.path)
+	// writeOutput (output.go) replaces a file whole, or leaves it as it was.
+	err := writeOutput(s, o.path, func(out io.Writer) error {
+		color, err := useColor(f.color, isTerminal(out))
 		if err != nil {
-			return fmt.Errorf("--format %s: %w", o.format, err)
+			return err
 		}
-		defer file.Close()
-		out, toTerminal = file, false
+		formatter, err := report.New(o.format, report.Options{Color: color, Quiet: f.quiet})
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriter(out)
+		if err := formatter.Format(bw, r); err != nil {
+			return fmt.Errorf("write %s report: %w", o.format, err)
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write %s report: %w", o.format, err)
+		}
+		return nil
+	})
+	if err != nil && o.path != "" {
+		return fmt.Errorf("--format %s: %w", o.format, err)
 	}
-	color, err := useColor(f.color, toTerminal)
-	if err != nil {
-		return err
-	}
-	formatter, err := report.New(o.format, report.Options{Color: color, Quiet: f.quiet})
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(out)
-	if err := formatter.Format(bw, r); err != nil {
-		return fmt.Errorf("write %s report: %w", o.format, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s report: %w", o.format, err)
-	}
-	return nil
+	return err
 }
 
 // writeErrors repeats unreadable inputs on stderr, so a failing run says why

@@ -43,8 +43,9 @@ func TestScripts(t *testing.T) {
 
 // fakeSimulator is an external simulator plugin for the end-to-end scripts;
 // PATCHCHECK_FAKESIM makes it misbehave: crash (dies inside Simulate), hang
-// (never answers), badproto (speaks protocol 99); anything else serves the
-// reference model.
+// (never answers), badproto (speaks protocol 99), env (reports its
+// environment), nan (a NaN compliance); anything else serves the reference
+// model.
 func fakeSimulator() {
 	impl := simulator.Simulator(reference.New())
 	cfg := simulator.ServeConfig(impl)
@@ -55,6 +56,8 @@ func fakeSimulator() {
 		cfg = simulator.ServeConfig(misbehaving{func() { time.Sleep(time.Hour) }})
 	case "badproto":
 		cfg.HandshakeConfig.ProtocolVersion = 99
+	case "env", "nan": // fakesim_test.go
+		cfg = simulator.ServeConfig(hardeningFake(os.Getenv("PATCHCHECK_FAKESIM")))
 	}
 	plugin.Serve(cfg)
 }

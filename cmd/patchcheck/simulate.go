@@ -29,6 +29,7 @@ type simulateFlags struct {
 	failUnder    float64
 	pluginPath   string
 	pluginSHA256 string
+	pluginEnv    []string
 	timeout      time.Duration
 	inProcess    bool
 }
@@ -54,6 +55,7 @@ func newSimulateCommand(s streams) *cobra.Command {
 	fl.Float64Var(&f.failUnder, "fail-under", 0, "exit 1 when the share of VMs compliant at the deadline is below this (0-1)")
 	fl.StringVar(&f.pluginPath, "simulator", "", "path of an external simulator plugin (requires --simulator-sha256)")
 	fl.StringVar(&f.pluginSHA256, "simulator-sha256", "", "SHA-256 (hex) the external simulator binary must have")
+	fl.StringArrayVar(&f.pluginEnv, "simulator-env", nil, "pass this variable of patchcheck's environment to the simulator plugin (repeatable); it otherwise gets only PATH, HOME, TMPDIR, TZ and the locale, never credentials")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up when the simulator has not answered after this long")
 	fl.BoolVar(&f.inProcess, "in-process", false, "run the built-in simulator inside this process (no plugin; for debugging and benchmarks)")
 	_ = fl.MarkHidden("in-process")
@@ -75,6 +77,12 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 		if _, err := simulator.ParseSHA256(f.pluginSHA256); err != nil {
 			return fmt.Errorf("--simulator-sha256: %w", err) // before reading the fleet
 		}
+	}
+	// output.go: before any work, the forecast never replaces the fleet or
+	// the plugin.
+	reads := runReads{files: []readFile{{path: path, what: "fleet"}, {path: f.pluginPath, what: "simulator plugin"}}}
+	if err := checkOutputs([]reportOutput{{format: f.format, path: f.output}}, reads); err != nil {
+		return err
 	}
 	formatter, err := forecast.New(f.format)
 	if err != nil {
@@ -113,21 +121,22 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 		return fmt.Errorf("simulate %s: %w", path, err)
 	}
 
-	var out io.Writer = s.out
-	if f.output != "" {
-		file, err := os.Create(f.output)
-		if err != nil {
+	// A failed write leaves a file already at --output as it was.
+	err = writeOutput(s, f.output, func(out io.Writer) error {
+		bw := bufio.NewWriter(out)
+		if err := formatter.Format(bw, fc); err != nil {
+			return fmt.Errorf("write %s forecast: %w", f.format, err)
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write forecast: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		if f.output != "" {
 			return fmt.Errorf("--output: %w", err)
 		}
-		defer file.Close()
-		out = file
-	}
-	bw := bufio.NewWriter(out)
-	if err := formatter.Format(bw, fc); err != nil {
-		return fmt.Errorf("write %s forecast: %w", f.format, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write forecast: %w", err)
+		return err
 	}
 	if c := forecast.Compliance(fc); c < f.failUnder {
 		fmt.Fprintf(s.err, "patchcheck: %.1f%% of VMs compliant by the deadline, below --fail-under %.1f%%\n", 100*c, 100*f.failUnder)
@@ -185,7 +194,7 @@ func openSimulator(f simulateFlags, stderr io.Writer) (simulator.Simulator, func
 	if f.inProcess {
 		return reference.New(), func() {}, nil
 	}
-	cfg := simulator.HostConfig{CallTimeout: f.timeout, Stderr: stderr}
+	cfg := simulator.HostConfig{CallTimeout: f.timeout, Stderr: stderr, PassEnv: f.pluginEnv}
 	if f.pluginPath != "" {
 		cfg.Path, cfg.External, cfg.SHA256 = f.pluginPath, true, f.pluginSHA256
 	} else {

@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,13 +35,22 @@ type HostConfig struct {
 	// user's plugin program.
 	Path string
 	Args []string
-	// Env is added to the plugin's environment (which is otherwise
-	// patchcheck's own); entries override inherited variables.
+	// Env (NAME=VALUE entries) is added to the plugin's environment and
+	// overrides it. That environment is not patchcheck's: only PATH, HOME,
+	// TMPDIR, TZ, ZONEINFO, the locale (LANG, LC_*) and go-plugin's
+	// PLUGIN_* pass, plus the Go runtime's settings (GOGC, GOMEMLIMIT, …)
+	// for the built-in simulator, plus what PassEnv names.
 	Env []string
+	// PassEnv names further variables of patchcheck's environment the
+	// plugin gets (simulate --simulator-env). Secrets in CI (cloud
+	// credentials, tokens) reach a plugin only this way.
+	PassEnv []string
 	// SHA256 is the hex SHA-256 of the file at Path (an optional "sha256:"
 	// prefix is accepted). Required when External: patchcheck refuses to
 	// run an external binary whose checksum it was not given, and refuses it
 	// when the file does not match. When not External it is checked if set.
+	// A pinned program runs from a private copy of the bytes that were
+	// checked, so replacing the file at Path afterwards changes nothing.
 	SHA256   string
 	External bool
 	// StartTimeout bounds the handshake (DefaultStartTimeout when zero).
@@ -47,8 +59,13 @@ type HostConfig struct {
 	// stopped.
 	StartTimeout, CallTimeout time.Duration
 	// Stderr receives the plugin's stderr and its warnings and errors
-	// (os.Stderr when nil).
+	// (os.Stderr when nil), up to MaxPluginStderr bytes, then a note of how
+	// much was dropped.
 	Stderr io.Writer
+
+	// afterPin, when set, runs between the checksum check and the start of
+	// the plugin (tests swap the file there).
+	afterPin func()
 }
 
 // BuiltinArgs are the arguments that make the patchcheck binary serve its
@@ -87,81 +104,111 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 	if cfg.Path == "" {
 		return nil, noop, fmt.Errorf("%s: no executable given", label)
 	}
+	env, err := pluginEnv(!cfg.External, cfg.PassEnv, cfg.Env)
+	if err != nil {
+		return nil, noop, fmt.Errorf("%s: environment to pass: %w", label, err)
+	}
 
-	var secure *plugin.SecureConfig
 	var want []byte
 	if cfg.External || strings.TrimSpace(cfg.SHA256) != "" {
 		if strings.TrimSpace(cfg.SHA256) == "" {
 			return nil, noop, fmt.Errorf("%s: refusing to run an external simulator without its SHA-256 checksum (give the hex output of sha256sum for the binary)", label)
 		}
-		var err error
 		want, err = ParseSHA256(cfg.SHA256)
 		if err != nil {
 			return nil, noop, fmt.Errorf("%s: %w", label, err)
 		}
-		secure = &plugin.SecureConfig{Checksum: want, Hash: sha256.New()}
 	}
 
-	cmd := exec.Command(cfg.Path, cfg.Args...)
-	if cmd.Err != nil {
-		return nil, noop, fmt.Errorf("%s: cannot run it: %w", label, cmd.Err)
+	path := cfg.Path
+	var pin *pinnedProgram
+	if want != nil {
+		if filepath.Base(path) == path {
+			// A bare name is looked up in PATH, as exec.Command would.
+			if path, err = exec.LookPath(path); err != nil {
+				return nil, noop, fmt.Errorf("%s: cannot run it: %w", label, err)
+			}
+		}
+		if pin, err = pinProgram(path, want, cfg.afterPin); err != nil {
+			return nil, noop, fmt.Errorf("%s: %w", label, err)
+		}
+		path = pin.path
 	}
-	// go-plugin would append the host environment after ours, letting it win;
-	// build it here instead (SkipHostEnv) so cfg.Env overrides.
-	cmd.Env = append(os.Environ(), cfg.Env...)
 
 	stderr := cfg.Stderr
 	if stderr == nil {
 		stderr = os.Stderr
 	}
+	capped := newCappedWriter(stderr, MaxPluginStderr)
 	startTimeout := cfg.StartTimeout
 	if startTimeout <= 0 {
 		startTimeout = DefaultStartTimeout
 	}
-	tail := &tailBuffer{max: 2048}
-	exit := newExitRecorder()
 
-	client := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  Handshake,
-		Plugins:          plugin.PluginSet{PluginName: &GRPCPlugin{}},
-		Cmd:              cmd,
-		SkipHostEnv:      true,
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		AutoMTLS:         true,
-		StartTimeout:     startTimeout,
-		SecureConfig:     secure,
-		// The plugin's raw stderr is kept only to explain a failed start;
-		// what the user sees goes through the logger (the plugin's warnings,
-		// errors and panics) and SyncStderr (what it writes to os.Stderr
-		// while serving).
-		Stderr:     tail,
-		SyncStderr: stderr,
-		Logger: hclog.New(&hclog.LoggerOptions{
-			Name:    PluginName,
-			Level:   hclog.Warn,
-			Output:  stderr,
-			Exclude: exit.exclude,
-		}),
-		Managed:         true, // plugin.CleanupClients stops it too
-		GRPCDialOptions: grpcDialOptions(),
-	})
-
-	rpc, err := client.Client()
-	if err != nil {
+	var client *plugin.Client
+	var rpc plugin.ClientProtocol
+	var exit *exitRecorder
+	for attempt := 0; ; attempt++ {
+		cmd := exec.Command(path, cfg.Args...)
+		if cmd.Err != nil {
+			pin.remove()
+			return nil, noop, fmt.Errorf("%s: cannot run it: %w", label, cmd.Err)
+		}
+		// go-plugin would append the host environment; SkipHostEnv leaves
+		// it out and this allow-list is all the plugin gets (go-plugin adds
+		// its handshake variables after it). Cloned: go-plugin appends.
+		cmd.Env = slices.Clone(env)
+		tail := &tailBuffer{max: 2048}
+		exit = newExitRecorder()
+		client = plugin.NewClient(&plugin.ClientConfig{
+			HandshakeConfig:  Handshake,
+			Plugins:          plugin.PluginSet{PluginName: &GRPCPlugin{}},
+			Cmd:              cmd,
+			SkipHostEnv:      true,
+			AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+			AutoMTLS:         true,
+			StartTimeout:     startTimeout,
+			// The plugin's raw stderr is kept only to explain a failed
+			// start; what the user sees goes through the logger (the
+			// plugin's warnings, errors and panics) and SyncStderr (what
+			// it writes to os.Stderr while serving), both capped.
+			Stderr:     tail,
+			SyncStderr: capped,
+			Logger: hclog.New(&hclog.LoggerOptions{
+				Name:    PluginName,
+				Level:   hclog.Warn,
+				Output:  capped,
+				Exclude: exit.exclude,
+			}),
+			Managed:         true, // plugin.CleanupClients stops it too
+			GRPCDialOptions: grpcDialOptions(),
+		})
+		rpc, err = client.Client()
+		if err == nil {
+			break
+		}
 		client.Kill()
-		return nil, noop, startError(label, cmd.Path, startTimeout, want, tail, exit, err)
+		if pin != nil && textFileBusy(err) && attempt < startRetries {
+			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+			continue
+		}
+		pin.remove()
+		capped.noteDropped(label)
+		return nil, noop, startError(label, pin, startTimeout, tail, exit, err)
 	}
+
+	h := &hostSimulator{label: label, client: client, callTimeout: cfg.CallTimeout, exit: exit, pin: pin, stderr: capped}
 	raw, err := rpc.Dispense(PluginName)
 	if err != nil {
-		client.Kill()
+		h.close()
 		return nil, noop, fmt.Errorf("%s: %w", label, err)
 	}
 	sim, ok := raw.(Simulator)
 	if !ok {
-		client.Kill()
+		h.close()
 		return nil, noop, fmt.Errorf("%s: dispensed a %T, not a Simulator", label, raw)
 	}
-	h := &hostSimulator{label: label, client: client, sim: sim, callTimeout: cfg.CallTimeout, exit: exit}
+	h.sim = sim
 	return h, h.close, nil
 }
 
@@ -184,7 +231,7 @@ var pluginVersionRE = regexp.MustCompile(`Plugin version: (\d+)`)
 // startError explains why a plugin did not start. go-plugin reports most
 // failures as plain errors, so this matches their text (go-plugin v1.8); an
 // unknown failure keeps go-plugin's own message.
-func startError(label, path string, timeout time.Duration, want []byte, tail *tailBuffer, exit *exitRecorder, err error) error {
+func startError(label string, pin *pinnedProgram, timeout time.Duration, tail *tailBuffer, exit *exitRecorder, err error) error {
 	msg := err.Error()
 	withOutput := func(e error) error {
 		if out := tail.String(); out != "" {
@@ -193,14 +240,8 @@ func startError(label, path string, timeout time.Duration, want []byte, tail *ta
 		return e
 	}
 	switch {
-	case errors.Is(err, plugin.ErrChecksumsDoNotMatch):
-		got := "unknown"
-		if sum, err := fileSHA256(path); err == nil {
-			got = sum
-		}
-		return fmt.Errorf("%s: checksum mismatch: expected SHA-256 %x, the file has %s; refusing to run it", label, want, got)
-	case strings.HasPrefix(msg, "error verifying checksum"):
-		return fmt.Errorf("%s: cannot compute its checksum: %s", label, strings.TrimPrefix(msg, "error verifying checksum: "))
+	case pin != nil && errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%s: cannot run the private copy of it made in %s (%w): is the temporary folder mounted noexec? Set TMPDIR to a folder where programs may run", label, filepath.Dir(pin.dir), err)
 	case strings.HasPrefix(msg, "incompatible API version"):
 		v := "another version"
 		if m := pluginVersionRE.FindStringSubmatch(msg); m != nil {
@@ -223,19 +264,6 @@ func startError(label, path string, timeout time.Duration, want []byte, tail *ta
 	return withOutput(fmt.Errorf("%s: cannot start it: %w", label, err))
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = f.Close() }()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // hostSimulator is the Simulator Open returns: the gRPC client plus call
 // timeouts and the plugin process's life.
 type hostSimulator struct {
@@ -244,6 +272,8 @@ type hostSimulator struct {
 	sim         Simulator
 	callTimeout time.Duration
 	exit        *exitRecorder
+	pin         *pinnedProgram // removed once the plugin is stopped
+	stderr      *cappedWriter
 
 	killOnce sync.Once
 	closed   atomic.Bool
@@ -274,9 +304,9 @@ func (h *hostSimulator) Simulate(ctx context.Context, req Request) (*Forecast, e
 	if err != nil {
 		return nil, err
 	}
-	// A plugin is another program: a partial forecast must never pass for
-	// a complete one, whoever calls Open.
-	if err := checkComplete(req, f); err != nil {
+	// A plugin is another program: a partial or nonsensical forecast must
+	// never pass for a complete one, whoever calls Open.
+	if err := CheckForecast(req, f); err != nil {
 		return nil, fmt.Errorf("the simulator returned an incomplete forecast: %w", err)
 	}
 	return f, nil
@@ -405,7 +435,11 @@ func (h *hostSimulator) kill(why error) {
 		h.dead = why
 	}
 	h.mu.Unlock()
-	h.killOnce.Do(h.client.Kill)
+	h.killOnce.Do(func() {
+		h.client.Kill() // returns once the plugin's output is drained
+		h.pin.remove()
+		h.stderr.noteDropped(h.label)
+	})
 }
 
 func (h *hostSimulator) close() {
