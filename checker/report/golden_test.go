@@ -200,3 +200,50 @@ func TestSARIFShape(t *testing.T) {
 		t.Errorf("a broken input must mark the invocation unsuccessful: %+v", run.Invocations)
 	}
 }
+
+// TestGoldenRealworld pins the findings on testdata/realworld: each folder
+// is one pattern of public templates (a module behind a pattern module, a
+// quickstart with a linked template, string booleans, ...), written for
+// patchcheck rather than copied, linted as a user would lint that folder.
+func TestGoldenRealworld(t *testing.T) {
+	t.Chdir("../..")
+	cases, err := os.ReadDir(filepath.Join("testdata", "realworld"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		if !c.IsDir() {
+			continue
+		}
+		for _, profile := range []string{"2021-02", "current"} {
+			t.Run(c.Name()+"/"+profile, func(t *testing.T) {
+				l, err := checker.New(context.Background(), checker.Options{Profile: profile, Version: "0.0.0-test", Workers: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := l.Run(context.Background(), checker.Discover([]string{filepath.Join("testdata", "realworld", c.Name())}), strings.NewReader(""))
+				f, _ := report.New("text", report.Options{})
+				var buf bytes.Buffer
+				if err := f.Format(&buf, r); err != nil {
+					t.Fatal(err)
+				}
+				golden := filepath.Join("testdata", "golden", "realworld", c.Name()+"-"+profile+".text")
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./checker/report -run Realworld -update to create it)", err)
+				}
+				if !bytes.Equal(buf.Bytes(), want) {
+					t.Errorf("%s differs; rerun with -update if intended\n%s", golden, buf.String())
+				}
+			})
+		}
+	}
+}
