@@ -2,22 +2,17 @@ package checker
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
-	"github.com/dustin/go-humanize"
-
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/internal/saferead"
 )
 
 // Inputs come from pull requests, so every read is bounded: only regular
@@ -41,126 +36,24 @@ const (
 )
 
 // TooLargeError is an input above the size cap.
-type TooLargeError struct {
-	Name  string // the file, or "standard input"
-	Limit int64  // bytes
-}
-
-func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("%s is larger than the %s limit (--max-file-size): refused rather than read into memory", e.Name, humanize.IBytes(uint64(e.Limit)))
-}
+type TooLargeError = saferead.TooLargeError
 
 // ErrNotRegular is wrapped by the error for a path that is not a regular
 // file (a FIFO, a device, a socket, a folder).
-var ErrNotRegular = errors.New("not a regular file")
+var ErrNotRegular = saferead.ErrNotRegular
 
 func tooLarge(name string, limit int64) error { return &TooLargeError{Name: name, Limit: limit} }
 
-// notRegular says what path is instead of a regular file; via is set when
-// a symbolic link led there.
-func notRegular(path string, mode fs.FileMode, via bool) error {
-	what := "an irregular file"
-	switch {
-	case mode.IsDir():
-		what = "a folder"
-	case mode&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case mode&fs.ModeSocket != 0:
-		what = "a socket"
-	case mode&fs.ModeCharDevice != 0:
-		what = "a character device"
-	case mode&fs.ModeDevice != 0:
-		what = "a block device"
-	}
-	link := ""
-	if via {
-		link = " (through a symbolic link)"
-	}
-	return fmt.Errorf("%s is %s%s, %w: patchcheck reads regular files only (use - for standard input)", path, what, link, ErrNotRegular)
-}
-
-// checkRegular stats path (following symbolic links) and refuses anything
-// but a regular file, before any open: opening a FIFO waits for a writer.
-func checkRegular(path string) error {
-	info, err := os.Stat(path)
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		// Worded as the open it stands for, as before the stat was added.
-		return &fs.PathError{Op: "open", Path: pe.Path, Err: pe.Err}
-	}
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		via := false
-		if l, err := os.Lstat(path); err == nil && l.Mode()&fs.ModeSymlink != 0 {
-			via = true
-		}
-		return notRegular(path, info.Mode(), via)
-	}
-	return nil
-}
-
-// openRegular opens a regular file for reading. The file is checked
-// before the open, and the open file again after it: the path may have
-// been replaced in between, and O_NONBLOCK keeps that open from waiting.
-func openRegular(path string) (*os.File, error) {
-	if err := checkRegular(path); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("stat %s: %w", path, err)
-	}
-	if !info.Mode().IsRegular() {
-		f.Close()
-		return nil, notRegular(path, info.Mode(), false)
-	}
-	return f, nil
-}
-
-// readRegular reads a whole regular file into buf (reset first), up to
-// limit bytes.
+// The readers below are internal/saferead's, under the names this package
+// has always used.
+func checkRegular(path string) error                    { return saferead.Check(path) }
+func openRegular(path string) (*os.File, error)         { return saferead.Open(path) }
+func readFile(path string, limit int64) ([]byte, error) { return saferead.File(path, limit) }
 func readRegular(buf *bytes.Buffer, path string, limit int64) error {
-	f, err := openRegular(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.Size() > limit {
-		return tooLarge(path, limit)
-	}
-	return readLimited(buf, f, path, limit)
+	return saferead.ReadInto(buf, path, limit)
 }
-
-// readFile is readRegular into a fresh buffer.
-func readFile(path string, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := readRegular(&buf, path, limit); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// readLimited reads r to its end into buf (reset first), refusing it once
-// it passes limit bytes: the size a file had when it was opened may not be
-// the size it has when read, and standard input has none.
 func readLimited(buf *bytes.Buffer, r io.Reader, name string, limit int64) error {
-	buf.Reset()
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
-	}
-	if n > limit {
-		buf.Reset()
-		return tooLarge(name, limit)
-	}
-	return nil
+	return saferead.Limited(buf, r, name, limit)
 }
 
 // cappedBuffer collects a command's output up to limit bytes and drops the

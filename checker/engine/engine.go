@@ -22,6 +22,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/internal/saferead"
 	"github.com/patchcheck/patchcheck/policies"
 )
 
@@ -200,6 +201,10 @@ func idLine(m *ast.Module, a *ast.Annotations) int {
 	return a.Location.Row
 }
 
+// MaxPolicyFileSize is the largest .rego file AddDir reads: far above any
+// hand-written policy.
+const MaxPolicyFileSize = 4 << 20
+
 // AddDir adds user policies: every .rego file under dir (tests included),
 // with the same METADATA contract and pinned capabilities as the built-in
 // rules. Their packages must be patchcheck.rules.<name>, and neither their
@@ -218,9 +223,11 @@ func (p *Policies) AddDir(dir string) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".rego") {
 			return err
 		}
-		data, err := os.ReadFile(name)
+		// A policy folder is a repository's, so a pull request can put a
+		// FIFO or a link to /dev/zero there: regular files only, capped.
+		data, err := saferead.File(name, MaxPolicyFileSize)
 		if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
+			return fmt.Errorf("read policy %s: %w", name, err)
 		}
 		m, err := ast.ParseModuleWithOpts(name, string(data), ast.ParserOptions{
 			ProcessAnnotation: true, RegoVersion: ast.RegoV1, Capabilities: p.Capabilities,

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -22,6 +21,7 @@ func newFleetCommand(s streams) *cobra.Command {
 	fleet := &cobra.Command{Use: "fleet", Short: "Work with fleet files for simulate"}
 	var output string
 	var params []string
+	maxSize := byteSize(checker.DefaultMaxFileSize)
 	initCmd := &cobra.Command{
 		Use:   "init TEMPLATES...",
 		Short: "Write a fleet file skeleton from templates (name, region, zone, availability set, OS, image, patch mode, time zone)",
@@ -30,7 +30,12 @@ func newFleetCommand(s streams) *cobra.Command {
 			"written as TODO, which simulate rejects until you fill it in.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			linter, err := checker.New(cmd.Context(), checker.Options{Version: version, Parameters: params})
+			// Refused before any work: the fleet file must not replace a
+			// template or parameter file it is written from.
+			if err := checkOutputs([]reportOutput{{format: "fleet", path: output}}, lintReads(paths, params, nil, nil, "")); err != nil {
+				return err
+			}
+			linter, err := checker.New(cmd.Context(), checker.Options{Version: version, Parameters: params, MaxFileSize: int64(maxSize)})
 			if err != nil {
 				return err
 			}
@@ -41,20 +46,12 @@ func newFleetCommand(s streams) *cobra.Command {
 			if len(vms) == 0 {
 				return fmt.Errorf("no virtual machines found in %s", strings.Join(paths, ", "))
 			}
-			var out io.Writer = s.out
-			if output != "" {
-				f, err := os.Create(output)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				out = f
-			}
-			return writeFleet(out, vms, paths, time.Now())
+			return writeOutput(s, output, func(out io.Writer) error { return writeFleet(out, vms, paths, time.Now()) })
 		},
 	}
 	initCmd.Flags().StringVarP(&output, "output", "o", "", "write the fleet file here instead of standard output")
 	initCmd.Flags().StringArrayVarP(&params, "parameters", "p", nil, "deployment parameter file (as for lint)")
+	initCmd.Flags().Var(&maxSize, "max-file-size", "largest template or parameter file read (as for lint)")
 	fleet.AddCommand(initCmd)
 	return fleet
 }

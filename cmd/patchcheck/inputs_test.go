@@ -153,3 +153,47 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 		t.Fatal("the second SIGTERM did not end the process")
 	}
 }
+
+// TestSimulateReadsBoundedFleets: the fleet file is an input like a
+// template: a FIFO is an error naming it (not a read that never ends), and
+// a fleet above --max-file-size, from a file or standard input, is refused.
+func TestSimulateReadsBoundedFleets(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fleet.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	t.Cleanup(func() {
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, []byte("vms:\n"+strings.Repeat("# padding\n", 300)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"FIFO", []string{"simulate", "--in-process", fifo}, fifo + " is a named pipe (FIFO)"},
+		{"file over the cap", []string{"simulate", "--in-process", "--max-file-size", "1KiB", big}, big + " is larger than the 1.0 KiB limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runWithin(t, 20*time.Second, tt.args...)
+			if code != 2 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, want 2 with %q\nstdout: %s\nstderr: %s", code, tt.want, stdout, stderr)
+			}
+		})
+	}
+	t.Run("standard input over the cap", func(t *testing.T) {
+		var out, errOut bytes.Buffer
+		stdin := strings.NewReader("vms:\n" + strings.Repeat("# padding\n", 300))
+		code := run(context.Background(), []string{"simulate", "--in-process", "--max-file-size", "1KiB", "-"}, stdin, &out, &errOut)
+		if code != 2 || !strings.Contains(errOut.String(), "standard input is larger than the 1.0 KiB limit") {
+			t.Errorf("exit %d\nstderr: %s", code, errOut.String())
+		}
+	})
+}

@@ -2,16 +2,17 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/patchcheck/patchcheck/checker/report"
+	"github.com/patchcheck/patchcheck/internal/saferead"
 	"github.com/patchcheck/patchcheck/plugins/fleet"
 	"github.com/patchcheck/patchcheck/plugins/forecast"
 	"github.com/patchcheck/patchcheck/plugins/regions"
@@ -32,7 +33,12 @@ type simulateFlags struct {
 	pluginEnv    []string
 	timeout      time.Duration
 	inProcess    bool
+	maxSize      byteSize
 }
+
+// defaultMaxFleetSize caps the fleet file simulate reads: a million-VM
+// fleet written out in full JSON stays well below it.
+const defaultMaxFleetSize = 1 << 30
 
 func newSimulateCommand(s streams) *cobra.Command {
 	var f simulateFlags
@@ -57,6 +63,8 @@ func newSimulateCommand(s streams) *cobra.Command {
 	fl.StringVar(&f.pluginSHA256, "simulator-sha256", "", "SHA-256 (hex) the external simulator binary must have")
 	fl.StringArrayVar(&f.pluginEnv, "simulator-env", nil, "pass this variable of patchcheck's environment to the simulator plugin (repeatable); it otherwise gets only PATH, HOME, TMPDIR, TZ and the locale, never credentials")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up when the simulator has not answered after this long")
+	f.maxSize = defaultMaxFleetSize
+	fl.Var(&f.maxSize, "max-file-size", "largest fleet file (or standard input) read: a larger one is refused (exit 2); e.g. 1GiB, 500MB")
 	fl.BoolVar(&f.inProcess, "in-process", false, "run the built-in simulator inside this process (no plugin; for debugging and benchmarks)")
 	_ = fl.MarkHidden("in-process")
 	return cmd
@@ -150,16 +158,23 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 // availability-set cap), the region-pair graph and the default Azure-wide
 // plan, both extended by the regions the fleet declares.
 func buildRequest(s streams, f simulateFlags, path string) (simulator.Request, error) {
-	var data []byte
+	// The fleet may come from a pull request: a regular file only (a FIFO
+	// would block the open) and never past the size cap.
+	limit := int64(f.maxSize)
+	if limit <= 0 {
+		limit = defaultMaxFleetSize
+	}
+	var buf bytes.Buffer
 	var err error
 	if path == "-" {
-		data, err = io.ReadAll(s.in)
+		err = saferead.Limited(&buf, s.in, "standard input", limit)
 	} else {
-		data, err = os.ReadFile(path)
+		err = saferead.ReadInto(&buf, path, limit)
 	}
 	if err != nil {
 		return simulator.Request{}, fmt.Errorf("read fleet: %w", err)
 	}
+	data := buf.Bytes()
 	fl, err := fleet.Load(path, data)
 	if err != nil {
 		return simulator.Request{}, err

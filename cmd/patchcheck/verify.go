@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -10,13 +13,25 @@ import (
 )
 
 func newVerifyCommand(s streams) *cobra.Command {
-	return &cobra.Command{
+	var timeout time.Duration
+	cmd := &cobra.Command{
 		Use:   "verify DIR...",
 		Short: "Run the Rego unit tests (*_test.rego) of your policy folders, with the built-in rules",
 		Long: "Compile your policies with the built-in ones under the same pinned capabilities\n" +
 			"(no network, no clock) and run every Rego unit test. Exit 1 when a test fails.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
+			if timeout < 0 {
+				return fmt.Errorf("--timeout %s: want a positive duration, or 0 for no limit", timeout)
+			}
+			ctx := cmd.Context()
+			if timeout > 0 {
+				// A user's test can loop over 10^10 elements as easily as a
+				// user's rule: bounded the same way as lint.
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeoutCause(ctx, timeout, fmt.Errorf("the Rego tests took longer than --timeout %s", timeout))
+				defer cancel()
+			}
 			pol, err := engine.Load(policies.FS())
 			if err != nil {
 				return err
@@ -26,16 +41,19 @@ func newVerifyCommand(s streams) *cobra.Command {
 					return err
 				}
 			}
-			e, err := engine.New(cmd.Context(), pol, policies.DefaultProfile)
+			e, err := engine.New(ctx, pol, policies.DefaultProfile)
 			if err != nil {
 				return err
 			}
 			if err := engine.CheckMetadata(e.Rules()); err != nil {
 				return err
 			}
-			results, err := engine.RunTests(cmd.Context(), pol)
+			results, err := engine.RunTests(ctx, pol)
 			if err != nil {
 				return err
+			}
+			if ctx.Err() != nil {
+				return fmt.Errorf("verify %s: %w", strings.Join(dirs, ", "), context.Cause(ctx))
 			}
 			failed := 0
 			for _, r := range results {
@@ -55,4 +73,6 @@ func newVerifyCommand(s streams) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "stop after this long (0 = no limit): exit 2")
+	return cmd
 }

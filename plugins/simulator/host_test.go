@@ -37,6 +37,13 @@ func serveHostTestMode(mode string) bool {
 				_, _ = os.Stderr.WriteString(line)
 			}
 		}})
+	case "hostile":
+		// Written by the plugin while it serves: it must reach the user's
+		// terminal and CI log as text, never as commands or escapes.
+		simulator.Serve(fake{simulate: func() {
+			_, _ = os.Stderr.WriteString("\x1b[2Jcleared\n##vso[task.setvariable variable=pwned]1\n  ::error file=x::fake\nhalf ##vso[task.")
+			_, _ = os.Stderr.WriteString("complete]x\n")
+		}})
 	default:
 		return false
 	}
@@ -303,3 +310,32 @@ func TestPluginStderrBounded(t *testing.T) {
 
 var _ = errors.New
 var _ io.Writer
+
+// TestPluginStderrNeutralised: what a plugin writes to stderr reaches the
+// user line by line with control characters escaped and CI command
+// prefixes broken, even when a command is split across two writes.
+func TestPluginStderrNeutralised(t *testing.T) {
+	cfg := config(t, "hostile")
+	var stderr lockedBuffer
+	cfg.Stderr = &stderr
+	sim, closeFn, err := simulator.Open(cfg)
+	if err != nil {
+		closeFn()
+		t.Fatalf("Open: %v", err)
+	}
+	if _, err := sim.Simulate(context.Background(), request(2)); err != nil {
+		t.Fatalf("Simulate: %v", err)
+	}
+	closeFn()
+	out := stderr.String()
+	for _, bad := range []string{"\x1b", "##vso[", "::error"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("the plugin's stderr reached the user with %q:\n%s", bad, out)
+		}
+	}
+	for _, want := range []string{`\x1b[2Jcleared`, `#\x23vso[task.setvariable`, `\x3a:error`, `half #\x23vso[task.complete]x`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr does not show %q:\n%s", want, out)
+		}
+	}
+}
