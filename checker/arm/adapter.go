@@ -52,6 +52,10 @@ type VM struct {
 	OSProfile *jsonpos.Value // nil when absent or an expression
 	// OSProfilePointer is the JSON pointer of OSProfile in the file.
 	OSProfilePointer string
+	// NoProfile marks a scale set without virtualMachineProfile (a Flexible
+	// scale set created empty, or a change of sku.capacity): it defines no
+	// VM, so no rule applies to it.
+	NoProfile bool
 }
 
 // Classify says whether a parsed file is a template, a parameter file or

@@ -86,10 +86,16 @@ func vmTemplate(resource string) string {
 	return `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","resources":[` + resource + `]}`
 }
 
+// vmTemplateWith is vmTemplate with variables.
+func vmTemplateWith(vars, resource string) string {
+	return `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","variables":` + vars + `,"resources":[` + resource + `]}`
+}
+
 func TestNormalisesFacts(t *testing.T) {
 	tests := []struct {
 		name  string
 		res   string
+		vars  string // the template's variables, when not empty
 		check func(t *testing.T, vm model.VM)
 	}{
 		{
@@ -179,8 +185,10 @@ func TestNormalisesFacts(t *testing.T) {
 				if vm.OS.Value != "windows" {
 					t.Errorf("windowsConfiguration present means Windows, got %+v", vm.OS)
 				}
-				if vm.PatchMode.State != model.Expression {
-					t.Errorf("patchMode %+v", vm.PatchMode)
+				// Hidden, not Expression: the block may not hold a
+				// patchMode at all, so no rule may count it as present.
+				if vm.PatchMode.State != model.Hidden || vm.EnableHotpatching.State != model.Hidden {
+					t.Errorf("patchMode %+v, enableHotpatching %+v", vm.PatchMode, vm.EnableHotpatching)
 				}
 			},
 		},
@@ -193,10 +201,49 @@ func TestNormalisesFacts(t *testing.T) {
 		},
 		{
 			name: "wrong JSON type is invalid, not a value",
-			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":"false"}}}}`,
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":"no"}}}}`,
 			check: func(t *testing.T, vm model.VM) {
 				if vm.EnableAutomaticUpdates.State != model.Invalid {
 					t.Errorf("enableAutomaticUpdates %+v", vm.EnableAutomaticUpdates)
+				}
+			},
+		},
+		{
+			name: "a string boolean is the boolean Azure uses",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":"False","provisionVMAgent":"true"}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.EnableAutomaticUpdates, model.Literal, false)
+				expectFact(t, vm.ProvisionVMAgent, model.Literal, true)
+				// Inside a literal osProfile the schema stage reports it.
+				if len(vm.SchemaErrors) != 0 {
+					t.Errorf("schema errors %+v", vm.SchemaErrors)
+				}
+			},
+		},
+		{
+			name: "a string boolean the schema does not see is reported here, as a warning",
+			res:  `{"type":"Microsoft.Compute/virtualMachineScaleSets","name":"s","properties":{"upgradePolicy":{"automaticOSUpgradePolicy":{"enableAutomaticOSUpgrade":"true"}},"virtualMachineProfile":{"osProfile":{"linuxConfiguration":{"provisionVMAgent":"[variables('agent')]"}}}}}`,
+			vars: `{"agent":"FALSE"}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.AutomaticOSUpgrade, model.Literal, true)
+				expectFact(t, vm.ProvisionVMAgent, model.Resolved, false)
+				if len(vm.SchemaErrors) != 2 || vm.SchemaErrors[0].Severity != model.Warning || vm.SchemaErrors[1].Severity != model.Warning ||
+					!strings.HasSuffix(vm.SchemaErrors[0].Message, "(from [variables('agent')])") {
+					t.Errorf("schema errors %+v", vm.SchemaErrors)
+				}
+			},
+		},
+		{
+			name: "a wrong type the schema does not see is an error, never silent",
+			res:  `{"type":"Microsoft.Compute/virtualMachineScaleSets","name":"s","properties":{"orchestrationMode":5,"virtualMachineProfile":{"osProfile":{"linuxConfiguration":{"provisionVMAgent":"[variables('agent')]"}}}}}`,
+			vars: `{"agent":"yes"}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.ProvisionVMAgent.State != model.Invalid || vm.OrchestrationMode.State != model.Invalid {
+					t.Errorf("facts %+v %+v", vm.ProvisionVMAgent, vm.OrchestrationMode)
+				}
+				if len(vm.SchemaErrors) != 2 || vm.SchemaErrors[0].Severity != "" || vm.SchemaErrors[0].Message != `expected boolean, found the string "yes" (from [variables('agent')])` ||
+					vm.SchemaErrors[1].Message != "expected string, found the number 5" {
+					t.Errorf("schema errors %+v", vm.SchemaErrors)
 				}
 			},
 		},
@@ -231,7 +278,11 @@ func TestNormalisesFacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vms := extract(t, vmTemplate(tt.res))
+			src := vmTemplate(tt.res)
+			if tt.vars != "" {
+				src = vmTemplateWith(tt.vars, tt.res)
+			}
+			vms := extract(t, src)
 			if len(vms) != 1 {
 				t.Fatalf("found %d VMs", len(vms))
 			}

@@ -37,6 +37,14 @@ needed("image") if not settled_off_platform
 
 needed("provisionVMAgent") if not settled_off_platform
 
+# The later settings, assessmentMode and what may be the Application Health
+# extension are read by the rules of profiles that know them (PC013-PC018).
+needed("later") if lib.profile.laterSettings
+
+needed("assessmentMode") if lib.profile.laterSettings
+
+needed("healthExtension") if lib.profile.laterSettings
+
 # settled_off_platform: the mode is known and is not AutomaticByPlatform, so
 # neither the image nor the agent changes any verdict.
 settled_off_platform if {

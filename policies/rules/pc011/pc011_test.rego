@@ -37,3 +37,10 @@ test_reason_named if {
 	some f in pc011.deny with input as fx.seed(vm)
 	contains(f.message, "(parameter 'mode' has no defaultValue")
 }
+
+# The later settings matter to the profiles that have rules for them.
+test_later_settings_reported_where_rules_read_them if {
+	vm := fx.with_(fx.windows_vm, {"unresolved": [u("later"), u("assessmentMode"), u("healthExtension")]})
+	count(pc011.deny) == 3 with input as fx.current(vm)
+	count(pc011.deny) == 0 with input as fx.seed(vm)
+}
