@@ -18,7 +18,8 @@ import (
 // on some members but not others.
 func randomVM(r *rand.Rand) model.VM {
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
-	states := []model.State{model.Literal, model.Resolved, model.Default, model.Absent, model.Expression, model.Hidden, model.Invalid}
+	// Literal twice: rules that need several known facts still fire.
+	states := []model.State{model.Literal, model.Literal, model.Resolved, model.Default, model.Absent, model.Expression, model.Hidden, model.Invalid}
 	fact := func(values ...any) model.Fact {
 		f := model.Fact{State: states[r.IntN(len(states))], Property: pick("p", "osProfile.x.patchMode", "q"), Loc: model.Loc{Line: r.IntN(50) + 1}}
 		if f.State != model.Absent && len(values) > 0 {
