@@ -1,6 +1,7 @@
 package arm_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -342,13 +343,77 @@ func TestREST(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := arm.NewAdapter()
-	vms := a.ExtractREST(doc)
-	if len(vms) != 1 {
-		t.Fatalf("%d VMs, want 1", len(vms))
+	vms, err := a.ExtractREST(doc)
+	if err != nil || len(vms) != 1 {
+		t.Fatalf("%d VMs, want 1 (%v)", len(vms), err)
 	}
 	vm := vms[0].Facts
 	if vm.Kind != model.KindVMS || vm.Name != "web" || vm.Loc.Pointer != "" || vm.PatchMode.Value != "AutomaticByPlatform" || vm.APIVersion.State != model.Absent {
 		t.Errorf("%+v", vm)
+	}
+}
+
+// TestRESTExamples reads the REST API examples of azure-rest-api-specs:
+// the VM under parameters.parameters (the request), else under a
+// response's body, with the example's vmName and api-version; a body that
+// is not a VM or scale set is refused, never reported as checked.
+func TestRESTExamples(t *testing.T) {
+	const winBody = `{"location":"westus","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":true,"patchSettings":{"patchMode":"Manual"}}}}}`
+	tests := []struct {
+		name              string
+		src               string
+		kind              arm.Kind
+		vmName, ptr, mode string
+		api               string
+		refused           bool
+	}{
+		{
+			name: "request body",
+			src:  `{"parameters":{"subscriptionId":"{s}","resourceGroupName":"rg","vmName":"myVM","api-version":"2024-07-01","parameters":` + winBody + `},"responses":{"200":{"body":{"name":"myVM","type":"Microsoft.Compute/virtualMachines","properties":{"osProfile":{"windowsConfiguration":{"patchSettings":{"patchMode":"AutomaticByOS"}}}}}}}}`,
+			kind: arm.REST, vmName: "myVM", ptr: "/parameters/parameters", mode: "Manual", api: "2024-07-01",
+		},
+		{
+			name: "response body of a GET",
+			src:  `{"parameters":{"vmScaleSetName":"ss","api-version":"2023-09-01"},"responses":{"200":{"body":{"name":"ss","type":"Microsoft.Compute/virtualMachineScaleSets","properties":{"virtualMachineProfile":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"ImageDefault"}}}}}}}}}`,
+			kind: arm.REST, vmName: "ss", ptr: "/responses/200/body", mode: "ImageDefault", api: "2023-09-01",
+		},
+		{
+			name: "an example of something else",
+			src:  `{"parameters":{"networkInterfaceName":"nic","parameters":{"properties":{"ipConfigurations":[]}}},"responses":{"200":{"body":{"type":"Microsoft.Network/networkInterfaces","properties":{}}}}}`,
+			kind: arm.Unknown, refused: true,
+		},
+		{
+			name: "an Azure Policy definition",
+			src:  `{"properties":{"displayName":"Audit VMs","policyType":"Custom","mode":"All","policyRule":{"if":{"field":"type","equals":"Microsoft.Compute/virtualMachines"},"then":{"effect":"audit"}}}}`,
+			kind: arm.Unknown, refused: true,
+		},
+	}
+	a, _ := arm.NewAdapter()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := jsonpos.Parse("example.json", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kind, why := arm.Classify(doc); kind != tt.kind {
+				t.Errorf("classified %s (%s), want %s", kind, why, tt.kind)
+			}
+			vms, err := a.ExtractREST(doc)
+			if tt.refused {
+				if !errors.Is(err, arm.ErrNotREST) || vms != nil {
+					t.Errorf("got %d VMs, error %v; want it refused", len(vms), err)
+				}
+				return
+			}
+			if err != nil || len(vms) != 1 {
+				t.Fatalf("%d VMs (%v), want 1", len(vms), err)
+			}
+			vm := vms[0].Facts
+			if vm.Name != tt.vmName || vm.Loc.Pointer != tt.ptr || vm.PatchMode.Value != tt.mode || vm.APIVersion.Value != tt.api ||
+				vm.APIVersion.Loc.Pointer != "/parameters/api-version" {
+				t.Errorf("name %s ptr %s mode %v api %+v", vm.Name, vm.Loc.Pointer, vm.PatchMode.Value, vm.APIVersion)
+			}
+		})
 	}
 }
 
