@@ -8,6 +8,7 @@ import (
 	"github.com/patchcheck/patchcheck/checker/armexpr"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 var apiDate = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(-[A-Za-z0-9.]+)?$`)
@@ -212,13 +213,24 @@ func (f *facts) unresolved(n *node, topic string) {
 	if holder != n {
 		topic = model.TopicAny
 	}
-	if f.seen[holder.ptr] {
+	if f.seen[holder.ptr+" "+holder.prop] {
 		return
 	}
-	f.seen[holder.ptr] = true
-	f.vm.Unresolved = append(f.vm.Unresolved, model.Unresolved{
-		Property: holder.prop, Expression: holder.expr, Reason: holder.reason, Topic: topic, Loc: f.loc(holder),
-	})
+	f.seen[holder.ptr+" "+holder.prop] = true
+	u := model.Unresolved{Property: holder.prop, Expression: holder.expr, Reason: holder.reason, Topic: topic, Loc: f.loc(holder)}
+	if holder.resolvedFrom != "" && holder.expr == holder.resolvedFrom {
+		// An unknown part of a resolved value (patchSettings inside a
+		// windowsConfiguration taken from a variable): point at the member
+		// as written in the variable or parameter default, with its own
+		// expression, rather than at the value of the ancestor.
+		if m, ok := declaredMember(holder.sc, holder.prop, holder.expr); ok {
+			if ptr, ok := pointerTo(f.w.doc.Root, m.Value); ok {
+				key := ptr[:strings.LastIndex(ptr, "/")+1] + schemas.EscapePointer(m.Key)
+				u.Expression, u.Loc = strings.TrimSpace(m.Value.Str), f.w.loc(m.KeyOffset, key)
+			}
+		}
+	}
+	f.vm.Unresolved = append(f.vm.Unresolved, u)
 }
 
 func (f *facts) apiVersion(n *node) model.APIVersion {
