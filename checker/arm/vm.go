@@ -64,7 +64,13 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.OS = f.os(win, lin, storage.child("osDisk").child("osType"))
 
 	cfg := win
-	if f.vm.OS.Value == "linux" || (!win.present() && lin.present()) {
+	switch {
+	case f.vm.OS.Value == "unknown" && win.present() && lin.present():
+		// Both blocks, and nothing else says which OS: which one Azure
+		// would apply is unknown (PC010 and PC012 say so), so neither
+		// block's patch settings are read as the VM's.
+		cfg = &node{prop: win.prop, ptr: win.ptr, sc: win.sc}
+	case f.vm.OS.Value == "linux" || (!win.present() && lin.present()):
 		cfg = lin
 	}
 	settings := cfg.child("patchSettings")
@@ -210,7 +216,10 @@ func (f *facts) typeError(n *node, want jsonpos.Kind, out model.Fact) model.Sche
 // it matters whatever the topic.
 func (f *facts) unresolved(n *node, topic string) {
 	holder := n.exprNode
-	if holder != n {
+	if holder != n && topic != model.TopicHealthExtension {
+		// The extensions are read after every patch setting: an ancestor
+		// that also hides patch settings is already recorded as TopicAny,
+		// so one seen first here (extensionProfile) hides only extensions.
 		topic = model.TopicAny
 	}
 	if f.seen[holder.ptr+" "+holder.prop] {
