@@ -210,7 +210,6 @@ func (f *facts) typeError(n *node, want jsonpos.Kind, out model.Fact) model.Sche
 	return e
 }
 
-
 // unresolved records the expression hiding n once. An expression on an
 // ancestor (a whole osProfile from a variable, say) hides many settings, so
 // it matters whatever the topic.

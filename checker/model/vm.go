@@ -150,7 +150,9 @@ type SchemaError struct {
 
 // IsStringBool reports whether s is a string the Compute API reads as a
 // boolean: "true" or "false" in any case, nothing else.
-func IsStringBool(s string) bool { return strings.EqualFold(s, "true") || strings.EqualFold(s, "false") }
+func IsStringBool(s string) bool {
+	return strings.EqualFold(s, "true") || strings.EqualFold(s, "false")
+}
 
 // StringBoolMessage is PC010's warning for a boolean written as a string:
 // one wording whichever stage finds it.
