@@ -223,6 +223,7 @@ func (a *Adapter) Extract(doc *jsonpos.Document, params ...*ParameterFile) ([]VM
 	if w.err != nil {
 		return nil, w.err
 	}
+	w.linkExtensions()
 	return w.vms, nil
 }
 
@@ -238,6 +239,9 @@ type walker struct {
 	noDefaults bool
 	// err is the first reason the walk could not see every resource.
 	err error
+	// extensions are the scale-set extension resources deployed beside
+	// their scale sets (see linkExtensions).
+	extensions []scaleSetExtension
 }
 
 func (w *walker) loc(offset int, ptr string) model.Loc {
@@ -289,6 +293,10 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVM))
 	case "microsoft.compute/virtualmachinescalesets":
 		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVMS))
+	case "microsoft.compute/virtualmachinescalesets/extensions":
+		if parentType == "" {
+			w.scaleSetExtension(r, ptr)
+		}
 	case "microsoft.resources/deployments":
 		if p := r.GetMember("properties"); p != nil {
 			if t := p.Value.GetMember("template"); t != nil && t.Value.Kind == jsonpos.Object {

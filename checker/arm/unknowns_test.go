@@ -200,3 +200,39 @@ func TestPointerTo(t *testing.T) {
 		t.Error("a value outside the document has no pointer")
 	}
 }
+
+// TestScaleSetExtensionsBeside: an extension resource deployed beside its
+// scale set (as compiled Bicep writes a child with parent:, or a module
+// does) counts for the scale set it names; one that may name it (an
+// unresolved name or type) is recorded, never taken as missing.
+func TestScaleSetExtensionsBeside(t *testing.T) {
+	vmss := `{"type":"Microsoft.Compute/virtualMachineScaleSets","name":"[parameters('name')]","properties":{"orchestrationMode":"Flexible","virtualMachineProfile":{}}}`
+	ext := func(name, typ string) string {
+		return `{"type":"Microsoft.Compute/virtualMachineScaleSets/extensions","name":"` + name + `","properties":{"type":"` + typ + `"}}`
+	}
+	tests := []struct {
+		name, params, resources string
+		found, noted            bool
+	}{
+		{"its own health extension", `{"name":{"type":"string","defaultValue":"web"}}`, vmss + "," + ext("[format('{0}/{1}', parameters('name'), 'health')]", "ApplicationHealthLinux"), true, false},
+		{"another scale set's", `{"name":{"type":"string","defaultValue":"web"}}`, vmss + "," + ext("api/health", "ApplicationHealthLinux"), false, false},
+		{"not a health extension", `{"name":{"type":"string","defaultValue":"web"}}`, vmss + "," + ext("web/script", "CustomScript"), false, false},
+		{"type unresolved", `{"name":{"type":"string","defaultValue":"web"},"t":{"type":"string"}}`, vmss + "," + ext("web/x", "[parameters('t')]"), false, true},
+		{"extension name unresolved", `{"name":{"type":"string","defaultValue":"web"},"n":{"type":"string"}}`, vmss + "," + ext("[parameters('n')]", "ApplicationHealthWindows"), false, true},
+		{"scale set name unresolved", `{"name":{"type":"string"}}`, vmss + "," + ext("web/health", "ApplicationHealthWindows"), false, true},
+		{"in a nested deployment with inner scope", `{"name":{"type":"string","defaultValue":"web"}}`, vmss + `,{"type":"Microsoft.Resources/deployments","name":"ext","properties":{"expressionEvaluationOptions":{"scope":"inner"},"parameters":{"vmss":{"value":"[parameters('name')]"}},"template":{"parameters":{"vmss":{"type":"string"}},"resources":[` + ext("[format('{0}/HealthExtension', parameters('vmss'))]", "ApplicationHealthLinux") + `]}}}`, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vms := extract(t, `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","parameters":`+tt.params+`,"resources":[`+tt.resources+`]}`)
+			vm := vms[0].Facts
+			noted := false
+			for _, u := range vm.Unresolved {
+				noted = noted || u.Topic == model.TopicHealthExtension
+			}
+			if vm.HealthExtension != tt.found || noted != tt.noted {
+				t.Errorf("healthExtension %v, unresolved %+v", vm.HealthExtension, vm.Unresolved)
+			}
+		})
+	}
+}
