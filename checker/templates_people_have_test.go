@@ -96,6 +96,19 @@ func TestStringBooleansOutsideOsProfile(t *testing.T) {
 	}
 }
 
+// TestLaterBooleansAsStrings: enableHotpatching and
+// bypassPlatformSafetyChecksOnUserSchedule written as strings are read as
+// the booleans Azure uses by PC013 (twice: not AutomaticByPlatform, not a
+// hotpatchable image) and PC014.
+func TestLaterBooleansAsStrings(t *testing.T) {
+	template := vm("2023-09-01", "windows", `"patchSettings": {"patchMode": "AutomaticByOS", "enableHotpatching": "True",
+		"automaticByPlatformSettings": {"bypassPlatformSafetyChecksOnUserSchedule": "true"}}`, win2019)
+	f := newLinter(t, "current").Check(context.Background(), checker.Input{Path: "t.json"}, []byte(template))
+	if got := ruleIDs(f); got != "PC007:warning PC010:warning PC010:warning PC013:error PC013:error PC014:error" {
+		t.Errorf("got %s", got)
+	}
+}
+
 // TestScaleSetsWithoutProfileAreCounted: a scale set that defines no VM
 // gets no finding, is not a VM, and is counted.
 func TestScaleSetsWithoutProfileAreCounted(t *testing.T) {
