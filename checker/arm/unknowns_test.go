@@ -236,3 +236,21 @@ func TestScaleSetExtensionsBeside(t *testing.T) {
 		})
 	}
 }
+
+// TestBothOSBlocksWithUnknownOS: with windowsConfiguration and
+// linuxConfiguration both set and nothing else saying the OS, neither
+// block's patch settings are the VM's.
+func TestBothOSBlocksWithUnknownOS(t *testing.T) {
+	vms := extract(t, vmTemplate(`{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{
+		"windowsConfiguration":{"patchSettings":{"patchMode":"AutomaticByPlatform"}},"linuxConfiguration":{"patchSettings":{"patchMode":"ImageDefault"}}},
+		"storageProfile":{"imageReference":{"id":"/subscriptions/s/images/golden"}}}}`))
+	vm := vms[0].Facts
+	if vm.OS.Value != "unknown" || vm.PatchSettings.Present || vm.PatchMode.State != model.Absent {
+		t.Errorf("os %+v patchSettings %+v patchMode %+v", vm.OS, vm.PatchSettings, vm.PatchMode)
+	}
+	// With the image saying Windows, the Windows block is read.
+	vms = extract(t, vmTemplate(`{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{
+		"windowsConfiguration":{"patchSettings":{"patchMode":"AutomaticByPlatform"}},"linuxConfiguration":{}},
+		"storageProfile":{"imageReference":{"publisher":"MicrosoftWindowsServer","offer":"WindowsServer","sku":"2019-Datacenter"}}}}`))
+	expectFact(t, vms[0].Facts.PatchMode, model.Literal, "AutomaticByPlatform")
+}
