@@ -41,31 +41,63 @@ func (w *walker) scaleSetExtension(r *jsonpos.Value, ptr string) {
 // linkExtensions gives each scale set the health extensions deployed beside
 // it. One that may belong to it (its name or type unresolved, or the scale
 // set's own name unresolved) is recorded under TopicHealthExtension, so
-// PC017 does not claim the extension is missing.
+// PC017 does not claim the extension is missing. The extensions are
+// indexed by scale-set name first: the work is linear in the resources.
 func (w *walker) linkExtensions() {
+	if len(w.extensions) == 0 {
+		return
+	}
+	health := map[string]bool{}       // scale sets with a health extension beside them
+	unknown := map[string]*node{}     // scale sets with an extension of unresolved type
+	var anyName *node                 // an extension whose scale set is unresolved
+	var someHealth *scaleSetExtension // a health extension of a known scale set
+	var someUnknown *node             // an extension of unresolved type of a known scale set
+	for i := range w.extensions {
+		ext := &w.extensions[i]
+		key := strings.ToLower(ext.scaleSet)
+		switch {
+		case ext.scaleSet == "":
+			if anyName == nil {
+				anyName = ext.unknown
+			}
+		case ext.unknown != nil:
+			if unknown[key] == nil {
+				unknown[key] = ext.unknown
+			}
+			if someUnknown == nil {
+				someUnknown = ext.unknown
+			}
+		default:
+			health[key] = true
+			if someHealth == nil {
+				someHealth = ext
+			}
+		}
+	}
 	for i := range w.vms {
 		vm := &w.vms[i]
 		if vm.NoProfile || vm.Facts.Kind != model.KindVMS || vm.Facts.HealthExtension {
 			continue
 		}
-		named := !IsExpressionText(vm.Facts.Name)
 		f := &facts{w: w, vm: vm.Facts, seen: map[string]bool{}}
-		for _, ext := range w.extensions {
-			mine := named && ext.scaleSet != "" && strings.EqualFold(ext.scaleSet, vm.Facts.Name)
-			maybe := !named || ext.scaleSet == ""
-			switch {
-			case mine && ext.health && ext.unknown == nil:
-				f.vm.HealthExtension = true
-			case (mine || maybe) && ext.unknown != nil:
-				f.unresolved(ext.unknown, model.TopicHealthExtension)
-			case maybe && ext.health:
-				// A health extension whose scale set is known, beside a
-				// scale set whose name is not.
-				f.vm.Unresolved = append(f.vm.Unresolved, model.Unresolved{
-					Property: "name", Expression: vm.Facts.Name, Topic: model.TopicHealthExtension, Loc: vm.Facts.Loc,
-					Reason: "a health extension is deployed for scale set '" + ext.scaleSet + "', which may be this one",
-				})
-			}
+		key := strings.ToLower(vm.Facts.Name)
+		switch {
+		case IsExpressionText(vm.Facts.Name) && anyName != nil:
+			f.unresolved(anyName, model.TopicHealthExtension)
+		case IsExpressionText(vm.Facts.Name) && someUnknown != nil:
+			f.unresolved(someUnknown, model.TopicHealthExtension)
+		case IsExpressionText(vm.Facts.Name) && someHealth != nil:
+			f.vm.Unresolved = append(f.vm.Unresolved, model.Unresolved{
+				Property: "name", Expression: vm.Facts.Name, Topic: model.TopicHealthExtension, Loc: vm.Facts.Loc,
+				Reason: "a health extension is deployed for scale set '" + someHealth.scaleSet + "', which may be this one",
+			})
+		case IsExpressionText(vm.Facts.Name):
+		case health[key]:
+			f.vm.HealthExtension = true
+		case unknown[key] != nil:
+			f.unresolved(unknown[key], model.TopicHealthExtension)
+		case anyName != nil:
+			f.unresolved(anyName, model.TopicHealthExtension)
 		}
 		vm.Facts = f.vm
 	}

@@ -10,8 +10,13 @@ import (
 )
 
 // maxDeclarationHops bounds how many variables declaredMember follows from
-// one to the next, so variables that refer to each other cannot loop.
-const maxDeclarationHops = 8
+// one to the next, so variables that refer to each other cannot loop, and
+// maxDeclarationVisits how many it reads in all, so a hostile template
+// whose variables each name many others cannot make the search explode.
+const (
+	maxDeclarationHops   = 8
+	maxDeclarationVisits = 256
+)
 
 // references finds the variables and parameters an expression names with a
 // literal name: the places a value resolved from it can come from.
@@ -32,9 +37,13 @@ func declaredMember(sc *scope, prop, expr string) (*jsonpos.Member, bool) {
 		return nil, false
 	}
 	segs := strings.Split(prop, ".")
+	budget := maxDeclarationVisits
 	for k := len(segs); k >= 1; k-- {
 		found := map[*jsonpos.Member]bool{}
-		sc.memberIn(expr, segs[len(segs)-k:], 0, found)
+		sc.memberIn(expr, segs[len(segs)-k:], 0, &budget, found)
+		if budget <= 0 {
+			return nil, false // not searched to the end: not certain
+		}
 		if len(found) == 1 {
 			for m := range found {
 				return m, true
@@ -49,11 +58,14 @@ func declaredMember(sc *scope, prop, expr string) (*jsonpos.Member, bool) {
 
 // memberIn adds to found the members at path below each variable or
 // parameter default that expr names, when their values are expressions.
-func (s *scope) memberIn(expr string, path []string, hops int, found map[*jsonpos.Member]bool) {
+func (s *scope) memberIn(expr string, path []string, hops int, budget *int, found map[*jsonpos.Member]bool) {
 	if hops > maxDeclarationHops {
 		return
 	}
 	for _, ref := range references.FindAllStringSubmatch(expr, -1) {
+		if *budget--; *budget <= 0 {
+			return
+		}
 		name := strings.ToLower(strings.ReplaceAll(ref[2], "''", "'"))
 		var v *jsonpos.Value
 		if strings.EqualFold(ref[1], "variables") {
@@ -67,16 +79,16 @@ func (s *scope) memberIn(expr string, path []string, hops int, found map[*jsonpo
 				v = decl.Get("defaultValue")
 			}
 		}
-		s.memberAt(v, path, hops, found)
+		s.memberAt(v, path, hops, budget, found)
 	}
 }
 
-func (s *scope) memberAt(v *jsonpos.Value, path []string, hops int, found map[*jsonpos.Member]bool) {
+func (s *scope) memberAt(v *jsonpos.Value, path []string, hops int, budget *int, found map[*jsonpos.Member]bool) {
 	if v == nil {
 		return
 	}
 	if e, ok := expression(v); ok {
-		s.memberIn(e, path, hops+1, found)
+		s.memberIn(e, path, hops+1, budget, found)
 		return
 	}
 	m := v.GetMember(path[0])
@@ -87,7 +99,7 @@ func (s *scope) memberAt(v *jsonpos.Value, path []string, hops int, found map[*j
 			found[m] = true
 		}
 	default:
-		s.memberAt(m.Value, path[1:], hops, found)
+		s.memberAt(m.Value, path[1:], hops, budget, found)
 	}
 }
 

@@ -1,6 +1,7 @@
 package arm_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -253,4 +254,23 @@ func TestBothOSBlocksWithUnknownOS(t *testing.T) {
 		"windowsConfiguration":{"patchSettings":{"patchMode":"AutomaticByPlatform"}},"linuxConfiguration":{}},
 		"storageProfile":{"imageReference":{"publisher":"MicrosoftWindowsServer","offer":"WindowsServer","sku":"2019-Datacenter"}}}}`))
 	expectFact(t, vms[0].Facts.PatchMode, model.Literal, "AutomaticByPlatform")
+}
+
+// TestDeclarationSearchIsBounded: variables that each name the next many
+// times would make the search for an unknown part's key exponential; it
+// stops after a fixed number of reads and keeps the ancestor's position.
+func TestDeclarationSearchIsBounded(t *testing.T) {
+	vars := []string{`"wc":{"patchSettings":"[parameters('ps')]"}`}
+	for i := range 12 {
+		refs := strings.Repeat(fmt.Sprintf("variables('a%d'), ", i+1), 10)
+		vars = append(vars, fmt.Sprintf(`"a%d":"[union(%s variables('wc'))]"`, i, refs))
+	}
+	vars = append(vars, `"a12":{}`)
+	src := `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+"parameters":{"ps":{"type":"object"}},"variables":{` + strings.Join(vars, ",") + `},
+"resources":[{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":"[if(equals(1, 1), variables('wc'), variables('a0'))]"}}}]}`
+	vms := extract(t, src)
+	if u := vms[0].Facts.Unresolved; len(u) != 1 || !strings.HasPrefix(u[0].Loc.Pointer, "/resources/0/") {
+		t.Errorf("unresolved %+v", u)
+	}
 }
