@@ -254,6 +254,9 @@ type extracted struct {
 	facts  []model.VM // Terraform plans: attributes, not an osProfile, so no schema stage
 	params []string   // the parameter files whose values were used
 	skip   string     // why a file found by walking a folder is not checked
+	// noProfile counts the scale sets without virtualMachineProfile: they
+	// define no VM, so they are counted, not checked.
+	noProfile int
 }
 
 // extract parses a file, detects (or, with --input, is told) its kind and
@@ -291,7 +294,7 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 	case kindTerraformPlan:
 		x.facts, err = tfplan.Extract(doc, data)
 	case arm.REST:
-		x.vms = l.adapter.ExtractREST(doc)
+		x.vms, err = l.adapter.ExtractREST(doc)
 	case arm.InstanceView:
 		x.vms = l.adapter.ExtractInstanceView(doc)
 	default:
@@ -301,6 +304,15 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 			x.vms, err = l.adapter.Extract(doc, params...)
 		}
 	}
+	vms := x.vms[:0]
+	for _, vm := range x.vms {
+		if vm.NoProfile {
+			x.noProfile++
+			continue
+		}
+		vms = append(vms, vm)
+	}
+	x.vms = vms
 	return x, err
 }
 
@@ -326,7 +338,7 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		}
 		l.waivers.inlineProblems(&facts[i])
 	}
-	out.VMs = len(facts)
+	out.VMs, out.NoProfile = len(facts), x.noProfile
 	findings, err := l.evaluate(ctx, name, facts)
 	if err != nil {
 		return errored(name, err)

@@ -4,6 +4,7 @@
 package arm
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -52,6 +53,10 @@ type VM struct {
 	OSProfile *jsonpos.Value // nil when absent or an expression
 	// OSProfilePointer is the JSON pointer of OSProfile in the file.
 	OSProfilePointer string
+	// NoProfile marks a scale set without virtualMachineProfile (a Flexible
+	// scale set created empty, or a change of sku.capacity): it defines no
+	// VM, so no rule applies to it.
+	NoProfile bool
 }
 
 // Classify says whether a parsed file is a template, a parameter file or
@@ -74,6 +79,11 @@ func Classify(doc *jsonpos.Document) (Kind, string) {
 		return InstanceView, ""
 	case restKind(root) != "":
 		return REST, ""
+	case isAPIExample(root):
+		if _, ok := exampleBody(root); ok {
+			return REST, ""
+		}
+		return Unknown, "a REST API example whose request and response bodies are not a virtual machine or scale set"
 	case root.Get("type") != nil && root.Get("properties") != nil:
 		return Unknown, "a single resource that is not a virtual machine or scale set"
 	case root.Get("resources") != nil:
@@ -108,17 +118,90 @@ func restKind(root *jsonpos.Value) string {
 	return ""
 }
 
-// ExtractREST normalises a REST body: the document is the resource itself.
-// Its API version is in the request URL, not the body, so PC004 cannot judge
-// it.
-func (a *Adapter) ExtractREST(doc *jsonpos.Document) []VM {
+// ErrNotREST says what --input rest expects, for a body that is not one.
+var ErrNotREST = errors.New("not a virtual machine or scale-set REST body: expected a Microsoft.Compute/virtualMachines or virtualMachineScaleSets request or response body (a type, or properties with osProfile, storageProfile or virtualMachineProfile), or a REST API example holding one under parameters.parameters or responses.<status>.body")
+
+// ExtractREST normalises a REST body: the document is the resource itself,
+// or a REST API example (the azure-rest-api-specs examples) holding it.
+// A bare body's API version is in the request URL, not the body, so PC004
+// cannot judge it; an example says its api-version. Anything else is
+// ErrNotREST: a forced --input rest never checks what is not a VM.
+func (a *Adapter) ExtractREST(doc *jsonpos.Document) ([]VM, error) {
 	w := &walker{a: a, doc: doc, scope: newScope(doc, nil)}
-	kind := restKind(doc.Root)
+	body, ptr, name, api := doc.Root, "", "", (*node)(nil)
+	if restKind(body) == "" {
+		ex, ok := exampleBody(doc.Root)
+		if !ok {
+			return nil, ErrNotREST
+		}
+		body, ptr, name, api = ex.body, ex.ptr, ex.name, ex.apiVersion
+	}
+	kind := restKind(body)
 	typ := "Microsoft.Compute/virtualMachines"
 	if kind == model.KindVMS {
 		typ = "Microsoft.Compute/virtualMachineScaleSets"
 	}
-	return []VM{w.vm(doc.Root, "", "", typ, kind)}
+	vm := w.vm(body, ptr, name, typ, kind)
+	if api != nil && !vm.NoProfile {
+		f := &facts{w: w, vm: vm.Facts, seen: map[string]bool{}}
+		f.vm.APIVersion = f.apiVersion(api)
+		vm.Facts = f.vm
+	}
+	return []VM{vm}, nil
+}
+
+// isAPIExample recognises the shape of a REST API example file:
+// {"parameters": {..., "api-version": ...}, "responses": {"200": {"body": ...}}}.
+func isAPIExample(root *jsonpos.Value) bool {
+	p, r := root.Get("parameters"), root.Get("responses")
+	return p != nil && p.Kind == jsonpos.Object && r != nil && r.Kind == jsonpos.Object
+}
+
+// example is the VM body an API example holds.
+type example struct {
+	body       *jsonpos.Value
+	ptr        string
+	name       string // the vmName or vmScaleSetName parameter, when given
+	apiVersion *node  // the api-version parameter, when given
+}
+
+// exampleBody finds the VM or scale set of an API example: the request
+// body (parameters.parameters) when it is one, else the first response
+// body that is. Only one is checked: a response repeats the request with
+// Azure's defaults filled in, and checking both would report each problem
+// twice.
+func exampleBody(root *jsonpos.Value) (example, bool) {
+	if !isAPIExample(root) {
+		return example{}, false
+	}
+	var ex example
+	params := root.GetMember("parameters")
+	for _, m := range params.Value.Members {
+		switch strings.ToLower(m.Key) {
+		case "vmname", "vmscalesetname":
+			if m.Value.Kind == jsonpos.String {
+				ex.name = m.Value.Str
+			}
+		case "api-version":
+			ex.apiVersion = &node{v: m.Value, offset: m.KeyOffset, ptr: "/" + schemas.EscapePointer(params.Key) + "/" + schemas.EscapePointer(m.Key), prop: "api-version"}
+		}
+	}
+	if b := params.Value.GetMember("parameters"); b != nil && b.Value.Kind == jsonpos.Object && restKind(b.Value) != "" {
+		ex.body, ex.ptr = b.Value, "/"+schemas.EscapePointer(params.Key)+"/"+schemas.EscapePointer(b.Key)
+		return ex, true
+	}
+	responses := root.GetMember("responses")
+	for _, status := range responses.Value.Members {
+		if status.Value.Kind != jsonpos.Object {
+			continue
+		}
+		if b := status.Value.GetMember("body"); b != nil && b.Value.Kind == jsonpos.Object && restKind(b.Value) != "" {
+			ex.body = b.Value
+			ex.ptr = "/" + schemas.EscapePointer(responses.Key) + "/" + schemas.EscapePointer(status.Key) + "/" + schemas.EscapePointer(b.Key)
+			return ex, true
+		}
+	}
+	return example{}, false
 }
 
 func kindName(v *jsonpos.Value) string {
@@ -140,6 +223,7 @@ func (a *Adapter) Extract(doc *jsonpos.Document, params ...*ParameterFile) ([]VM
 	if w.err != nil {
 		return nil, w.err
 	}
+	w.linkExtensions()
 	return w.vms, nil
 }
 
@@ -155,6 +239,9 @@ type walker struct {
 	noDefaults bool
 	// err is the first reason the walk could not see every resource.
 	err error
+	// extensions are the scale-set extension resources deployed beside
+	// their scale sets (see linkExtensions).
+	extensions []scaleSetExtension
 }
 
 func (w *walker) loc(offset int, ptr string) model.Loc {
@@ -206,6 +293,10 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVM))
 	case "microsoft.compute/virtualmachinescalesets":
 		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVMS))
+	case "microsoft.compute/virtualmachinescalesets/extensions":
+		if parentType == "" {
+			w.scaleSetExtension(r, ptr)
+		}
 	case "microsoft.resources/deployments":
 		if p := r.GetMember("properties"); p != nil {
 			if t := p.Value.GetMember("template"); t != nil && t.Value.Kind == jsonpos.Object {

@@ -1,6 +1,7 @@
 package arm_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -86,10 +87,16 @@ func vmTemplate(resource string) string {
 	return `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","resources":[` + resource + `]}`
 }
 
+// vmTemplateWith is vmTemplate with variables.
+func vmTemplateWith(vars, resource string) string {
+	return `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","variables":` + vars + `,"resources":[` + resource + `]}`
+}
+
 func TestNormalisesFacts(t *testing.T) {
 	tests := []struct {
 		name  string
 		res   string
+		vars  string // the template's variables, when not empty
 		check func(t *testing.T, vm model.VM)
 	}{
 		{
@@ -179,8 +186,10 @@ func TestNormalisesFacts(t *testing.T) {
 				if vm.OS.Value != "windows" {
 					t.Errorf("windowsConfiguration present means Windows, got %+v", vm.OS)
 				}
-				if vm.PatchMode.State != model.Expression {
-					t.Errorf("patchMode %+v", vm.PatchMode)
+				// Hidden, not Expression: the block may not hold a
+				// patchMode at all, so no rule may count it as present.
+				if vm.PatchMode.State != model.Hidden || vm.EnableHotpatching.State != model.Hidden {
+					t.Errorf("patchMode %+v, enableHotpatching %+v", vm.PatchMode, vm.EnableHotpatching)
 				}
 			},
 		},
@@ -193,10 +202,49 @@ func TestNormalisesFacts(t *testing.T) {
 		},
 		{
 			name: "wrong JSON type is invalid, not a value",
-			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":"false"}}}}`,
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":"no"}}}}`,
 			check: func(t *testing.T, vm model.VM) {
 				if vm.EnableAutomaticUpdates.State != model.Invalid {
 					t.Errorf("enableAutomaticUpdates %+v", vm.EnableAutomaticUpdates)
+				}
+			},
+		},
+		{
+			name: "a string boolean is the boolean Azure uses",
+			res:  `{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":"False","provisionVMAgent":"true"}}}}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.EnableAutomaticUpdates, model.Literal, false)
+				expectFact(t, vm.ProvisionVMAgent, model.Literal, true)
+				// Inside a literal osProfile the schema stage reports it.
+				if len(vm.SchemaErrors) != 0 {
+					t.Errorf("schema errors %+v", vm.SchemaErrors)
+				}
+			},
+		},
+		{
+			name: "a string boolean the schema does not see is reported here, as a warning",
+			res:  `{"type":"Microsoft.Compute/virtualMachineScaleSets","name":"s","properties":{"upgradePolicy":{"automaticOSUpgradePolicy":{"enableAutomaticOSUpgrade":"true"}},"virtualMachineProfile":{"osProfile":{"linuxConfiguration":{"provisionVMAgent":"[variables('agent')]"}}}}}`,
+			vars: `{"agent":"FALSE"}`,
+			check: func(t *testing.T, vm model.VM) {
+				expectFact(t, vm.AutomaticOSUpgrade, model.Literal, true)
+				expectFact(t, vm.ProvisionVMAgent, model.Resolved, false)
+				if len(vm.SchemaErrors) != 2 || vm.SchemaErrors[0].Severity != model.Warning || vm.SchemaErrors[1].Severity != model.Warning ||
+					!strings.HasSuffix(vm.SchemaErrors[0].Message, "(from [variables('agent')])") {
+					t.Errorf("schema errors %+v", vm.SchemaErrors)
+				}
+			},
+		},
+		{
+			name: "a wrong type the schema does not see is an error, never silent",
+			res:  `{"type":"Microsoft.Compute/virtualMachineScaleSets","name":"s","properties":{"orchestrationMode":5,"virtualMachineProfile":{"osProfile":{"linuxConfiguration":{"provisionVMAgent":"[variables('agent')]"}}}}}`,
+			vars: `{"agent":"yes"}`,
+			check: func(t *testing.T, vm model.VM) {
+				if vm.ProvisionVMAgent.State != model.Invalid || vm.OrchestrationMode.State != model.Invalid {
+					t.Errorf("facts %+v %+v", vm.ProvisionVMAgent, vm.OrchestrationMode)
+				}
+				if len(vm.SchemaErrors) != 2 || vm.SchemaErrors[0].Severity != "" || vm.SchemaErrors[0].Message != `expected boolean, found the string "yes" (from [variables('agent')])` ||
+					vm.SchemaErrors[1].Message != "expected string, found the number 5" {
+					t.Errorf("schema errors %+v", vm.SchemaErrors)
 				}
 			},
 		},
@@ -231,7 +279,11 @@ func TestNormalisesFacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vms := extract(t, vmTemplate(tt.res))
+			src := vmTemplate(tt.res)
+			if tt.vars != "" {
+				src = vmTemplateWith(tt.vars, tt.res)
+			}
+			vms := extract(t, src)
 			if len(vms) != 1 {
 				t.Fatalf("found %d VMs", len(vms))
 			}
@@ -291,13 +343,77 @@ func TestREST(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := arm.NewAdapter()
-	vms := a.ExtractREST(doc)
-	if len(vms) != 1 {
-		t.Fatalf("%d VMs, want 1", len(vms))
+	vms, err := a.ExtractREST(doc)
+	if err != nil || len(vms) != 1 {
+		t.Fatalf("%d VMs, want 1 (%v)", len(vms), err)
 	}
 	vm := vms[0].Facts
 	if vm.Kind != model.KindVMS || vm.Name != "web" || vm.Loc.Pointer != "" || vm.PatchMode.Value != "AutomaticByPlatform" || vm.APIVersion.State != model.Absent {
 		t.Errorf("%+v", vm)
+	}
+}
+
+// TestRESTExamples reads the REST API examples of azure-rest-api-specs:
+// the VM under parameters.parameters (the request), else under a
+// response's body, with the example's vmName and api-version; a body that
+// is not a VM or scale set is refused, never reported as checked.
+func TestRESTExamples(t *testing.T) {
+	const winBody = `{"location":"westus","properties":{"osProfile":{"windowsConfiguration":{"enableAutomaticUpdates":true,"patchSettings":{"patchMode":"Manual"}}}}}`
+	tests := []struct {
+		name              string
+		src               string
+		kind              arm.Kind
+		vmName, ptr, mode string
+		api               string
+		refused           bool
+	}{
+		{
+			name: "request body",
+			src:  `{"parameters":{"subscriptionId":"{s}","resourceGroupName":"rg","vmName":"myVM","api-version":"2024-07-01","parameters":` + winBody + `},"responses":{"200":{"body":{"name":"myVM","type":"Microsoft.Compute/virtualMachines","properties":{"osProfile":{"windowsConfiguration":{"patchSettings":{"patchMode":"AutomaticByOS"}}}}}}}}`,
+			kind: arm.REST, vmName: "myVM", ptr: "/parameters/parameters", mode: "Manual", api: "2024-07-01",
+		},
+		{
+			name: "response body of a GET",
+			src:  `{"parameters":{"vmScaleSetName":"ss","api-version":"2023-09-01"},"responses":{"200":{"body":{"name":"ss","type":"Microsoft.Compute/virtualMachineScaleSets","properties":{"virtualMachineProfile":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"ImageDefault"}}}}}}}}}`,
+			kind: arm.REST, vmName: "ss", ptr: "/responses/200/body", mode: "ImageDefault", api: "2023-09-01",
+		},
+		{
+			name: "an example of something else",
+			src:  `{"parameters":{"networkInterfaceName":"nic","parameters":{"properties":{"ipConfigurations":[]}}},"responses":{"200":{"body":{"type":"Microsoft.Network/networkInterfaces","properties":{}}}}}`,
+			kind: arm.Unknown, refused: true,
+		},
+		{
+			name: "an Azure Policy definition",
+			src:  `{"properties":{"displayName":"Audit VMs","policyType":"Custom","mode":"All","policyRule":{"if":{"field":"type","equals":"Microsoft.Compute/virtualMachines"},"then":{"effect":"audit"}}}}`,
+			kind: arm.Unknown, refused: true,
+		},
+	}
+	a, _ := arm.NewAdapter()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := jsonpos.Parse("example.json", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kind, why := arm.Classify(doc); kind != tt.kind {
+				t.Errorf("classified %s (%s), want %s", kind, why, tt.kind)
+			}
+			vms, err := a.ExtractREST(doc)
+			if tt.refused {
+				if !errors.Is(err, arm.ErrNotREST) || vms != nil {
+					t.Errorf("got %d VMs, error %v; want it refused", len(vms), err)
+				}
+				return
+			}
+			if err != nil || len(vms) != 1 {
+				t.Fatalf("%d VMs (%v), want 1", len(vms), err)
+			}
+			vm := vms[0].Facts
+			if vm.Name != tt.vmName || vm.Loc.Pointer != tt.ptr || vm.PatchMode.Value != tt.mode || vm.APIVersion.Value != tt.api ||
+				vm.APIVersion.Loc.Pointer != "/parameters/api-version" {
+				t.Errorf("name %s ptr %s mode %v api %+v", vm.Name, vm.Loc.Pointer, vm.PatchMode.Value, vm.APIVersion)
+			}
+		})
 	}
 }
 

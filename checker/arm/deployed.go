@@ -29,7 +29,7 @@ func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) ([]VM, error) {
 		case Template:
 			return a.Extract(doc)
 		case REST:
-			return a.ExtractREST(doc), nil
+			return a.ExtractREST(doc)
 		case InstanceView:
 			return a.ExtractInstanceView(doc), nil
 		}

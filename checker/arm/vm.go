@@ -5,8 +5,10 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/patchcheck/patchcheck/checker/armexpr"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 var apiDate = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(-[A-Za-z0-9.]+)?$`)
@@ -17,6 +19,8 @@ type facts struct {
 	w    *walker
 	vm   model.VM
 	seen map[string]bool
+	// osProfile is the subtree the schema stage validates (see schemaSees).
+	osProfile *node
 }
 
 func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
@@ -45,7 +49,13 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 		profile = props.child("virtualMachineProfile")
 	}
 	profile.prop = "" // messages name properties from the VM profile down
+	if kind == model.KindVMS && profile.expr == "" && !profile.present() {
+		// A Flexible scale set created empty, or a resource that only
+		// changes sku.capacity: no VM is defined, so no rule applies.
+		return VM{Facts: f.vm, NoProfile: true}
+	}
 	osProfile := profile.child("osProfile")
+	f.osProfile = osProfile
 	win := osProfile.child("windowsConfiguration")
 	lin := osProfile.child("linuxConfiguration")
 	storage := profile.child("storageProfile")
@@ -54,7 +64,13 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.OS = f.os(win, lin, storage.child("osDisk").child("osType"))
 
 	cfg := win
-	if f.vm.OS.Value == "linux" || (!win.present() && lin.present()) {
+	switch {
+	case f.vm.OS.Value == "unknown" && win.present() && lin.present():
+		// Both blocks, and nothing else says which OS: which one Azure
+		// would apply is unknown (PC010 and PC012 say so), so neither
+		// block's patch settings are read as the VM's.
+		cfg = &node{prop: win.prop, ptr: win.ptr, sc: win.sc}
+	case f.vm.OS.Value == "linux" || (!win.present() && lin.present()):
 		cfg = lin
 	}
 	settings := cfg.child("patchSettings")
@@ -69,7 +85,7 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f.vm.BypassSafetyChecks = f.fact(byPlatform.child("bypassPlatformSafetyChecksOnUserSchedule"), jsonpos.Bool, model.TopicLater)
 	f.vm.OrchestrationMode = f.fact(props.child("orchestrationMode"), jsonpos.String, model.TopicLater)
 	f.vm.AutomaticOSUpgrade = f.fact(props.child("upgradePolicy").child("automaticOSUpgradePolicy").child("enableAutomaticOSUpgrade"), jsonpos.Bool, model.TopicLater)
-	f.vm.HealthExtension = hasHealthExtension(profile, res)
+	f.vm.HealthExtension = f.healthExtension(profile, res)
 	f.vm.Waivers = f.inlineWaivers(res.child("metadata").child("patchcheck").child("waivers"))
 	f.vm.Placement = model.Placement{
 		Location:        f.text(res.child("location")),
@@ -137,26 +153,61 @@ func (f *facts) loc(n *node) model.Loc {
 // unresolved (PC011) under topic, which tells the rule when it matters.
 func (f *facts) fact(n *node, want jsonpos.Kind, topic string) model.Fact {
 	out := model.Fact{Property: n.prop, Loc: f.loc(n)}
+	stringBool := false
 	switch {
 	case n.expr != "":
 		out.State, out.Expression = model.Expression, n.expr
 		f.unresolved(n, topic)
 		if n.exprNode != n {
-			out.Loc = f.loc(n.exprNode)
+			// The expression stands for an ancestor: the setting may not
+			// be there at all.
+			out.State, out.Loc = model.Hidden, f.loc(n.exprNode)
 		}
 	case !n.present():
 		out.State = model.Absent
-	case n.v.Kind != want:
-		out.State = model.Invalid
-	case want == jsonpos.Bool:
+	case n.v.Kind == want && want == jsonpos.Bool:
 		out.State, out.Value = model.Literal, n.v.Bool
-	default:
+	case n.v.Kind == want:
 		out.State, out.Value = model.Literal, literalString(n.v)
+	case want == jsonpos.Bool && n.v.Kind == jsonpos.String && model.IsStringBool(n.v.Str):
+		// The Compute API accepts "true" and "false" for a boolean: rules
+		// read the value Azure uses; PC010 warns about the type.
+		out.State, out.Value, stringBool = model.Literal, strings.EqualFold(n.v.Str, "true"), true
+	default:
+		out.State = model.Invalid
 	}
 	if out.State == model.Literal && n.resolvedFrom != "" {
 		out.State, out.Expression, out.Related = model.Resolved, n.resolvedFrom, n.related
 	}
+	if (stringBool || out.State == model.Invalid) && !f.schemaSees(n) {
+		f.vm.SchemaErrors = append(f.vm.SchemaErrors, f.typeError(n, want, out))
+	}
 	return out
+}
+
+// schemaSees reports whether the schema stage validates n: it sees the
+// osProfile subtree as written (or as resolved, when osProfile itself was
+// an expression), without the expressions inside it. A wrong type anywhere
+// else (a resolved value, upgradePolicy, the image) is reported here, so it
+// is never silently ignored.
+func (f *facts) schemaSees(n *node) bool {
+	o := f.osProfile
+	return o != nil && o.object() && strings.HasPrefix(n.prop, o.prop+".") && n.resolvedFrom == o.resolvedFrom
+}
+
+// typeError is the PC010 entry for a value of the wrong JSON type that the
+// schema stage does not see; a string boolean is a warning.
+func (f *facts) typeError(n *node, want jsonpos.Kind, out model.Fact) model.SchemaError {
+	e := model.SchemaError{Property: n.prop, Loc: out.Loc}
+	if out.State == model.Invalid {
+		e.Message = fmt.Sprintf("expected %s, found %s", want, model.Describe(n.v.Interface()))
+	} else {
+		e.Message, e.Severity = model.StringBoolMessage(n.v.Str), model.Warning
+	}
+	if n.resolvedFrom != "" {
+		e.Message += fmt.Sprintf(" (from %s)", n.resolvedFrom)
+	}
+	return e
 }
 
 // unresolved records the expression hiding n once. An expression on an
@@ -164,16 +215,30 @@ func (f *facts) fact(n *node, want jsonpos.Kind, topic string) model.Fact {
 // it matters whatever the topic.
 func (f *facts) unresolved(n *node, topic string) {
 	holder := n.exprNode
-	if holder != n {
+	if holder != n && topic != model.TopicHealthExtension {
+		// The extensions are read after every patch setting: an ancestor
+		// that also hides patch settings is already recorded as TopicAny,
+		// so one seen first here (extensionProfile) hides only extensions.
 		topic = model.TopicAny
 	}
-	if f.seen[holder.ptr] {
+	if f.seen[holder.ptr+" "+holder.prop] {
 		return
 	}
-	f.seen[holder.ptr] = true
-	f.vm.Unresolved = append(f.vm.Unresolved, model.Unresolved{
-		Property: holder.prop, Expression: holder.expr, Reason: holder.reason, Topic: topic, Loc: f.loc(holder),
-	})
+	f.seen[holder.ptr+" "+holder.prop] = true
+	u := model.Unresolved{Property: holder.prop, Expression: holder.expr, Reason: holder.reason, Topic: topic, Loc: f.loc(holder)}
+	if holder.resolvedFrom != "" && holder.expr == holder.resolvedFrom {
+		// An unknown part of a resolved value (patchSettings inside a
+		// windowsConfiguration taken from a variable): point at the member
+		// as written in the variable or parameter default, with its own
+		// expression, rather than at the value of the ancestor.
+		if m, ok := declaredMember(holder.sc, holder.prop, holder.expr); ok {
+			if ptr, ok := pointerTo(f.w.doc.Root, m.Value); ok {
+				key := ptr[:strings.LastIndex(ptr, "/")+1] + schemas.EscapePointer(m.Key)
+				u.Expression, u.Loc = strings.TrimSpace(m.Value.Str), f.w.loc(m.KeyOffset, key)
+			}
+		}
+	}
+	f.vm.Unresolved = append(f.vm.Unresolved, u)
 }
 
 func (f *facts) apiVersion(n *node) model.APIVersion {
@@ -218,7 +283,7 @@ func (f *facts) image(ref *node) model.Image {
 	img.Sku = f.fact(ref.child("sku"), jsonpos.String, "image")
 	img.ID = model.Fact{State: model.Absent, Property: ref.prop + ".id", Loc: img.Loc}
 	switch {
-	case ref.expr != "" || img.Publisher.State == model.Expression || img.Offer.State == model.Expression || img.Sku.State == model.Expression:
+	case ref.expr != "" || img.Publisher.Unresolvable() || img.Offer.Unresolvable() || img.Sku.Unresolvable():
 		img.Kind = model.ImageUnresolved
 	case !ref.present():
 		img.Kind = model.ImageNone
@@ -261,7 +326,7 @@ func (f *facts) os(win, lin, osType *node) model.OS {
 	}
 	switch {
 	case img.Kind == model.ImageMarketplace && img.Publisher.Known() && img.Offer.Known():
-		why = append(why, fmt.Sprintf("image publisher %v offer %v not recognised", img.Publisher.Value, img.Offer.Value))
+		why = append(why, fmt.Sprintf("image publisher %q offer %q not recognised", img.Publisher.Value, img.Offer.Value))
 	case img.Kind == model.ImageMarketplace:
 		why = append(why, "an image reference without publisher and offer")
 	case img.Kind == model.ImageCustom:
@@ -281,6 +346,10 @@ func (f *facts) applyDefaults() {
 	if f.vm.PatchMode.State == model.Absent {
 		eau := f.vm.EnableAutomaticUpdates
 		switch {
+		case os == "windows" && eau.Unresolvable():
+			// Azure's default mode follows enableAutomaticUpdates, which
+			// is unknown: no default is assumed (PC011 names the
+			// expression).
 		case os == "windows" && eau.Known() && eau.Value == false:
 			// Azure accepts enableAutomaticUpdates false without a mode and
 			// runs the VM unpatched by the OS: in effect Manual (the CLI's
@@ -301,32 +370,62 @@ func (f *facts) applyDefaults() {
 	}
 }
 
-// hasHealthExtension looks for the Application Health extension in the
-// profile's extensionProfile or among the resource's child extensions.
-func hasHealthExtension(profile, res *node) bool {
-	isHealth := func(v *jsonpos.Value) bool {
-		if v == nil || v.Kind != jsonpos.Object {
+// healthExtension looks for the Application Health extension in the
+// profile's extensionProfile or among the resource's child extensions. An
+// extension list, an extension or its type that is an unresolved
+// expression may be the health extension: it is recorded under
+// TopicHealthExtension, so PC017 does not claim the extension is missing.
+func (f *facts) healthExtension(profile, res *node) bool {
+	look := func(list *node) bool {
+		if list.expr != "" {
+			f.unresolved(list, model.TopicHealthExtension)
 			return false
 		}
-		props := v.Get("properties")
-		t := props.Get("type")
-		return t != nil && t.Kind == jsonpos.String && model.IsHealthExtensionType(t.Str)
-	}
-	if exts := profile.child("extensionProfile").child("extensions"); exts.v != nil && exts.v.Kind == jsonpos.Array {
-		for _, e := range exts.v.Items {
-			if isHealth(e) {
+		if list.v == nil || list.v.Kind != jsonpos.Array {
+			return false
+		}
+		for i := range list.v.Items {
+			t := list.item(i).child("properties").child("type")
+			switch {
+			case t.expr != "":
+				f.unresolved(t, model.TopicHealthExtension)
+			case t.v != nil && t.v.Kind == jsonpos.String && model.IsHealthExtensionType(t.v.Str):
 				return true
 			}
 		}
+		return false
 	}
-	if children := res.child("resources"); children.v != nil && children.v.Kind == jsonpos.Array {
-		for _, c := range children.v.Items {
-			if isHealth(c) {
-				return true
-			}
+	return look(profile.child("extensionProfile").child("extensions")) || look(res.child("resources"))
+}
+
+// item steps into element i of an array node, as child steps into a
+// member: an unknown part of a resolved array, or an element that is an
+// expression patchcheck cannot resolve, is unresolved.
+func (n *node) item(i int) *node {
+	v := n.v.Items[i]
+	c := &node{v: v, offset: v.Offset, ptr: indexPointer(n.ptr, i), prop: n.prop, sc: n.sc, resolvedFrom: n.resolvedFrom, related: n.related}
+	if n.resolvedFrom != "" {
+		c.ptr = n.ptr // a resolved value has no pointer of its own
+		if reason, unknown := n.sc.unknown[v]; unknown {
+			c.expr, c.exprNode, c.reason = n.resolvedFrom, c, reason
 		}
+		return c
 	}
-	return false
+	e, ok := expression(v)
+	if !ok {
+		return c
+	}
+	if n.sc != nil {
+		val, related := n.sc.eval(e)
+		u, unknown := val.(armexpr.Unknown)
+		if !unknown {
+			c.v, c.resolvedFrom, c.related = n.sc.synthetic(val, v.Offset), e, related
+			return c
+		}
+		c.reason = u.Reason
+	}
+	c.expr, c.exprNode = e, c
+	return c
 }
 
 // inlineWaivers reads metadata.patchcheck.waivers on a resource. Malformed

@@ -84,11 +84,16 @@ var inputFields = []inputField{
 		for _, e := range vm.SchemaErrors {
 			k.field(e.Property)
 			k.field(e.Message)
+			k.field(string(e.Severity))
 		}
 	}, func(t terms, vm *model.VM) *ast.Term {
 		items := make([]*ast.Term, len(vm.SchemaErrors))
 		for i, e := range vm.SchemaErrors {
-			items[i] = ast.ObjectTerm(t.item("property", t.str(e.Property)), t.item("message", t.str(e.Message)))
+			obj := [][2]*ast.Term{t.item("property", t.str(e.Property)), t.item("message", t.str(e.Message))}
+			if e.Severity != "" {
+				obj = append(obj, t.item("severity", t.str(string(e.Severity))))
+			}
+			items[i] = ast.ObjectTerm(obj...)
 		}
 		return ast.ArrayTerm(items...)
 	}},

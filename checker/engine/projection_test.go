@@ -18,13 +18,14 @@ import (
 // on some members but not others.
 func randomVM(r *rand.Rand) model.VM {
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
-	states := []model.State{model.Literal, model.Resolved, model.Default, model.Absent, model.Expression, model.Invalid}
+	// Literal twice: rules that need several known facts still fire.
+	states := []model.State{model.Literal, model.Literal, model.Resolved, model.Default, model.Absent, model.Expression, model.Hidden, model.Invalid}
 	fact := func(values ...any) model.Fact {
 		f := model.Fact{State: states[r.IntN(len(states))], Property: pick("p", "osProfile.x.patchMode", "q"), Loc: model.Loc{Line: r.IntN(50) + 1}}
 		if f.State != model.Absent && len(values) > 0 {
 			f.Value = values[r.IntN(len(values))]
 		}
-		if f.State == model.Resolved || f.State == model.Expression {
+		if f.State == model.Resolved || f.State == model.Expression || f.State == model.Hidden {
 			f.Expression = pick("[parameters('a')]", "[variables('b')]")
 		}
 		return f
@@ -71,11 +72,13 @@ func randomVM(r *rand.Rand) model.VM {
 	for range r.IntN(3) {
 		vm.Unresolved = append(vm.Unresolved, model.Unresolved{
 			Property: pick("patchMode", "imageReference"), Expression: "[parameters('x')]",
-			Reason: pick("", "no value"), Topic: pick(model.TopicAny, "patchMode", "enableAutomaticUpdates", "apiVersion", "image", "provisionVMAgent"),
+			Reason: pick("", "no value"), Topic: pick(model.TopicAny, "patchMode", "enableAutomaticUpdates", "apiVersion", "image", "provisionVMAgent",
+				"assessmentMode", model.TopicLater, model.TopicHealthExtension),
 		})
 	}
 	for range r.IntN(2) {
-		vm.SchemaErrors = append(vm.SchemaErrors, model.SchemaError{Property: "patchMode", Message: pick("not one of", "wrong type")})
+		vm.SchemaErrors = append(vm.SchemaErrors, model.SchemaError{Property: "patchMode", Message: pick("not one of", "wrong type"),
+			Severity: model.Severity(pick("", string(model.Warning)))})
 	}
 	if r.IntN(4) == 0 {
 		vm.WaiverProblems = []model.WaiverProblem{{Message: pick("expired", "no reason")}}

@@ -24,8 +24,13 @@ const (
 	Resolved   State = "resolved"   // an ARM expression patchcheck evaluated (parameters' defaults, variables)
 	Default    State = "default"    // absent; Azure's documented default applied
 	Absent     State = "absent"     // absent and no default applies
-	Expression State = "expression" // an ARM expression patchcheck could not resolve
-	Invalid    State = "invalid"    // present but breaks the schema (reported as PC010)
+	Expression State = "expression" // written, as an ARM expression patchcheck could not resolve
+	// Hidden: an unresolved expression on an ancestor (a whole
+	// windowsConfiguration from a parameter without a value, say) hides
+	// the setting, so whether it is there at all is unknown. No rule may
+	// treat it as present; PC011 reports the expression.
+	Hidden  State = "hidden"
+	Invalid State = "invalid" // present but breaks the schema (reported as PC010)
 )
 
 // Fact is one patch-relevant setting of a VM.
@@ -51,6 +56,10 @@ type Related struct {
 
 // Known reports whether the fact's value can be used by a rule.
 func (f Fact) Known() bool { return f.State == Literal || f.State == Resolved || f.State == Default }
+
+// Unresolvable reports whether the fact's value (and, when Hidden, its
+// presence) depends on an expression patchcheck could not resolve.
+func (f Fact) Unresolvable() bool { return f.State == Expression || f.State == Hidden }
 
 // OS is the operating system and the evidence it was inferred from.
 type OS struct {
@@ -125,11 +134,49 @@ const TopicAny = "any"
 // profiles that know them read them.
 const TopicLater = "later"
 
+// TopicHealthExtension marks an extension list or type that may be the
+// Application Health extension: PC017 cannot say it is missing.
+const TopicHealthExtension = "healthExtension"
+
 // SchemaError is a schema violation in a patch-relevant property (PC010).
 type SchemaError struct {
 	Property string `json:"property"`
 	Message  string `json:"message"`
-	Loc      Loc    `json:"loc"`
+	// Severity overrides PC010's default for this violation: a string
+	// boolean ("true") is a warning, because Azure accepts it.
+	Severity Severity `json:"severity,omitempty"`
+	Loc      Loc      `json:"loc"`
+}
+
+// IsStringBool reports whether s is a string the Compute API reads as a
+// boolean: "true" or "false" in any case, nothing else.
+func IsStringBool(s string) bool {
+	return strings.EqualFold(s, "true") || strings.EqualFold(s, "false")
+}
+
+// StringBoolMessage is PC010's warning for a boolean written as a string:
+// one wording whichever stage finds it.
+func StringBoolMessage(s string) string {
+	b := strings.ToLower(s)
+	return fmt.Sprintf("the string %q is accepted by Azure, which reads it as %s, but the Compute schema wants a boolean; write %s without quotes", s, b, b)
+}
+
+// Describe names a JSON value's type and, for scalars, the value, for
+// messages: the string "yes", an object.
+func Describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("the string %q", x)
+	case nil:
+		return "null"
+	case bool:
+		return fmt.Sprintf("the boolean %v", x)
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return fmt.Sprintf("the number %v", v)
 }
 
 // Copy describes a resource produced by an ARM copy loop; it is checked once.

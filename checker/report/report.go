@@ -35,10 +35,14 @@ type File struct {
 	Kind   string `json:"kind,omitempty"`   // template, parameters, unknown
 	Reason string `json:"reason,omitempty"` // why a file was skipped
 	// Parameters are the deployment parameter files whose values were used.
-	Parameters []string        `json:"parameters,omitempty"`
-	Error      *FileError      `json:"error,omitempty"`
-	VMs        int             `json:"vms"`
-	Findings   []model.Finding `json:"findings"`
+	Parameters []string   `json:"parameters,omitempty"`
+	Error      *FileError `json:"error,omitempty"`
+	VMs        int        `json:"vms"`
+	// NoProfile counts scale sets without virtualMachineProfile (a
+	// Flexible scale set created empty, a change of sku.capacity): they
+	// define no VM, so no rule applies to them.
+	NoProfile int             `json:"scaleSetsWithoutProfile,omitempty"`
+	Findings  []model.Finding `json:"findings"`
 }
 
 // Profile names the knowledge profile a run used.
@@ -67,6 +71,7 @@ type Summary struct {
 	Skipped      int `json:"skipped"`
 	Errored      int `json:"errored"`
 	VMs          int `json:"vms"`
+	NoProfile    int `json:"scaleSetsWithoutProfile"`
 	Errors       int `json:"errors"`
 	Warnings     int `json:"warnings"`
 	Infos        int `json:"infos"`
@@ -87,6 +92,7 @@ func (r *Report) Summarize() Summary {
 		}
 		active := 0
 		s.VMs += f.VMs
+		s.NoProfile += f.NoProfile
 		for _, x := range f.Findings {
 			if x.Suppression != nil {
 				s.Suppressed++

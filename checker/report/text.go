@@ -61,7 +61,7 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 			fmt.Fprintf(bw, "%s  %s  %s\n", path, t.paint(ansiDim, "SKIPPED"), text(f.Reason))
 		case Checked:
 			if len(f.Findings) == 0 && !t.quiet {
-				fmt.Fprintf(bw, "%s  %s  %d %s checked%s%s\n", path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), withParams(f), note(f.Reason))
+				fmt.Fprintf(bw, "%s  %s  %d %s checked%s%s%s\n", path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), noProfile(f.NoProfile), withParams(f), note(f.Reason))
 			}
 		}
 		for _, x := range f.Findings {
@@ -80,8 +80,8 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 	if s.Errors+s.Warnings+s.Infos+s.Errored+s.Skipped > 0 {
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintf(bw, "%d %s: %d checked (%d with findings), %d skipped, %d errored · %d %s · %d %s: %d %s, %d %s, %d info\n",
-		s.Files, plural(s.Files, "file", "files"), s.Checked, s.WithFindings, s.Skipped, s.Errored, s.VMs, plural(s.VMs, "VM", "VMs"),
+	fmt.Fprintf(bw, "%d %s: %d checked (%d with findings), %d skipped, %d errored · %d %s%s · %d %s: %d %s, %d %s, %d info\n",
+		s.Files, plural(s.Files, "file", "files"), s.Checked, s.WithFindings, s.Skipped, s.Errored, s.VMs, plural(s.VMs, "VM", "VMs"), noProfile(s.NoProfile),
 		s.Errors+s.Warnings+s.Infos, plural(s.Errors+s.Warnings+s.Infos, "finding", "findings"),
 		s.Errors, plural(s.Errors, "error", "errors"), s.Warnings, plural(s.Warnings, "warning", "warnings"), s.Infos)
 	if s.Suppressed > 0 {
@@ -95,6 +95,15 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// noProfile mentions the scale sets that define no VM, so a file with
+// nothing checked does not look skipped.
+func noProfile(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d %s without a VM profile", n, plural(n, "scale set", "scale sets"))
 }
 
 func withParams(f File) string {

@@ -39,8 +39,10 @@ func (v *Validator) explain(doc *jsonpos.Document, vm *arm.VM, instance any, f s
 	case "type":
 		e := where(instPath)
 		e.Message = fmt.Sprintf("expected %v, found %s", node["type"], describe(value))
-		if s, ok := value.(string); ok && node["type"] == "boolean" && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
-			e.Message += fmt.Sprintf("; write %s without quotes", strings.ToLower(s))
+		if s, ok := value.(string); ok && node["type"] == "boolean" && model.IsStringBool(s) {
+			// Azure accepts it: a warning, and the adapter has read the
+			// boolean Azure will use.
+			e.Message, e.Severity = model.StringBoolMessage(s), model.Warning
 		}
 		return []model.SchemaError{e}
 	case "additionalProperties":
@@ -104,18 +106,4 @@ func (v *Validator) locate(doc *jsonpos.Document, vm *arm.VM, path []string) mod
 	return model.Loc{Pointer: ptr, Line: line, Column: col}
 }
 
-func describe(v any) string {
-	switch x := v.(type) {
-	case string:
-		return fmt.Sprintf("the string %q", x)
-	case nil:
-		return "null"
-	case bool:
-		return fmt.Sprintf("the boolean %v", x)
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	}
-	return fmt.Sprintf("the number %v", v)
-}
+func describe(v any) string { return model.Describe(v) }

@@ -78,7 +78,9 @@ func (v *Validator) Check(doc *jsonpos.Document, vm *arm.VM) {
 	})
 	for _, p := range problems {
 		vm.Facts.SchemaErrors = append(vm.Facts.SchemaErrors, p)
-		invalidate(&vm.Facts, p.Loc.Pointer)
+		if p.Severity != model.Warning {
+			invalidate(&vm.Facts, p.Loc.Pointer)
+		}
 	}
 }
 

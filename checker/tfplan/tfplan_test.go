@@ -77,6 +77,9 @@ func def(v any, prop string, line int) fw { return fw{model.Default, v, prop, li
 func abs(prop string, line int) fw        { return fw{model.Absent, nil, prop, line} }
 func unk(prop string, line int) fw        { return fw{model.Expression, nil, prop, line} }
 
+// hid is an attribute of a block known only after apply: it may not be set.
+func hid(prop string, line int) fw { return fw{model.Hidden, nil, prop, line} }
+
 func checkFacts(t *testing.T, vm model.VM, want map[string]fw) {
 	t.Helper()
 	got := factsOf(vm)
@@ -427,7 +430,7 @@ func TestExtractCases(t *testing.T) {
 			plan:       plan(create("azurerm_linux_virtual_machine.a", "azurerm_linux_virtual_machine", `{"patch_mode":"AutomaticByPlatform"}`, `{"source_image_reference":true}`)),
 			names:      []string{"azurerm_linux_virtual_machine.a"},
 			os:         "linux",
-			facts:      map[string]fw{"image.sku": unk("source_image_reference.sku", 1)},
+			facts:      map[string]fw{"image.sku": hid("source_image_reference.sku", 1)},
 			imageKind:  model.ImageUnresolved,
 			unresolved: []uw{{"source_image_reference", "image"}},
 		},
@@ -464,8 +467,8 @@ func TestExtractCases(t *testing.T) {
 				`{"platform_fault_domain_count":1}`, `{"os_profile":true}`)),
 			names: []string{"azurerm_orchestrated_virtual_machine_scale_set.flex"}, os: "unknown",
 			facts: map[string]fw{
-				"patchMode":         unk("os_profile.windows_configuration.patch_mode", 1),
-				"provisionVMAgent":  unk("os_profile.windows_configuration.provision_vm_agent", 1),
+				"patchMode":         hid("os_profile.windows_configuration.patch_mode", 1),
+				"provisionVMAgent":  hid("os_profile.windows_configuration.provision_vm_agent", 1),
 				"orchestrationMode": lit("Flexible", "type", 1),
 			},
 			imageKind:  model.ImageNone,

@@ -212,6 +212,11 @@ func (f *facts) fact(n *node, want valueKind, topic string) model.Fact {
 	out := model.Fact{Property: n.prop, Loc: f.loc(n)}
 	if n.unknown != nil {
 		out.State, out.Expression = model.Expression, KnownAfterApply
+		if n.unknown != n {
+			// A whole block is known only after apply: whether it sets
+			// this attribute at all is unknown too.
+			out.State = model.Hidden
+		}
 		f.unresolved(n, topic)
 		return out
 	}
@@ -354,7 +359,7 @@ func (f *facts) image(id, block, ref *node) model.Image {
 	img.Offer = f.fact(parts[1], stringValue, "image")
 	img.Sku = f.fact(parts[2], stringValue, "image")
 	switch {
-	case ref.unknown != nil || img.Publisher.State == model.Expression || img.Offer.State == model.Expression || img.Sku.State == model.Expression:
+	case ref.unknown != nil || img.Publisher.Unresolvable() || img.Offer.Unresolvable() || img.Sku.Unresolvable():
 		img.Kind = model.ImageUnresolved
 	default:
 		img.SetMarketplace()

@@ -11,6 +11,10 @@ absent := {"state": "absent", "property": "p"}
 
 expression(text) := {"state": "expression", "expression": text, "property": "p"}
 
+# hidden is a setting an unresolved expression on an ancestor stands for:
+# it may not be there at all.
+hidden(text) := {"state": "hidden", "expression": text, "property": "p"}
+
 image(publisher, offer, sku) := {
 	"kind": "marketplace",
 	"key": lower(concat(":", [publisher, offer, sku])),

@@ -22,6 +22,12 @@ known(fact) if fact.state in {"literal", "resolved", "default"}
 # variable), as opposed to Azure's default.
 explicit(fact) if fact.state in {"literal", "resolved"}
 
+# written reports whether a setting is known to be in the template, even
+# when its value is an unresolved expression or breaks the schema. A
+# "hidden" fact (an unresolved expression on an ancestor stands for it) may
+# not be there at all: no rule may treat it as present.
+written(fact) if fact.state in {"literal", "resolved", "expression", "invalid"}
+
 # mode is the effective patch mode (explicit or Azure's default for the OS).
 mode := input.vm.patchMode.value if known(input.vm.patchMode)
 
@@ -33,7 +39,10 @@ mode_fits_os if mode in profile.patchModes[input.vm.os.value]
 
 # origin explains, inside a message, where a value came from when it was
 # not written literally: Azure's default, or a resolved expression.
-origin(fact) := sprintf(" (%s is absent; Azure's default %v was assumed)", [fact.property, fact.value]) if {
+origin(fact) := sprintf(" (%s is absent and enableAutomaticUpdates is false, so the VM is treated as Manual)", [fact.property]) if {
+	fact.state == "default"
+	fact.value == "Manual"
+} else := sprintf(" (%s is absent; Azure's default %v was assumed)", [fact.property, fact.value]) if {
 	fact.state == "default"
 } else := sprintf(" (from %s)", [fact.expression]) if {
 	fact.state == "resolved"

@@ -35,3 +35,14 @@ test_unresolved_mode_not_flagged if {
 	vm := fx.with_(fx.linux_vm, {"patchMode": fx.expression("[parameters('m')]")})
 	count(pc007.deny) == 0 with input as fx.seed(vm)
 }
+
+# Windows without a mode and with automatic updates off runs as Manual: the
+# message says why, rather than calling Manual Azure's default.
+test_manual_from_updates_off_says_why if {
+	vm := fx.with_(fx.windows_vm, {
+		"patchMode": {"state": "default", "value": "Manual", "property": "osProfile.windowsConfiguration.patchSettings.patchMode"},
+		"enableAutomaticUpdates": fx.fact(false),
+	})
+	some f in pc007.deny with input as fx.seed(vm)
+	contains(f.message, "(osProfile.windowsConfiguration.patchSettings.patchMode is absent and enableAutomaticUpdates is false, so the VM is treated as Manual)")
+}

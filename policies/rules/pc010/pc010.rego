@@ -6,8 +6,10 @@ import data.patchcheck.lib
 # title: Schema violation in a patch setting
 # description: |
 #   A patch-relevant property breaks the Compute schema: an unknown patch mode
-#   or property name, a wrong type (such as the string "true"), or settings in
-#   the wrong place. The JSON Schema in schemas/ finds them; this rule reports them.
+#   or property name, a wrong type, or settings in the wrong place. The JSON
+#   Schema in schemas/ finds them; this rule reports them. A boolean written
+#   as the string "true" or "false" is a warning: Azure accepts it, and the
+#   other rules read the boolean Azure uses.
 # custom:
 #   id: PC010
 #   severity: error
@@ -16,5 +18,11 @@ import data.patchcheck.lib
 deny contains f if {
 	vm := input.vm
 	some i, problem in vm.schemaErrors
-	f := lib.finding(sprintf("schemaErrors/%d", [i]), sprintf("%s: %s", [problem.property, problem.message]))
+	f := finding(problem, sprintf("schemaErrors/%d", [i]), sprintf("%s: %s", [problem.property, problem.message]))
 }
+
+# A violation Azure accepts (a boolean written as the string "true") says
+# so with its own severity, a warning.
+finding(problem, at, msg) := lib.finding_with_severity(problem.severity, at, msg) if problem.severity
+
+else := lib.finding(at, msg)

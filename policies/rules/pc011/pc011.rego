@@ -13,7 +13,7 @@ import data.patchcheck.lib
 #   id: PC011
 #   severity: warning
 #   remediation: Supply the value (a literal, or a parameter default), or check this property by hand.
-#   reads: [os, patchSettings, patchMode, unresolved]
+#   reads: [os, patchSettings, patchMode, unresolved, orchestrationMode]
 deny contains f if {
 	vm := input.vm
 	some i, u in vm.unresolved
@@ -36,6 +36,28 @@ needed("apiVersion") if input.vm.patchSettings.present
 needed("image") if not settled_off_platform
 
 needed("provisionVMAgent") if not settled_off_platform
+
+# The later settings, assessmentMode and what may be the Application Health
+# extension are read by the rules of profiles that know them (PC013-PC018).
+needed("later") if lib.profile.laterSettings
+
+needed("assessmentMode") if lib.profile.laterSettings
+
+needed("healthExtension") if {
+	lib.profile.laterSettings
+	not settled_off_platform
+	not settled_uniform
+}
+
+# settled_uniform: the scale set is known to be Uniform (the default), so
+# whether it has the health extension changes no verdict (PC017 is about
+# Flexible scale sets).
+settled_uniform if not input.vm.orchestrationMode
+
+settled_uniform if {
+	lib.known(input.vm.orchestrationMode)
+	lower(input.vm.orchestrationMode.value) != "flexible"
+}
 
 # settled_off_platform: the mode is known and is not AutomaticByPlatform, so
 # neither the image nor the agent changes any verdict.

@@ -37,3 +37,21 @@ test_reason_named if {
 	some f in pc011.deny with input as fx.seed(vm)
 	contains(f.message, "(parameter 'mode' has no defaultValue")
 }
+
+# The later settings matter to the profiles that have rules for them.
+test_later_settings_reported_where_rules_read_them if {
+	vm := fx.with_(fx.windows_vm, {"unresolved": [u("later"), u("assessmentMode")]})
+	count(pc011.deny) == 2 with input as fx.current(vm)
+	count(pc011.deny) == 0 with input as fx.seed(vm)
+}
+
+# Only PC017 reads the health extension: a Flexible scale set that may be
+# platform-orchestrated.
+test_health_extension_reported_for_flexible_scale_sets if {
+	flex := fx.scale_set(fx.linux_vm, {"orchestrationMode": fx.fact("Flexible"), "unresolved": [u("healthExtension")]})
+	count(pc011.deny) == 1 with input as fx.current(flex)
+	uniform := fx.scale_set(fx.linux_vm, {"unresolved": [u("healthExtension")]})
+	count(pc011.deny) == 0 with input as fx.current(uniform)
+	manual := fx.with_(flex, {"patchMode": fx.fact("ImageDefault")})
+	count(pc011.deny) == 0 with input as fx.current(manual)
+}

@@ -20,7 +20,7 @@ deny contains f if {
 	lib.known(input.vm.apiVersion)
 	some property, since in lib.profile.introducedIn
 	fact := input.vm[property]
-	fact.state in {"literal", "resolved", "expression", "invalid"}
+	lib.written(fact)
 	input.vm.apiVersion.date < since
 	f := lib.finding(property, sprintf(
 		"%s was introduced with Compute API version %s, but this resource uses apiVersion %s",

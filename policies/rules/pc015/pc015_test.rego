@@ -22,3 +22,15 @@ test_unresolved_setting_still_counts if {
 	vm := fx.with_(fx.linux_vm, {"assessmentMode": fx.expression("[parameters('a')]"), "apiVersion": fx.api("2020-12-01")})
 	count(pc015.deny) == 1 with input as fx.current(vm)
 }
+
+# An unresolved windowsConfiguration (or patchSettings) hides the later
+# settings: they may not be in the template, so PC015 says nothing (PC011
+# reports the expression).
+test_hidden_settings_not_reported if {
+	h := fx.hidden("[parameters('cfg')]")
+	vm := fx.with_(fx.windows_vm, {
+		"assessmentMode": h, "enableHotpatching": h, "rebootSetting": h,
+		"bypassPlatformSafetyChecksOnUserSchedule": h, "apiVersion": fx.api("2019-07-01"),
+	})
+	count(pc015.deny) == 0 with input as fx.current(vm)
+}

@@ -12,7 +12,7 @@ import data.patchcheck.lib
 #   id: PC017
 #   severity: warning
 #   remediation: Add the ApplicationHealthLinux or ApplicationHealthWindows extension to virtualMachineProfile.extensionProfile.
-#   reads: [kind, patchMode, orchestrationMode, healthExtension]
+#   reads: [kind, patchMode, orchestrationMode, healthExtension, unresolved]
 #   applies: laterSettings
 deny contains f if {
 	lib.profile.laterSettings
@@ -21,5 +21,13 @@ deny contains f if {
 	lower(input.vm.orchestrationMode.value) == "flexible"
 	lib.platform_orchestrated
 	not input.vm.healthExtension
+	not extension_unknown
 	f := lib.finding("orchestrationMode", "Flexible scale set with patchMode AutomaticByPlatform but no Application Health extension")
+}
+
+# extension_unknown: an extension list or type is an unresolved expression
+# that may be the health extension (PC011 names it).
+extension_unknown if {
+	some u in input.vm.unresolved
+	u.topic == "healthExtension"
 }

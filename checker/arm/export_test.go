@@ -1,0 +1,4 @@
+package arm
+
+// PointerTo exposes pointerTo to the package's external tests.
+var PointerTo = pointerTo
