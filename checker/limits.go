@@ -59,24 +59,29 @@ func tooLarge(name string, limit int64) error { return &TooLargeError{Name: name
 // notRegular says what path is instead of a regular file; via is set when
 // a symbolic link led there.
 func notRegular(path string, mode fs.FileMode, via bool) error {
-	what := "an irregular file"
-	switch {
-	case mode.IsDir():
-		what = "a folder"
-	case mode&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case mode&fs.ModeSocket != 0:
-		what = "a socket"
-	case mode&fs.ModeCharDevice != 0:
-		what = "a character device"
-	case mode&fs.ModeDevice != 0:
-		what = "a block device"
-	}
+	what := fileKind(mode)
 	link := ""
 	if via {
 		link = " (through a symbolic link)"
 	}
 	return fmt.Errorf("%s is %s%s, %w: patchcheck reads regular files only (use - for standard input)", path, what, link, ErrNotRegular)
+}
+
+// fileKind names what a file that is not a regular file is.
+func fileKind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a folder"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeCharDevice != 0:
+		return "a character device"
+	case mode&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "an irregular file"
 }
 
 // checkRegular stats path (following symbolic links) and refuses anything
@@ -200,9 +205,18 @@ func clipMessage(s string) string {
 // policies, which quote values freely, and this is the one place they all
 // pass. The document is searched for long strings only when a message is
 // long enough to hold one.
-func clipFindings(doc *jsonpos.Document, findings []model.Finding) {
-	c := clipper{doc: doc}
+//
+// docs are the files the findings are in, by name: the input and the
+// templates it links to; each finding is clipped with the strings of its
+// own file.
+func clipFindings(docs map[string]*jsonpos.Document, findings []model.Finding) {
+	clippers := map[string]*clipper{}
 	for i := range findings {
+		c := clippers[findings[i].File]
+		if c == nil {
+			c = &clipper{doc: docs[findings[i].File]}
+			clippers[findings[i].File] = c
+		}
 		findings[i].Message = c.message(findings[i].Message)
 		for j := range findings[i].Related {
 			findings[i].Related[j].Message = c.message(findings[i].Related[j].Message)

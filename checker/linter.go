@@ -163,6 +163,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 		}
 	}
 	params := newParameterFinder(l.opts.Parameters, walked, l.opts.MaxFileSize)
+	links := newLinker(l.opts.MaxFileSize)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	defer func() {
@@ -176,7 +177,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{params: params, maxSize: l.opts.MaxFileSize}
+			w := &worker{params: params, links: links, maxSize: l.opts.MaxFileSize}
 			for i := range jobs {
 				r.Files[i] = l.checkInput(ctx, w, inputs[i], stdinData, stdinErr)
 				if l.opts.Progress != nil {
@@ -190,6 +191,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	}
 	close(jobs)
 	wg.Wait()
+	dropRepeatedLinked(r.Files)
 	return r
 }
 
@@ -230,6 +232,7 @@ type worker struct {
 	parser  jsonpos.Parser
 	buf     bytes.Buffer
 	params  *parameterFinder // shared by the run's workers
+	links   *linker          // shared by the run's workers; nil: links are not followed
 	maxSize int64            // Options.MaxFileSize
 }
 
@@ -243,7 +246,8 @@ func (w *worker) read(path string) ([]byte, error) {
 
 // Check lints one file's bytes.
 func (l *Linter) Check(ctx context.Context, in Input, data []byte) report.File {
-	return l.check(ctx, &worker{params: newParameterFinder(l.opts.Parameters, nil, l.opts.MaxFileSize), maxSize: l.opts.MaxFileSize}, in, data)
+	w := &worker{params: newParameterFinder(l.opts.Parameters, nil, l.opts.MaxFileSize), links: newLinker(l.opts.MaxFileSize), maxSize: l.opts.MaxFileSize}
+	return l.check(ctx, w, in, data)
 }
 
 // extracted is what one file holds before any rule runs.
@@ -254,6 +258,10 @@ type extracted struct {
 	facts  []model.VM // Terraform plans: attributes, not an osProfile, so no schema stage
 	params []string   // the parameter files whose values were used
 	skip   string     // why a file found by walking a folder is not checked
+	// linked are the templates deployments link to that were followed;
+	// unfollowed, the links that were not.
+	linked     []string
+	unfollowed []arm.Unfollowed
 }
 
 // extract parses a file, detects (or, with --input, is told) its kind and
@@ -298,7 +306,13 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		var params []*arm.ParameterFile
 		params, x.params, err = w.params.find(in)
 		if err == nil {
-			x.vms, err = l.adapter.Extract(doc, params...)
+			var links arm.Linker
+			if w.links != nil {
+				links = w.links.linksFor(in.Path)
+			}
+			var ex arm.Extraction
+			ex, err = l.adapter.ExtractLinked(doc, links, params...)
+			x.vms, x.linked, x.unfollowed = ex.VMs, ex.Linked, ex.Unfollowed
 		}
 	}
 	return x, err
@@ -310,17 +324,26 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	if err != nil {
 		return errored(name, err)
 	}
-	out := report.File{Path: name, Status: report.Checked, Kind: string(x.kind), Parameters: x.params, Findings: []model.Finding{}}
+	out := report.File{Path: name, Status: report.Checked, Kind: string(x.kind), Parameters: x.params, Linked: x.linked, Findings: []model.Finding{}}
 	if x.skip != "" {
 		out.Status, out.Reason = report.Skipped, x.skip
 		return out
 	}
 	facts := x.facts
+	docs := map[string]*jsonpos.Document{name: x.doc}
 	for i := range x.vms {
-		l.validator.Check(x.doc, &x.vms[i])
+		doc := x.doc
+		if x.vms[i].Doc != nil {
+			doc = x.vms[i].Doc // a template the input links to
+			docs[doc.Name] = doc
+		}
+		l.validator.Check(doc, &x.vms[i])
 		facts = append(facts, x.vms[i].Facts)
 	}
 	for i := range facts {
+		if facts[i].File == "" {
+			facts[i].File = name
+		}
 		if b, ok := l.baseline[strings.ToLower(facts[i].Name)]; ok {
 			facts[i].Baseline = b
 		}
@@ -331,8 +354,9 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	if err != nil {
 		return errored(name, err)
 	}
+	findings = append(findings, l.unfollowedFindings(x.unfollowed)...)
 	l.waivers.apply(name, facts, findings)
-	clipFindings(x.doc, findings)
+	clipFindings(docs, findings)
 	report.SortFindings(findings)
 	if findings != nil {
 		out.Findings = findings

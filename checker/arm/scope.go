@@ -27,6 +27,12 @@ type scope struct {
 	// unknown marks the placeholders of unknown parts inside resolved
 	// values, with the reason.
 	unknown map[*jsonpos.Value]string
+	// base is the template's own location (LocalScheme), "" when it has
+	// none: deployment().properties.templateLink.uri.
+	base string
+	// allUnknown, when set, is why no parameter has a known value: the
+	// deployment passes them in a way patchcheck cannot read.
+	allUnknown string
 }
 
 // supplied is a parameter value from outside the template: a parameter
@@ -72,6 +78,9 @@ func (s *scope) Parameter(name string) any {
 			return sup.value(), &o
 		}
 		decl, ok := s.params[strings.ToLower(name)]
+		if ok && s.allUnknown != "" {
+			return armexpr.Unknown{Reason: s.allUnknown}, nil
+		}
 		if !ok {
 			return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' is not declared", name)}, nil
 		}

@@ -22,6 +22,8 @@ type facts struct {
 func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f := &facts{w: w, seen: map[string]bool{}}
 	f.vm = model.VM{
+		File:         w.doc.Name,
+		Via:          w.via,
 		Kind:         kind,
 		Name:         w.resourceName(r, symbolic),
 		Type:         typ,
@@ -81,7 +83,7 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 		f.applyDefaults()
 	}
 
-	out := VM{Facts: f.vm}
+	out := VM{Facts: f.vm, Doc: w.doc}
 	if osProfile.object() {
 		out.OSProfile, out.OSProfilePointer = osProfile.v, osProfile.ptr
 	}

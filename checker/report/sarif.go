@@ -83,6 +83,7 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 			continue
 		}
 		for _, x := range f.Findings {
+			uri := sarifURI(f.FindingFile(x))
 			res := run.CreateResultForRule(x.RuleID).
 				WithLevel(sarifLevel(x.Severity)).
 				WithMessage(sarif.NewTextMessage(x.Message))
@@ -93,6 +94,15 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 			).WithLogicalLocations([]*sarif.LogicalLocation{
 				sarif.NewLogicalLocation().WithName(x.Resource).WithFullyQualifiedName(x.ResourcePointer).WithKind("resource"),
 			}))
+			// The deployments a linked template was reached through come
+			// first, outermost first; then the places its values came from.
+			for _, v := range x.Via {
+				res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(
+					sarif.NewPhysicalLocation().
+						WithArtifactLocation(sarif.NewSimpleArtifactLocation(sarifURI(v.File))).
+						WithRegion(sarif.NewRegion().WithStartLine(v.Line).WithStartColumn(v.Column)),
+				).WithMessage(sarif.NewTextMessage("linked template reached through " + v.Message)))
+			}
 			for _, r := range x.Related {
 				res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(
 					sarif.NewPhysicalLocation().
@@ -109,6 +119,9 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 			rp.Add("pointer", x.Pointer)
 			rp.Add("resourceType", x.ResourceType)
 			rp.Add("remediation", x.Remediation)
+			if len(x.Via) > 0 {
+				rp.Add("via", ViaText(x))
+			}
 			res.AttachPropertyBag(rp)
 		}
 	}
