@@ -22,6 +22,18 @@ type Scope interface {
 	Variable(name string) any
 }
 
+// ContextScope is optionally implemented by a Scope that knows something of
+// the deployment context. function is the lower-case name of a deployment
+// context function without arguments ("subscription", "resourcegroup",
+// "deployment", "environment", "tenant", "managementgroup"). Context
+// returns that function's value (a JSON-like value, possibly an object with
+// Unknown leaves), or nil when the scope has nothing to say, in which case
+// the evaluator's default is used: an object whose properties are Unknown
+// leaves saying what is not known.
+type ContextScope interface {
+	Context(function string) any
+}
+
 // Eval evaluates an expression. The result is a JSON-like value (string,
 // float64, bool, nil, map[string]any, []any) or an Unknown.
 func Eval(expr string, scope Scope) any {
