@@ -202,19 +202,32 @@ func (l *Linter) unfollowedFindings(us []arm.Unfollowed) []model.Finding {
 }
 
 // dropRepeatedLinked removes from the report the findings about a linked
-// template that say nothing new: the same rule, place, message and value
-// sources as a finding already reported, either by the linked file
-// checked as an input itself or through an earlier link. A linked
-// template checked with the values a deployment passes gives findings
-// whose values come from that deployment (their related places differ), so
-// those stay; what it reports from its own literals and defaults is
-// reported once.
+// template that say nothing new. A VM of a linked template that took no
+// value from its deployment (Passed false) is the VM the file's own check
+// sees: its findings are dropped when the same finding (rule, place,
+// message, value sources) was reported already, by the linked file
+// checked as an input itself or through an earlier link. A VM that did
+// take values from its deployment keeps every finding, even one that
+// reads the same: it is about what that deployment deploys.
 func dropRepeatedLinked(files []report.File) {
+	// Only the files some link reached unchanged are compared: most runs
+	// have none.
+	reached := map[string]bool{}
+	for _, f := range files {
+		for i := range f.Findings {
+			if x := &f.Findings[i]; len(x.Via) > 0 && !x.Passed {
+				reached[filepath.Clean(x.File)] = true
+			}
+		}
+	}
+	if len(reached) == 0 {
+		return
+	}
 	seen := map[string]bool{}
 	for _, f := range files {
 		for i := range f.Findings {
-			if len(f.Findings[i].Via) == 0 {
-				seen[findingKey(&f.Findings[i])] = true
+			if x := &f.Findings[i]; len(x.Via) == 0 && reached[filepath.Clean(x.File)] {
+				seen[findingKey(x)] = true
 			}
 		}
 	}
@@ -222,7 +235,7 @@ func dropRepeatedLinked(files []report.File) {
 		kept := files[fi].Findings[:0]
 		for i := range files[fi].Findings {
 			x := &files[fi].Findings[i]
-			if len(x.Via) > 0 {
+			if len(x.Via) > 0 && !x.Passed {
 				k := findingKey(x)
 				if seen[k] {
 					continue

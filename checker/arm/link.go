@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -41,12 +42,17 @@ const MaxLinkedTemplates = 4096
 
 // LocalScheme is the scheme of the location patchcheck gives a template
 // it reads from disk: deployment().properties.templateLink.uri is
-// "patchcheck-local:///<absolute folder of the template>/", so a link built
-// from it (uri(parameters('_artifactsLocation'), 'nested/vm.json'), or a
-// concat of it) names a local file. The folder, not the file: quickstart
-// deployment scripts set _artifactsLocation to the folder the templates
-// were staged in, and concat() appends to it as to a folder.
+// "patchcheck-local://local/<absolute folder of the template>/", so a link
+// built from it (uri(parameters('_artifactsLocation'), 'nested/vm.json'),
+// or a concat of it) names a local file. The folder, not the file:
+// quickstart deployment scripts set _artifactsLocation to the folder the
+// templates were staged in, and concat() appends to it as to a folder. A
+// folder name that a URI cannot hold as it is (a space, a '%', a '#') is
+// written "~" and its base64url encoding, so no escaping is involved.
 const LocalScheme = "patchcheck-local"
+
+// localHost is the host of a LocalScheme location: uri() needs one.
+const localHost = "local"
 
 // Extraction is what ExtractLinked finds in a template.
 type Extraction struct {
@@ -80,12 +86,9 @@ type Unfollowed struct {
 func (a *Adapter) ExtractLinked(doc *jsonpos.Document, links Linker, params ...*ParameterFile) (Extraction, error) {
 	w := &walker{a: a, doc: doc, scope: newScope(doc, doc.Root)}
 	w.links = links
-	w.scope.base = localBase(doc.Name)
+	w.scope.location = doc.Name
 	for _, p := range params {
 		p.supply(w.scope)
-	}
-	if links != nil {
-		w.stack = []string{fileKey(doc.Name)}
 	}
 	w.template(doc.Root, "", 0)
 	if w.err != nil {
@@ -123,14 +126,52 @@ func localBase(name string) string {
 	if err != nil {
 		return ""
 	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // a Windows volume: /C:/…
+	segs := strings.Split(strings.Trim(filepath.ToSlash(abs), "/"), "/")
+	for i, seg := range segs {
+		if !plainSegment(seg) {
+			segs[i] = "~" + base64.RawURLEncoding.EncodeToString([]byte(seg))
+		}
 	}
-	if !strings.HasSuffix(p, "/") {
-		p += "/"
+	path := strings.Join(segs, "/")
+	if path != "" {
+		path += "/"
 	}
-	return (&url.URL{Scheme: LocalScheme, Path: p}).String()
+	return LocalScheme + "://" + localHost + "/" + path
+}
+
+// plainSegment reports whether a folder name can stand in a URI's path as
+// it is: unreserved characters and the sub-delimiters, not starting with
+// the "~" of an encoded name.
+func plainSegment(s string) bool {
+	if strings.HasPrefix(s, "~") {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("-._~!$&'()*+,;=:@", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// localPath is the file a LocalScheme URI's path names.
+func localPath(path string) string {
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "~") {
+			if b, err := base64.RawURLEncoding.DecodeString(seg[1:]); err == nil && len(b) > 0 {
+				segs[i] = string(b)
+			}
+		}
+	}
+	p := strings.Join(segs, "/")
+	if len(p) > 2 && p[0] == '/' && filepath.VolumeName(filepath.FromSlash(p[1:])) != "" {
+		p = p[1:] // /C:/… on Windows
+	}
+	return filepath.FromSlash(p)
 }
 
 // onDisk reports whether a document name is a file's path, not standard
@@ -164,6 +205,9 @@ func (w *walker) linked(r *jsonpos.Value, ptr, symbolic string, props, link *jso
 		w.tooDeep(r, ptr, symbolic, true)
 		return
 	}
+	if len(w.stack) == 0 {
+		w.stack = []string{fileKey(w.doc.Name)} // the input: the first link is in it
+	}
 	key := fileKey(path)
 	for _, k := range w.stack {
 		if k == key {
@@ -196,7 +240,7 @@ func (w *walker) linked(r *jsonpos.Value, ptr, symbolic string, props, link *jso
 		return
 	}
 	inner := newScope(doc, doc.Root)
-	inner.base = localBase(doc.Name)
+	inner.location = doc.Name
 	line, col := w.doc.Position(r.Offset)
 	via := model.Related{File: w.doc.Name, Line: line, Column: col, Pointer: ptr, Message: fmt.Sprintf("deployment '%s'", model.Clip(name))}
 	w.passLinkedParameters(inner, props, propsPtr, name)
@@ -266,14 +310,14 @@ func (w *walker) linkTarget(link *jsonpos.Member, linkPtr string) (string, *link
 	if e, ok := expression(link.Value); ok {
 		if v, _ := w.scope.eval(e); v != nil {
 			if u, unknown := v.(armexpr.Unknown); unknown {
-				return "", nil, fmt.Sprintf("properties.%s is the unresolved expression %s (%s)", link.Key, model.Clip(e), u.Reason)
+				return "", nil, fmt.Sprintf("it is the unresolved expression %s (%s)", model.Clip(e), u.Reason)
 			}
 		}
 	} else if link.Value.Kind != jsonpos.Object {
-		return "", nil, fmt.Sprintf("properties.%s is %s, not an object", link.Key, kindName(link.Value))
+		return "", nil, fmt.Sprintf("it is %s, not an object", kindName(link.Value))
 	}
 	if f := w.field(link, linkPtr, "id"); f != nil {
-		return "", f, fmt.Sprintf("templateLink.id names a template spec (%s), which patchcheck does not fetch", model.Clip(fmt.Sprint(shown(f))))
+		return "", f, fmt.Sprintf("it names a template spec (%s), which patchcheck does not fetch", model.Clip(fmt.Sprint(shown(f))))
 	}
 	if f := w.field(link, linkPtr, "relativePath"); f != nil {
 		s, why := linkString(f)
@@ -291,7 +335,7 @@ func (w *walker) linkTarget(link *jsonpos.Member, linkPtr string) (string, *link
 		p, why := w.uriTarget(s)
 		return p, f, why
 	}
-	return "", nil, fmt.Sprintf("properties.%s has no uri, relativePath or id", link.Key)
+	return "", nil, "it has no uri, relativePath or id"
 }
 
 // shown is a link property for a message: its expression when it has one.
@@ -311,20 +355,20 @@ func linkString(f *linkField) (string, string) {
 	case string:
 		return v, ""
 	case armexpr.Unknown:
-		return "", fmt.Sprintf("templateLink.%s is the unresolved expression %s (%s)", f.prop, model.Clip(f.expr), v.Reason)
+		return "", fmt.Sprintf("it is the unresolved expression %s (%s)", model.Clip(f.expr), v.Reason)
 	}
-	return "", fmt.Sprintf("templateLink.%s is not a string", f.prop)
+	return "", "it is not a string"
 }
 
 // relativeTarget resolves a relativePath against the linking file's
 // folder, as ARM does.
 func (w *walker) relativeTarget(rel string) (string, string) {
 	if !onDisk(w.doc.Name) {
-		return "", "the template came from standard input, so templateLink.relativePath has no folder to start from"
+		return "", "the template came from standard input, so a relative path has no folder to start from"
 	}
 	native := filepath.FromSlash(rel)
 	if rel == "" || filepath.IsAbs(native) || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, `\`) || filepath.VolumeName(native) != "" {
-		return "", fmt.Sprintf("templateLink.relativePath %q is not a relative path", model.Clip(rel))
+		return "", fmt.Sprintf("%q is not a relative path", model.Clip(rel))
 	}
 	return filepath.Join(filepath.Dir(w.doc.Name), native), ""
 }
@@ -334,21 +378,20 @@ func (w *walker) relativeTarget(rel string) (string, string) {
 func (w *walker) uriTarget(s string) (string, string) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil {
-		return "", fmt.Sprintf("templateLink.uri %q is not a URL", model.Clip(s))
+		return "", fmt.Sprintf("%q is not a URL", model.Clip(s))
 	}
 	if !strings.EqualFold(u.Scheme, LocalScheme) {
 		if u.Scheme == "" {
-			return "", fmt.Sprintf("templateLink.uri %q is not an absolute URL", model.Clip(s))
+			return "", fmt.Sprintf("%q is not an absolute URL", model.Clip(s))
 		}
 		// The query is dropped from the message: it is a SAS token.
 		u.RawQuery, u.Fragment, u.RawFragment, u.User = "", "", "", nil
 		return "", fmt.Sprintf("the linked template is at a remote URL patchcheck does not fetch (%s)", model.Clip(u.String()))
 	}
-	p := u.Path
-	if len(p) > 2 && p[0] == '/' && filepath.VolumeName(filepath.FromSlash(p[1:])) != "" {
-		p = p[1:] // /C:/… on Windows
+	if !strings.EqualFold(u.Host, localHost) {
+		return "", fmt.Sprintf("%q is not a location patchcheck gives a template", model.Clip(s))
 	}
-	p = filepath.FromSlash(p)
+	p := localPath(u.Path)
 	// Name the file the way the linking file is named (relative to the
 	// working directory, or absolute), as a folder walk would name it.
 	if onDisk(w.doc.Name) {
@@ -372,12 +415,12 @@ func (w *walker) passLinkedParameters(inner *scope, props *jsonpos.Member, props
 		f := w.field(pl, plPtr, "uri")
 		switch {
 		case IsExpression(pl.Value) && f == nil:
-			why = "it is an expression patchcheck could not resolve to an object with a uri"
+			why = "it is not an object with a uri"
 		case f == nil:
 			why = "it has no uri"
 		default:
 			s, bad := linkString(f)
-			why = strings.Replace(bad, "templateLink", "parametersLink", 1)
+			why = bad
 			if why == "" {
 				var path string
 				if path, why = w.uriTarget(s); why == "" {
@@ -386,7 +429,7 @@ func (w *walker) passLinkedParameters(inner *scope, props *jsonpos.Member, props
 			}
 		}
 		if why != "" {
-			inner.allUnknown = fmt.Sprintf("deployment '%s' passes its parameters in a parametersLink patchcheck could not read: %s", model.Clip(name), why)
+			inner.allUnknown = fmt.Sprintf("deployment '%s' passes its parameters in properties.parametersLink, which patchcheck could not read: %s", model.Clip(name), why)
 		}
 	}
 	outer := w.scope

@@ -27,9 +27,10 @@ type scope struct {
 	// unknown marks the placeholders of unknown parts inside resolved
 	// values, with the reason.
 	unknown map[*jsonpos.Value]string
-	// base is the template's own location (LocalScheme), "" when it has
-	// none: deployment().properties.templateLink.uri.
-	base string
+	// location is the file the template is read from, whose folder
+	// deployment().properties.templateLink.uri names (LocalScheme); ""
+	// when it is not known (an inline nested template in inner scope).
+	location string
 	// allUnknown, when set, is why no parameter has a known value: the
 	// deployment passes them in a way patchcheck cannot read.
 	allUnknown string
@@ -231,4 +232,29 @@ func synthNumber(s string) any {
 		return armexpr.Unknown{Reason: "bad number " + s}
 	}
 	return f
+}
+
+// Context implements armexpr.ContextScope. A template read from disk is
+// taken to be deployed from where it is: deployment()'s
+// properties.templateLink.uri is its folder (LocalScheme), so the
+// _artifactsLocation links quickstarts build from it lead to local files.
+// The rest of the deployment is known only at deployment.
+func (s *scope) Context(function string) any {
+	if function != "deployment" {
+		return nil
+	}
+	base := localBase(s.location)
+	if base == "" {
+		return nil
+	}
+	unknown := func(what string) armexpr.Unknown {
+		return armexpr.Unknown{Reason: "the deployment's " + what + " is known only at deployment"}
+	}
+	return map[string]any{
+		"name": unknown("name"),
+		"properties": map[string]any{
+			"templateLink": map[string]any{"uri": base, "contentVersion": unknown("contentVersion")},
+			"mode":         unknown("mode"),
+		},
+	}
 }

@@ -82,12 +82,40 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	if !w.noDefaults {
 		f.applyDefaults()
 	}
+	if len(w.via) > 0 {
+		f.vm.Passed = f.passed(r)
+	}
 
 	out := VM{Facts: f.vm, Doc: w.doc}
 	if osProfile.object() {
 		out.OSProfile, out.OSProfilePointer = osProfile.v, osProfile.ptr
 	}
 	return out
+}
+
+// passed reports whether a VM of a linked template took a value from
+// outside its file: a fact, or its name, computed from a parameter its
+// deployment passed.
+func (f *facts) passed(r *jsonpos.Value) bool {
+	vm := &f.vm
+	for _, fact := range []*model.Fact{&vm.APIVersion.Fact, &vm.PatchMode, &vm.AssessmentMode, &vm.EnableAutomaticUpdates,
+		&vm.ProvisionVMAgent, &vm.EnableHotpatching, &vm.RebootSetting, &vm.BypassSafetyChecks, &vm.OrchestrationMode,
+		&vm.AutomaticOSUpgrade, &vm.Image.Publisher, &vm.Image.Offer, &vm.Image.Sku} {
+		for _, rel := range fact.Related {
+			if rel.File != vm.File {
+				return true
+			}
+		}
+	}
+	if e, ok := expression(r.Get("name")); ok {
+		_, related := f.w.scope.eval(e)
+		for _, rel := range related {
+			if rel.File != vm.File {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // resourceName is the resource's name, evaluated when it is an expression

@@ -458,7 +458,7 @@ func (e *Engine) finding(file string, vm *model.VM, r rawFinding) (model.Finding
 		// Names are substrings of the file's text: clone them so a
 		// finding does not keep the whole file in memory.
 		Resource: strings.Clone(vm.Name), ResourceType: strings.Clone(vm.Type), ResourcePointer: vm.Loc.Pointer,
-		Related: relevant(related), Via: vm.Via,
+		Related: relevant(related), Via: vm.Via, Passed: vm.Passed,
 	}, nil
 }
 

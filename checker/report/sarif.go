@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -121,6 +123,14 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 			rp.Add("remediation", x.Remediation)
 			if len(x.Via) > 0 {
 				rp.Add("via", ViaText(x))
+				// The same place reached another way is another result:
+				// its identity includes the deployments (by file and
+				// pointer, not line, so edits above them keep it).
+				h := sha256.New()
+				for _, v := range x.Via {
+					fmt.Fprintf(h, "%s\x00%s\x00", filepath.ToSlash(v.File), v.Pointer)
+				}
+				res.PartialFingerprints = map[string]any{"patchcheckVia/v1": hex.EncodeToString(h.Sum(nil))[:32]}
 			}
 			res.AttachPropertyBag(rp)
 		}
