@@ -114,7 +114,7 @@ func TestLinkResolution(t *testing.T) {
 		{name: "folder", link: `{"relativePath": "nested"}`, reason: "is a folder, not a regular file"},
 		{name: "over the size cap", link: `{"relativePath": "nested/big.json"}`, reason: "larger than the 2.0 KiB limit (--max-file-size)"},
 		{name: "invalid JSON", link: `{"relativePath": "nested/broken.json"}`, reason: "is not valid JSON (line 1, column"},
-		{name: "cycle", link: `{"relativePath": "nested/back.json"}`, reason: "links back to a template that is being deployed already (a cycle)"},
+		{name: "cycle", link: `{"relativePath": "nested/back.json"}`, reason: "which is being deployed already (a cycle)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -211,7 +211,7 @@ func (w *walker) linked(r *jsonpos.Value, ptr, symbolic string, props, link *jso
 	key := fileKey(path)
 	for _, k := range w.stack {
 		if k == key {
-			un.Reason = fmt.Sprintf("%s links back to a template that is being deployed already (a cycle), so it is not followed again", path)
+			un.Reason = fmt.Sprintf("it links back to %s, which is being deployed already (a cycle), so it is not followed again", path)
 			w.unfollowed = append(w.unfollowed, un)
 			return
 		}

@@ -102,6 +102,30 @@ func TestLinkedTemplates(t *testing.T) {
 			vms:   []vmWant{{"nested/vm.json", "child", "AutomaticByPlatform", 1}},
 		},
 		{
+			name:  "uri from _artifactsLocation, deployment()'s location",
+			main:  linking(`{"uri": "[uri(parameters('_artifactsLocation'), concat('nested/vm.json', parameters('_artifactsLocationSasToken')))]"}`, ""),
+			files: map[string]string{"nested/vm.json": linkedVM},
+			vms:   []vmWant{{"nested/vm.json", "child", "AutomaticByPlatform", 1}},
+		},
+		{
+			name:  "concat with a SAS token: the query is dropped",
+			main:  linking(`{"uri": "[concat(parameters('_artifactsLocation'), 'nested/vm.json', parameters('sas'))]"}`, ""),
+			files: map[string]string{"nested/vm.json": linkedVM},
+			vms:   []vmWant{{"nested/vm.json", "child", "AutomaticByPlatform", 1}},
+		},
+		{
+			name:  "uri to a sibling folder",
+			main:  linking(`{"uri": "[uri(deployment().properties.templateLink.uri, '../shared/vm.json')]"}`, ""),
+			files: map[string]string{"../shared/vm.json": linkedVM},
+			vms:   []vmWant{{"../shared/vm.json", "child", "AutomaticByPlatform", 1}},
+		},
+		{
+			name:       "a location patchcheck did not give",
+			main:       linking(`{"uri": "patchcheck-local://elsewhere/etc/passwd"}`, ""),
+			unfollowed: []string{"is not a location patchcheck gives a template"},
+			loads:      map[string]int{},
+		},
+		{
 			name:       "remote URL stays unknown, and its SAS token is not repeated",
 			main:       linking(`{"uri": "[concat('https://example.org/templates/vm.json', parameters('sas'))]"}`, ""),
 			unfollowed: []string{"remote URL patchcheck does not fetch (https://example.org/templates/vm.json)"},
@@ -147,7 +171,7 @@ func TestLinkedTemplates(t *testing.T) {
 				{"type": "Microsoft.Resources/deployments", "name": "back", "properties": {"templateLink": {"relativePath": "t.json"}}},
 				{"type": "Microsoft.Compute/virtualMachines", "name": "inB", "apiVersion": "2022-03-01", "properties": {"osProfile": {"linuxConfiguration": {}}}}]}`},
 			vms:        []vmWant{{"b.json", "inB", "ImageDefault", 1}},
-			unfollowed: []string{"t.json links back to a template that is being deployed already (a cycle)"},
+			unfollowed: []string{"it links back to t.json, which is being deployed already (a cycle)"},
 		},
 		{
 			name:  "link inside a copy loop: followed once",
@@ -305,5 +329,29 @@ func TestLinkedFindingPlaces(t *testing.T) {
 	vms, err := a.Extract(doc)
 	if err != nil || len(vms) != 0 {
 		t.Errorf("Extract: %v, %d VMs", err, len(vms))
+	}
+}
+
+// TestLinkFromStandardInput: a template read from standard input has no
+// folder, so neither a relativePath nor deployment()'s location leads
+// anywhere.
+func TestLinkFromStandardInput(t *testing.T) {
+	a, err := arm.NewAdapter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, link := range []string{`{"relativePath": "nested/vm.json"}`, `{"uri": "[uri(parameters('_artifactsLocation'), 'nested/vm.json')]"}`} {
+		doc, err := jsonpos.Parse("-", []byte(linking(link, "")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		links := &memLinker{files: map[string]string{"nested/vm.json": linkedVM}, loads: map[string]int{}}
+		x, err := a.ExtractLinked(doc, links)
+		if err != nil || len(x.VMs) != 0 || len(x.Unfollowed) != 1 || len(links.loads) != 0 {
+			t.Fatalf("%s: %v, %d VMs, unfollowed %+v, loads %v", link, err, len(x.VMs), x.Unfollowed, links.loads)
+		}
+		if r := x.Unfollowed[0].Reason; !strings.Contains(r, "standard input") {
+			t.Errorf("%s: reason %q", link, r)
+		}
 	}
 }

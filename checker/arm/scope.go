@@ -243,18 +243,28 @@ func (s *scope) Context(function string) any {
 	if function != "deployment" {
 		return nil
 	}
-	base := localBase(s.location)
-	if base == "" {
+	return deploymentContext(s.location)
+}
+
+// deploymentContext is deployment() in a template read from file (the
+// evaluator's default, with the template's location as its templateLink),
+// or from standard input (no location); nil otherwise.
+func deploymentContext(file string) any {
+	if file == "" {
 		return nil
 	}
-	unknown := func(what string) armexpr.Unknown {
-		return armexpr.Unknown{Reason: "the deployment's " + what + " is known only at deployment"}
+	d, _ := armexpr.DefaultContext("deployment", "it is known only at deployment").(map[string]any)
+	props, _ := d["properties"].(map[string]any)
+	if props == nil {
+		return nil
 	}
-	return map[string]any{
-		"name": unknown("name"),
-		"properties": map[string]any{
-			"templateLink": map[string]any{"uri": base, "contentVersion": unknown("contentVersion")},
-			"mode":         unknown("mode"),
-		},
+	if base := localBase(file); base != "" {
+		props["templateLink"] = map[string]any{
+			"uri":            base,
+			"contentVersion": armexpr.Unknown{Reason: "deployment().properties.templateLink.contentVersion is not known: it is known only at deployment"},
+		}
+	} else {
+		props["templateLink"] = armexpr.Unknown{Reason: "deployment().properties.templateLink is not known: the template came from standard input, which has no location"}
 	}
+	return d
 }
