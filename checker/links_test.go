@@ -303,6 +303,31 @@ func TestLinkedFindingsInTheReport(t *testing.T) {
 			}
 		}
 	})
+	t.Run("inline waiver in the linked file", func(t *testing.T) {
+		dir := t.TempDir()
+		parent := filepath.Join(dir, "azuredeploy.json")
+		// The parent's deployment and the linked VM share the pointer
+		// /resources/0: a waiver is the linked VM's only if it is in the
+		// linked file.
+		write(t, parent, parentTemplate(deployment("first", `{"relativePath": "nested/vm.json"}`, "Manual")))
+		write(t, filepath.Join(dir, "nested", "vm.json"), strings.Replace(childVM("2022-03-01", "AutomaticByOS"), `"name": "[parameters('vmName')]",`,
+			`"name": "[parameters('vmName')]", "metadata": {"patchcheck": {"waivers": [{"rule": "PC002", "reason": "moving to AutomaticByPlatform", "expires": "2999-01-01"}]}},`, 1))
+		r := runWithin(t, l, []checker.Input{{Path: parent, Explicit: true}}, nil, 20*time.Second)
+		n := 0
+		for _, x := range r.Files[0].Findings {
+			switch {
+			case x.RuleID == "PC002" && (x.Suppression == nil || x.Suppression.Kind != "inSource" || !strings.HasPrefix(x.Suppression.Where, filepath.Join(dir, "nested", "vm.json")+":")):
+				t.Errorf("PC002 not waived by the linked file's inline waiver: %+v", x.Suppression)
+			case x.RuleID == "PC002":
+				n++
+			case x.Suppression != nil:
+				t.Errorf("%s waived: %+v", x.RuleID, x.Suppression)
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d PC002 findings: %s", n, ruleIDs(r.Files[0]))
+		}
+	})
 	t.Run("waivers", func(t *testing.T) {
 		cfgPath := filepath.Join(dir, ".patchcheck.yaml")
 		write(t, cfgPath, "waivers:\n  - rule: PC002\n    path: nested/vm.json\n    reason: moving to AutomaticByPlatform\n    expires: \"2999-01-01\"\n")
@@ -344,5 +369,25 @@ func TestLinkedVMsMeetTheirBaseline(t *testing.T) {
 	r := runWithin(t, l, []checker.Input{{Path: parent, Explicit: true}}, nil, 20*time.Second)
 	if ids := ruleIDs(r.Files[0]); !strings.Contains(ids, "PC009") {
 		t.Errorf("want PC009 (Manual deployed, AutomaticByPlatform passed through the link), got %s", ids)
+	}
+}
+
+// TestLinkedLongValuesAreClipped: a huge value of a linked template is
+// quoted in a finding's message only up to a bound, as the input's are.
+func TestLinkedLongValuesAreClipped(t *testing.T) {
+	dir := t.TempDir()
+	parent := filepath.Join(dir, "azuredeploy.json")
+	write(t, parent, parentTemplate(deployment("first", `{"relativePath": "nested/vm.json"}`, "")))
+	write(t, filepath.Join(dir, "nested", "vm.json"), childVM("2022-03-01", strings.Repeat("AB ", 1<<18)))
+	r := runWithin(t, newLinter(t, "2021-02"), []checker.Input{{Path: parent, Explicit: true}}, nil, 20*time.Second)
+	found := false
+	for _, x := range r.Files[0].Findings {
+		if len(x.Message) > 1200 {
+			t.Errorf("%s message is %d bytes long: %.300s", x.RuleID, len(x.Message), x.Message)
+		}
+		found = found || (len(x.Via) == 1 && strings.Contains(x.Message, "…"))
+	}
+	if !found {
+		t.Errorf("no clipped message through the link: [%s]", ruleIDs(r.Files[0]))
 	}
 }

@@ -208,6 +208,19 @@ func TestLinkedTemplates(t *testing.T) {
 			vms:   []vmWant{{"nested/vm.json", "child", "", 1}},
 		},
 		{
+			name: "parameters written as one expression",
+			main: strings.Replace(strings.Replace(linking(`{"relativePath": "nested/vm.json"}`, ""), `"parameters": {"patchMode": {"value": "AutomaticByPlatform"}}`, `"parameters": "[variables('passed')]"`, 1),
+				`"resources"`, `"variables": {"passed": {"patchMode": {"value": "Manual"}, "vmName": {"value": "from-variable"}}}, "resources"`, 1),
+			files: map[string]string{"nested/vm.json": linkedVM},
+			vms:   []vmWant{{"nested/vm.json", "from-variable", "Manual", 1}},
+		},
+		{
+			name:  "parameters written as an expression that cannot be resolved",
+			main:  strings.Replace(linking(`{"relativePath": "nested/vm.json"}`, ""), `"parameters": {"patchMode": {"value": "AutomaticByPlatform"}}`, `"parameters": "[parameters('nowhere')]"`, 1),
+			files: map[string]string{"nested/vm.json": linkedVM},
+			vms:   []vmWant{{"nested/vm.json", "[parameters('vmName')]", "", 1}},
+		},
+		{
 			name:  "links that link each other many times are bounded",
 			main:  linking(`{"relativePath": "t0.json"}`, ""),
 			files: chain(14), // 2^13 paths to the VM
@@ -353,5 +366,20 @@ func TestLinkFromStandardInput(t *testing.T) {
 		if r := x.Unfollowed[0].Reason; !strings.Contains(r, "standard input") {
 			t.Errorf("%s: reason %q", link, r)
 		}
+	}
+}
+
+// TestInlineKeyVaultReference: an inline nested template in inner scope
+// given a Key Vault reference does not fall back to its default.
+func TestInlineKeyVaultReference(t *testing.T) {
+	vms := extract(t, `{"resources": [{"type": "Microsoft.Resources/deployments", "name": "inline",
+	  "properties": {"expressionEvaluationOptions": {"scope": "inner"},
+	    "parameters": {"patchMode": {"reference": {"keyVault": {"id": "kv"}, "secretName": "mode"}}},
+	    "template": {"parameters": {"patchMode": {"type": "string", "defaultValue": "AutomaticByOS"}},
+	      "resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "v", "apiVersion": "2022-03-01",
+	        "properties": {"osProfile": {"windowsConfiguration": {"patchSettings": {"patchMode": "[parameters('patchMode')]"}}}}}]}}}]}`)
+	if len(vms) != 1 || vms[0].Facts.PatchMode.State != model.Expression || len(vms[0].Facts.Unresolved) != 1 ||
+		!strings.Contains(vms[0].Facts.Unresolved[0].Reason, "Key Vault reference") {
+		t.Fatalf("%+v", vms)
 	}
 }

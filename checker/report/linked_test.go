@@ -151,3 +151,36 @@ func TestLinkedJSONMatchesSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestSortFindingsPutsLinkedAfter: the input's own findings first, by
+// position; then those reached through links, by the deployment that
+// reached them, then by file and position.
+func TestSortFindingsPutsLinkedAfter(t *testing.T) {
+	dep := func(line int) []model.Related {
+		return []model.Related{{File: "azuredeploy.json", Line: line, Column: 5}}
+	}
+	fs := []model.Finding{
+		{RuleID: "PC007", File: "nested/b.json", Line: 1, Via: dep(20)},
+		{RuleID: "PC002", File: "nested/a.json", Line: 9, Via: dep(10)},
+		{RuleID: "PC011", File: "azuredeploy.json", Line: 30},
+		{RuleID: "PC001", File: "nested/a.json", Line: 3, Via: dep(10)},
+		{RuleID: "PC004", File: "azuredeploy.json", Line: 2},
+	}
+	report.SortFindings(fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.RuleID)
+	}
+	if strings.Join(got, " ") != "PC004 PC011 PC001 PC002 PC007" {
+		t.Errorf("order %v", got)
+	}
+}
+
+// TestOKLineNamesLinkedTemplates: an input without findings says which
+// linked templates were checked with it.
+func TestOKLineNamesLinkedTemplates(t *testing.T) {
+	r := &report.Report{Tool: "patchcheck", Files: []report.File{{Path: "azuredeploy.json", Status: report.Checked, VMs: 1, Linked: []string{"nested/vm.json"}, Findings: []model.Finding{}}}}
+	if out := formatReport(t, r, "text"); !strings.Contains(out, "azuredeploy.json  OK       1 VM checked, following links to nested/vm.json\n") {
+		t.Errorf("got\n%s", out)
+	}
+}
