@@ -59,6 +59,10 @@ type Options struct {
 	// bound of its own; the run's context still applies). A rule that runs
 	// away then errors that file, naming the rule, instead of hanging CI.
 	FileTimeout time.Duration
+	// Context is what is known of the deployment (--context, context: in
+	// .patchcheck.yaml): subscription(), resourceGroup() and the other
+	// deployment context functions give its values; nil: all unknown.
+	Context *config.Context
 }
 
 // Linter checks files. Build it once per run: it compiles the policies and
@@ -111,6 +115,13 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	adapter, err := arm.NewAdapter()
 	if err != nil {
 		return nil, err
+	}
+	if opts.Context != nil {
+		c, err := arm.NewContext(opts.Context.Values, opts.Context.Source)
+		if err != nil {
+			return nil, err
+		}
+		adapter = adapter.WithContext(c)
 	}
 	validator, err := schema.New()
 	if err != nil {

@@ -33,7 +33,8 @@ const MaxTemplateDepth = 64
 
 // Adapter turns parsed ARM files into VM facts. It is safe for concurrent use.
 type Adapter struct {
-	images *imageOS
+	images  *imageOS
+	context *Context // what the user told of the deployment; nil: nothing
 }
 
 // NewAdapter loads the adapter's embedded data.
@@ -214,7 +215,7 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 					break
 				}
 				outer := w.scope
-				w.scope = nestedScope(w.doc, outer, p.Value, t.Value)
+				w.scope = nestedScope(w.doc, outer, r, w.resourceName(r, symbolic), p.Value, t.Value)
 				w.template(t.Value, ptr+"/"+schemas.EscapePointer(p.Key)+"/"+schemas.EscapePointer(t.Key), depth+1)
 				w.scope = outer
 			} else if l := p.Value.GetMember("templateLink"); l != nil {
@@ -263,9 +264,11 @@ func clipPointer(ptr string) string {
 // nestedScope is the scope of an inline nested template. With
 // expressionEvaluationOptions.scope "inner" the template has its own
 // parameters, given values by the deployment's properties.parameters
-// (evaluated in the outer scope); otherwise ARM evaluates the nested
-// template's expressions in the outer template's scope.
-func nestedScope(doc *jsonpos.Document, outer *scope, props, template *jsonpos.Value) *scope {
+// (evaluated in the outer scope), and its own deployment context;
+// otherwise ARM evaluates the nested template's expressions in the outer
+// template's scope. deployment is the Microsoft.Resources/deployments
+// resource, name its name.
+func nestedScope(doc *jsonpos.Document, outer *scope, deployment *jsonpos.Value, name string, props, template *jsonpos.Value) *scope {
 	mode := ""
 	if o := props.Get("expressionEvaluationOptions"); o != nil {
 		if sc := o.Get("scope"); sc != nil && sc.Kind == jsonpos.String {
@@ -276,6 +279,8 @@ func nestedScope(doc *jsonpos.Document, outer *scope, props, template *jsonpos.V
 		return outer
 	}
 	inner := newScope(doc, template)
+	inner.budget = outer.budget
+	inner.context = nestedContext(outer.context, deployment, name)
 	passParameters(outer, inner, props, "passed by the nested deployment")
 	return inner
 }

@@ -86,7 +86,7 @@ type Unfollowed struct {
 func (a *Adapter) ExtractLinked(doc *jsonpos.Document, links Linker, params ...*ParameterFile) (Extraction, error) {
 	w := &walker{a: a, doc: doc, scope: newScope(doc, doc.Root)}
 	w.links = links
-	w.scope.location = doc.Name
+	w.scope.context = located(a.context.contextValues(), doc.Name)
 	for _, p := range params {
 		p.supply(w.scope)
 	}
@@ -174,6 +174,45 @@ func localPath(path string) string {
 	return filepath.FromSlash(p)
 }
 
+// located is the deployment context of a template read from file: ctx,
+// with deployment().properties.templateLink naming the template's own
+// location (LocalScheme) unless ctx gives one. A template from standard
+// input has none.
+func located(ctx map[string]any, file string) map[string]any {
+	d, _ := ctx["deployment"].(map[string]any)
+	if d == nil {
+		// The evaluator's default, with its reason.
+		d, _ = armexpr.DefaultContext("deployment", "pass --context FILE").(map[string]any)
+	}
+	props, _ := d["properties"].(map[string]any)
+	if _, unknown := props["templateLink"].(armexpr.Unknown); props == nil || !unknown {
+		return ctx // given by the user
+	}
+	link := any(armexpr.Unknown{Reason: "deployment().properties.templateLink is not known: the template came from standard input, which has no location"})
+	if base := localBase(file); base != "" {
+		link = map[string]any{
+			"uri":            base,
+			"contentVersion": armexpr.Unknown{Reason: "deployment().properties.templateLink.contentVersion is not known: it is known only at deployment"},
+		}
+	}
+	np := make(map[string]any, len(props))
+	for k, v := range props {
+		np[k] = v
+	}
+	np["templateLink"] = link
+	nd := make(map[string]any, len(d))
+	for k, v := range d {
+		nd[k] = v
+	}
+	nd["properties"] = np
+	out := make(map[string]any, len(ctx)+1)
+	for k, v := range ctx {
+		out[k] = v
+	}
+	out["deployment"] = nd
+	return out
+}
+
 // onDisk reports whether a document name is a file's path, not standard
 // input.
 func onDisk(name string) bool {
@@ -240,7 +279,8 @@ func (w *walker) linked(r *jsonpos.Value, ptr, symbolic string, props, link *jso
 		return
 	}
 	inner := newScope(doc, doc.Root)
-	inner.location = doc.Name
+	inner.budget = w.scope.budget // one budget per input, linked templates included
+	inner.context = located(nestedContext(w.scope.context, r, name), doc.Name)
 	line, col := w.doc.Position(r.Offset)
 	via := model.Related{File: w.doc.Name, Line: line, Column: col, Pointer: ptr, Message: fmt.Sprintf("deployment '%s'", model.Clip(name))}
 	w.passLinkedParameters(inner, props, propsPtr, name)

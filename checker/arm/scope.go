@@ -2,6 +2,7 @@ package arm
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,14 +24,16 @@ type scope struct {
 	busy     map[string]bool
 	// collect gathers, for the evaluation under way, the places whose
 	// values it used (innermost last), so findings can point at them.
-	collect [][]model.Related
+	collect []*places
 	// unknown marks the placeholders of unknown parts inside resolved
 	// values, with the reason.
 	unknown map[*jsonpos.Value]string
-	// location is the file the template is read from, whose folder
-	// deployment().properties.templateLink.uri names (LocalScheme); ""
-	// when it is not known (an inline nested template in inner scope).
-	location string
+	// context is the value of each deployment context function (lower-case
+	// name) the user supplied; the evaluator's default for the others.
+	context map[string]any
+	// budget bounds the work of the template's expressions, nested
+	// templates included (armexpr.Budget).
+	budget *armexpr.Budget
 	// allUnknown, when set, is why no parameter has a known value: the
 	// deployment passes them in a way patchcheck cannot read.
 	allUnknown string
@@ -52,6 +55,7 @@ func newScope(doc *jsonpos.Document, template *jsonpos.Value) *scope {
 	s := &scope{
 		doc: doc, params: map[string]*jsonpos.Value{}, supplied: map[string]supplied{},
 		vars: map[string]*jsonpos.Member{}, cache: map[string]entry{}, busy: map[string]bool{},
+		budget: armexpr.NewBudget(armexpr.DefaultBudget),
 	}
 	if template == nil || template.Kind != jsonpos.Object {
 		return s
@@ -122,7 +126,7 @@ func (s *scope) memo(key string, compute func() (any, *model.Related)) any {
 			return armexpr.Unknown{Reason: fmt.Sprintf("%s refers to itself", key[2:])}
 		}
 		s.busy[key] = true
-		s.collect = append(s.collect, nil)
+		s.collect = append(s.collect, &places{})
 		v, own := compute()
 		inner := s.collect[len(s.collect)-1]
 		s.collect = s.collect[:len(s.collect)-1]
@@ -131,22 +135,51 @@ func (s *scope) memo(key string, compute func() (any, *model.Related)) any {
 		if own != nil {
 			e.origins = append(e.origins, *own)
 		}
-		e.origins = append(e.origins, inner...)
+		e.origins = model.UniqueRelated(append(e.origins, inner.list...))
 		s.cache[key] = e
 	}
 	if n := len(s.collect); n > 0 {
-		s.collect[n-1] = append(s.collect[n-1], e.origins...)
+		s.collect[n-1].add(e.origins)
 	}
 	return e.value
 }
 
+// places is a list of places, each once: a variable that uses another
+// twice would otherwise double the list at every level.
+type places struct {
+	list []model.Related
+	seen map[model.Related]bool
+}
+
+func (p *places) add(rs []model.Related) {
+	for _, r := range rs {
+		// Most lists are short: a map only for the long ones.
+		if p.seen == nil && len(p.list) >= 16 {
+			p.seen = make(map[model.Related]bool, 2*len(p.list))
+			for _, x := range p.list {
+				p.seen[x] = true
+			}
+		}
+		switch {
+		case p.seen != nil:
+			if p.seen[r] {
+				continue
+			}
+			p.seen[r] = true
+		case slices.Contains(p.list, r):
+			continue
+		}
+		p.list = append(p.list, r)
+	}
+}
+
 // eval evaluates an expression and returns the places its value came from.
 func (s *scope) eval(expr string) (any, []model.Related) {
-	s.collect = append(s.collect, nil)
+	s.collect = append(s.collect, &places{})
 	v := armexpr.Eval(expr, s)
 	origins := s.collect[len(s.collect)-1]
 	s.collect = s.collect[:len(s.collect)-1]
-	return v, model.UniqueRelated(origins)
+	return v, origins.list
 }
 
 // resolve turns a template value into a plain value, evaluating every
@@ -185,11 +218,20 @@ func (s *scope) resolve(v *jsonpos.Value) any {
 	return armexpr.Unknown{Reason: "unsupported value"}
 }
 
+// syntheticCost is what one node of a synthetic value takes from the
+// budget, whose units are string bytes: a node is far larger.
+const syntheticCost = 64
+
 // synthetic turns a resolved value into a jsonpos tree whose every offset is
 // the expression's, so findings about it point at the expression. Unknown
 // parts become placeholders remembered in s.unknown with their reason.
 func (s *scope) synthetic(v any, offset int) *jsonpos.Value {
 	out := &jsonpos.Value{Offset: offset}
+	if !s.budget.Spend(syntheticCost) {
+		// A value shared many times over stands for more than fits in
+		// memory: what is left is unknown.
+		v = s.budget.Exhausted()
+	}
 	switch x := v.(type) {
 	case armexpr.Unknown:
 		out.Kind = jsonpos.String
@@ -232,39 +274,4 @@ func synthNumber(s string) any {
 		return armexpr.Unknown{Reason: "bad number " + s}
 	}
 	return f
-}
-
-// Context implements armexpr.ContextScope. A template read from disk is
-// taken to be deployed from where it is: deployment()'s
-// properties.templateLink.uri is its folder (LocalScheme), so the
-// _artifactsLocation links quickstarts build from it lead to local files.
-// The rest of the deployment is known only at deployment.
-func (s *scope) Context(function string) any {
-	if function != "deployment" {
-		return nil
-	}
-	return deploymentContext(s.location)
-}
-
-// deploymentContext is deployment() in a template read from file (the
-// evaluator's default, with the template's location as its templateLink),
-// or from standard input (no location); nil otherwise.
-func deploymentContext(file string) any {
-	if file == "" {
-		return nil
-	}
-	d, _ := armexpr.DefaultContext("deployment", "it is known only at deployment").(map[string]any)
-	props, _ := d["properties"].(map[string]any)
-	if props == nil {
-		return nil
-	}
-	if base := localBase(file); base != "" {
-		props["templateLink"] = map[string]any{
-			"uri":            base,
-			"contentVersion": armexpr.Unknown{Reason: "deployment().properties.templateLink.contentVersion is not known: it is known only at deployment"},
-		}
-	} else {
-		props["templateLink"] = armexpr.Unknown{Reason: "deployment().properties.templateLink is not known: the template came from standard input, which has no location"}
-	}
-	return d
 }
