@@ -383,3 +383,101 @@ func TestInlineKeyVaultReference(t *testing.T) {
 		t.Fatalf("%+v", vms)
 	}
 }
+
+// TestLinkedTemplatesShareTheBudget: the work of evaluating expressions is
+// bounded per input, linked templates included, so many links to a
+// template that builds a large value cannot multiply it.
+func TestLinkedTemplatesShareTheBudget(t *testing.T) {
+	// v0 is 1 KiB; each variable doubles the previous one: v14 is 16 MiB,
+	// some 32 Mi units of work to build.
+	vars := []string{`"v0": "` + strings.Repeat("x", 1024) + `"`}
+	for i := 1; i <= 14; i++ {
+		vars = append(vars, fmt.Sprintf(`"v%d": "[concat(variables('v%d'), variables('v%d'))]"`, i, i-1, i-1))
+	}
+	child := `{` + templateSchema + `, "variables": {` + strings.Join(vars, ", ") + `},
+	  "resources": [{"type": "Microsoft.Compute/virtualMachines", "apiVersion": "2022-03-01", "name": "[string(length(variables('v14')))]",
+	    "properties": {"osProfile": {"linuxConfiguration": {}}}}]}`
+	var deps []string
+	for i := range 4 {
+		deps = append(deps, fmt.Sprintf(`{"type": "Microsoft.Resources/deployments", "name": "d%d", "properties": {"templateLink": {"relativePath": "big.json"}}}`, i))
+	}
+	doc, err := jsonpos.Parse("t.json", []byte(`{`+templateSchema+`, "resources": [`+strings.Join(deps, ", ")+`]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := arm.NewAdapter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := a.ExtractLinked(doc, &memLinker{files: map[string]string{"big.json": child}, loads: map[string]int{}})
+	if err != nil || len(x.VMs) != 4 {
+		t.Fatalf("%v, %d VMs", err, len(x.VMs))
+	}
+	if first := x.VMs[0].Facts.Name; first != "16777216" {
+		t.Errorf("first VM named %q: one template alone is within the budget", first)
+	}
+	if last := x.VMs[3].Facts.Name; last != "[string(length(variables('v14')))]" {
+		t.Errorf("last VM named %q: four times the work is past the input's budget", last)
+	}
+}
+
+// TestLinkedContext: a linked template is deployed by its deployment: the
+// context the user gives reaches it, except where the deployment targets
+// another resource group; deployment() is that deployment, with the linked
+// file's own location.
+func TestLinkedContext(t *testing.T) {
+	base, err := arm.NewAdapter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := arm.NewContext(map[string]any{"resourceGroup": map[string]any{"name": "rg", "location": "westeurope"}}, "the context file ctx.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := base.WithContext(ctx)
+	child := `{` + templateSchema + `, "resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "[deployment().properties.templateLink.uri]", "location": "[resourceGroup().location]"}]}`
+	for _, tt := range []struct{ name, extra, location string }{
+		{"same resource group", "", "westeurope"},
+		{"another resource group", `"resourceGroup": "other",`, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := jsonpos.Parse("t.json", []byte(linking(`{"relativePath": "nested/vm.json"}`, tt.extra)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := a.ExtractLinked(doc, &memLinker{files: map[string]string{"nested/vm.json": child}, loads: map[string]int{}})
+			if err != nil || len(x.VMs) != 1 {
+				t.Fatalf("%v, %d VMs", err, len(x.VMs))
+			}
+			vm := x.VMs[0].Facts
+			if vm.Placement.Location != tt.location {
+				t.Errorf("location %q, want %q", vm.Placement.Location, tt.location)
+			}
+			if !strings.HasPrefix(vm.Name, "patchcheck-local://local/") || !strings.HasSuffix(vm.Name, "/nested/") {
+				t.Errorf("deployment().properties.templateLink.uri is %q, want the linked file's folder", vm.Name)
+			}
+		})
+	}
+}
+
+// TestContextGivesTheLocation: a templateLink the user gives in the
+// context is the template's location, not its folder on disk.
+func TestContextGivesTheLocation(t *testing.T) {
+	base, err := arm.NewAdapter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := arm.NewContext(map[string]any{"deployment": map[string]any{"properties": map[string]any{
+		"templateLink": map[string]any{"uri": "https://example.org/templates/azuredeploy.json"}}}}, "the context file ctx.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonpos.Parse("t.json", []byte(linking(`{"uri": "[uri(parameters('_artifactsLocation'), 'nested/vm.json')]"}`, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := base.WithContext(ctx).ExtractLinked(doc, &memLinker{files: map[string]string{"nested/vm.json": linkedVM}, loads: map[string]int{}})
+	if err != nil || len(x.VMs) != 0 || len(x.Unfollowed) != 1 || !strings.Contains(x.Unfollowed[0].Reason, "remote URL patchcheck does not fetch (https://example.org/templates/nested/vm.json)") {
+		t.Fatalf("%v, %d VMs, unfollowed %+v", err, len(x.VMs), x.Unfollowed)
+	}
+}
