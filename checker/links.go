@@ -90,7 +90,7 @@ func displayPath(abs string) string {
 	if wd, err := os.Getwd(); err == nil {
 		if rel, err := filepath.Rel(wd, abs); err == nil && within(".", rel) {
 			if rel == "." {
-				return "."
+				return "the working folder"
 			}
 			return rel
 		}
