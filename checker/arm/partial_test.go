@@ -70,6 +70,16 @@ func TestPartialOSProfile(t *testing.T) {
 	if vm.Placement.Location != "" {
 		t.Errorf("location %q: resourceGroup().location is not known without a context", vm.Placement.Location)
 	}
+	// Of the places the whole osProfile was built from, the one named
+	// after the setting comes first.
+	if len(vm.PatchMode.Related) < 2 || vm.PatchMode.Related[0].Message != "default value of parameter 'patchMode'" {
+		t.Errorf("patchMode related %+v", vm.PatchMode.Related)
+	}
+	// ARM leaves out a property whose value is null: the schema stage
+	// sees no linuxConfiguration.
+	if p := vms[0].OSProfile; p == nil || p.Get("windowsConfiguration") == nil || p.GetMember("linuxConfiguration") != nil {
+		t.Errorf("osProfile as the schema sees it: %+v", p)
+	}
 }
 
 // TestPartialUnknownLeafBlamed: a patch setting that is an unknown leaf of
