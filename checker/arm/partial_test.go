@@ -115,6 +115,7 @@ func TestContext(t *testing.T) {
 	ctx, err := arm.NewContext(map[string]any{
 		"subscription":  map[string]any{"subscriptionId": "0000-sub", "tenantId": "0000-tenant"},
 		"ResourceGroup": map[string]any{"Name": "rg-prod", "location": "westeurope", "tags": map[string]any{"env": "prod"}},
+		"deployment":    map[string]any{"properties": map[string]any{"templateLink": map[string]any{"uri": "https://example.org/t/main.json?sig=x"}}},
 	}, "the context file ctx.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -133,6 +134,8 @@ func TestContext(t *testing.T) {
 		{"tenant ID from the subscription", `{"resources": [` + vmWith("[tenant().tenantId]") + `]}`, "0000-tenant"},
 		{"tags", `{"resources": [` + vmWith("[resourceGroup().tags.env]") + `]}`, "prod"},
 		{"not given", `{"resources": [` + vmWith("[subscription().displayName]") + `]}`, ""},
+		{"a linked template's location", `{"resources": [` + vmWith("[uri(deployment().properties.templateLink.uri, 'nested/vm.json')]") + `]}`, "https://example.org/t/nested/vm.json"},
+		{"deployment() given, its name not", `{"resources": [` + vmWith("[deployment().name]") + `]}`, ""},
 		{"nested, outer scope", `{"resources": [{"type": "Microsoft.Resources/deployments", "name": "d", "resourceGroup": "other",
 		  "properties": {"template": {"resources": [` + vmWith("[resourceGroup().location]") + `]}}}]}`, "westeurope"},
 		{"nested, inner scope", `{"resources": [{"type": "Microsoft.Resources/deployments", "name": "d",
