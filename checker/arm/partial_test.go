@@ -70,6 +70,16 @@ func TestPartialOSProfile(t *testing.T) {
 	if vm.Placement.Location != "" {
 		t.Errorf("location %q: resourceGroup().location is not known without a context", vm.Placement.Location)
 	}
+	// Of the places the whole osProfile was built from, the one named
+	// after the setting comes first.
+	if len(vm.PatchMode.Related) < 2 || vm.PatchMode.Related[0].Message != "default value of parameter 'patchMode'" {
+		t.Errorf("patchMode related %+v", vm.PatchMode.Related)
+	}
+	// ARM leaves out a property whose value is null: the schema stage
+	// sees no linuxConfiguration.
+	if p := vms[0].OSProfile; p == nil || p.Get("windowsConfiguration") == nil || p.GetMember("linuxConfiguration") != nil {
+		t.Errorf("osProfile as the schema sees it: %+v", p)
+	}
 }
 
 // TestPartialUnknownLeafBlamed: a patch setting that is an unknown leaf of
@@ -105,6 +115,7 @@ func TestContext(t *testing.T) {
 	ctx, err := arm.NewContext(map[string]any{
 		"subscription":  map[string]any{"subscriptionId": "0000-sub", "tenantId": "0000-tenant"},
 		"ResourceGroup": map[string]any{"Name": "rg-prod", "location": "westeurope", "tags": map[string]any{"env": "prod"}},
+		"deployment":    map[string]any{"properties": map[string]any{"templateLink": map[string]any{"uri": "https://example.org/t/main.json?sig=x"}}},
 	}, "the context file ctx.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -123,6 +134,8 @@ func TestContext(t *testing.T) {
 		{"tenant ID from the subscription", `{"resources": [` + vmWith("[tenant().tenantId]") + `]}`, "0000-tenant"},
 		{"tags", `{"resources": [` + vmWith("[resourceGroup().tags.env]") + `]}`, "prod"},
 		{"not given", `{"resources": [` + vmWith("[subscription().displayName]") + `]}`, ""},
+		{"a linked template's location", `{"resources": [` + vmWith("[uri(deployment().properties.templateLink.uri, 'nested/vm.json')]") + `]}`, "https://example.org/t/nested/vm.json"},
+		{"deployment() given, its name not", `{"resources": [` + vmWith("[deployment().name]") + `]}`, ""},
 		{"nested, outer scope", `{"resources": [{"type": "Microsoft.Resources/deployments", "name": "d", "resourceGroup": "other",
 		  "properties": {"template": {"resources": [` + vmWith("[resourceGroup().location]") + `]}}}]}`, "westeurope"},
 		{"nested, inner scope", `{"resources": [{"type": "Microsoft.Resources/deployments", "name": "d",

@@ -255,8 +255,13 @@ func (s *scope) synthetic(v any, offset int) *jsonpos.Value {
 	case map[string]any:
 		out.Kind = jsonpos.Object
 		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		for k, v := range x {
+			// ARM leaves out a property whose value is null: Bicep's
+			// idiom for a property set only on a condition
+			// (if(cond, value, null())).
+			if v != nil {
+				keys = append(keys, k)
+			}
 		}
 		sort.Strings(keys)
 		for _, k := range keys {

@@ -3,6 +3,7 @@ package arm
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
@@ -184,7 +185,36 @@ func (f *facts) fact(n *node, want jsonpos.Kind, topic string) model.Fact {
 		out.State, out.Value = model.Literal, literalString(n.v)
 	}
 	if out.State == model.Literal && n.resolvedFrom != "" {
-		out.State, out.Expression, out.Related = model.Resolved, n.resolvedFrom, n.related
+		out.State, out.Expression, out.Related = model.Resolved, n.resolvedFrom, namedFirst(n.related, n.prop)
+	}
+	return out
+}
+
+// namedFirst puts first the places named after the property (parameter
+// 'patchMode' for ...patchSettings.patchMode): a value resolved from an
+// expression that builds a whole object (an osProfile from
+// createObject(...)) depends on every place the expression read, and
+// findings list only the first few.
+func namedFirst(rs []model.Related, prop string) []model.Related {
+	leaf := strings.ToLower(prop[strings.LastIndexByte(prop, '.')+1:])
+	named := func(r model.Related) bool {
+		_, rest, ok := strings.Cut(r.Message, "'")
+		name, _, ok2 := strings.Cut(rest, "'")
+		return ok && ok2 && leaf != "" && strings.Contains(strings.ToLower(name), leaf)
+	}
+	if len(rs) < 2 || named(rs[0]) || !slices.ContainsFunc(rs, named) {
+		return rs
+	}
+	out := make([]model.Related, 0, len(rs))
+	for _, r := range rs {
+		if named(r) {
+			out = append(out, r)
+		}
+	}
+	for _, r := range rs {
+		if !named(r) {
+			out = append(out, r)
+		}
 	}
 	return out
 }
