@@ -26,6 +26,9 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte(`{"resources":{"a":{"type":"Microsoft.Compute/virtualMachines","properties":{"osProfile":"[x]"}}}}`))
 	f.Add([]byte("\xef\xbb\xbf// bom\n{\"resources\":[{\"type\":\"microsoft.compute/virtualmachinescalesets\",\"properties\":{\"virtualMachineProfile\":{\"osProfile\":{\"linuxConfiguration\":{\"patchSettings\":{\"patchMode\":1}}}}}}]}"))
 	f.Add([]byte(`{"resources":[{"type":"Microsoft.Resources/deployments","properties":{"template":{"resources":[{"type":"Microsoft.Compute/virtualMachines","apiVersion":"2019-01-01","properties":{"osProfile":{"windowsConfiguration":{"patchSettings":{"patchMode":"Manual","x":1}},"linuxConfiguration":{}}}}]}}}]}`))
+	// Linked templates: a local file (relative to the working directory,
+	// checker/), one missing, a cycle back to the input, a remote URL.
+	f.Add([]byte(`{"resources":[{"type":"Microsoft.Resources/deployments","name":"l","properties":{"templateLink":{"relativePath":"../testdata/templates/windows-manual-valid.json"},"parameters":{"vmName":{"value":"x"}}}},{"type":"Microsoft.Resources/deployments","name":"m","properties":{"templateLink":{"relativePath":"fuzz.json"}}},{"type":"Microsoft.Resources/deployments","name":"r","properties":{"templateLink":{"uri":"[uri(deployment().properties.templateLink.uri, 'x.json')]"},"parametersLink":{"uri":"https://example.org/p.json"}}}]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(``))
 	l := newLinter(f, "current")

@@ -93,9 +93,18 @@ func clipMessage(s string) string {
 // policies, which quote values freely, and this is the one place they all
 // pass. The document is searched for long strings only when a message is
 // long enough to hold one.
-func clipFindings(doc *jsonpos.Document, findings []model.Finding) {
-	c := clipper{doc: doc}
+//
+// docs are the files the findings are in, by name: the input and the
+// templates it links to; each finding is clipped with the strings of its
+// own file.
+func clipFindings(docs map[string]*jsonpos.Document, findings []model.Finding) {
+	clippers := map[string]*clipper{}
 	for i := range findings {
+		c := clippers[findings[i].File]
+		if c == nil {
+			c = &clipper{doc: docs[findings[i].File]}
+			clippers[findings[i].File] = c
+		}
 		findings[i].Message = c.message(findings[i].Message)
 		for j := range findings[i].Related {
 			findings[i].Related[j].Message = c.message(findings[i].Related[j].Message)

@@ -59,6 +59,10 @@ type Options struct {
 	// bound of its own; the run's context still applies). A rule that runs
 	// away then errors that file, naming the rule, instead of hanging CI.
 	FileTimeout time.Duration
+	// Context is what is known of the deployment (--context, context: in
+	// .patchcheck.yaml): subscription(), resourceGroup() and the other
+	// deployment context functions give its values; nil: all unknown.
+	Context *config.Context
 }
 
 // Linter checks files. Build it once per run: it compiles the policies and
@@ -112,6 +116,13 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Context != nil {
+		c, err := arm.NewContext(opts.Context.Values, opts.Context.Source)
+		if err != nil {
+			return nil, err
+		}
+		adapter = adapter.WithContext(c)
+	}
 	validator, err := schema.New()
 	if err != nil {
 		return nil, err
@@ -163,6 +174,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 		}
 	}
 	params := newParameterFinder(l.opts.Parameters, walked, l.opts.MaxFileSize)
+	links := newLinker(l.opts.MaxFileSize)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	defer func() {
@@ -176,7 +188,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{params: params, maxSize: l.opts.MaxFileSize}
+			w := &worker{params: params, links: links, maxSize: l.opts.MaxFileSize}
 			for i := range jobs {
 				r.Files[i] = l.checkInput(ctx, w, inputs[i], stdinData, stdinErr)
 				if l.opts.Progress != nil {
@@ -190,6 +202,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	}
 	close(jobs)
 	wg.Wait()
+	dropRepeatedLinked(r.Files)
 	return r
 }
 
@@ -230,6 +243,7 @@ type worker struct {
 	parser  jsonpos.Parser
 	buf     bytes.Buffer
 	params  *parameterFinder // shared by the run's workers
+	links   *linker          // shared by the run's workers; nil: links are not followed
 	maxSize int64            // Options.MaxFileSize
 }
 
@@ -243,7 +257,8 @@ func (w *worker) read(path string) ([]byte, error) {
 
 // Check lints one file's bytes.
 func (l *Linter) Check(ctx context.Context, in Input, data []byte) report.File {
-	return l.check(ctx, &worker{params: newParameterFinder(l.opts.Parameters, nil, l.opts.MaxFileSize), maxSize: l.opts.MaxFileSize}, in, data)
+	w := &worker{params: newParameterFinder(l.opts.Parameters, nil, l.opts.MaxFileSize), links: newLinker(l.opts.MaxFileSize), maxSize: l.opts.MaxFileSize}
+	return l.check(ctx, w, in, data)
 }
 
 // extracted is what one file holds before any rule runs.
@@ -257,6 +272,10 @@ type extracted struct {
 	// noProfile counts the scale sets without virtualMachineProfile: they
 	// define no VM, so they are counted, not checked.
 	noProfile int
+	// linked are the templates deployments link to that were followed;
+	// unfollowed, the links that were not.
+	linked     []string
+	unfollowed []arm.Unfollowed
 }
 
 // extract parses a file, detects (or, with --input, is told) its kind and
@@ -301,7 +320,13 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		var params []*arm.ParameterFile
 		params, x.params, err = w.params.find(in)
 		if err == nil {
-			x.vms, err = l.adapter.Extract(doc, params...)
+			var links arm.Linker
+			if w.links != nil {
+				links = w.links.linksFor(in.Path)
+			}
+			var ex arm.Extraction
+			ex, err = l.adapter.ExtractLinked(doc, links, params...)
+			x.vms, x.linked, x.unfollowed = ex.VMs, ex.Linked, ex.Unfollowed
 		}
 	}
 	vms := x.vms[:0]
@@ -322,17 +347,26 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	if err != nil {
 		return errored(name, err)
 	}
-	out := report.File{Path: name, Status: report.Checked, Kind: string(x.kind), Parameters: x.params, Findings: []model.Finding{}}
+	out := report.File{Path: name, Status: report.Checked, Kind: string(x.kind), Parameters: x.params, Linked: x.linked, Findings: []model.Finding{}}
 	if x.skip != "" {
 		out.Status, out.Reason = report.Skipped, x.skip
 		return out
 	}
 	facts := x.facts
+	docs := map[string]*jsonpos.Document{name: x.doc}
 	for i := range x.vms {
-		l.validator.Check(x.doc, &x.vms[i])
+		doc := x.doc
+		if x.vms[i].Doc != nil {
+			doc = x.vms[i].Doc // a template the input links to
+			docs[doc.Name] = doc
+		}
+		l.validator.Check(doc, &x.vms[i])
 		facts = append(facts, x.vms[i].Facts)
 	}
 	for i := range facts {
+		if facts[i].File == "" {
+			facts[i].File = name
+		}
 		if b, ok := l.baseline[strings.ToLower(facts[i].Name)]; ok {
 			facts[i].Baseline = b
 		}
@@ -343,8 +377,9 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	if err != nil {
 		return errored(name, err)
 	}
+	findings = append(findings, l.unfollowedFindings(x.unfollowed)...)
 	l.waivers.apply(name, facts, findings)
-	clipFindings(x.doc, findings)
+	clipFindings(docs, findings)
 	report.SortFindings(findings)
 	if findings != nil {
 		out.Findings = findings

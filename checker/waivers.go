@@ -40,21 +40,32 @@ func (w *waivers) inlineProblems(vm *model.VM) {
 	}
 }
 
-// apply overrides severities and marks waived findings as suppressed.
-func (w *waivers) apply(file string, vms []model.VM, findings []model.Finding) {
-	inline := map[string][]model.InlineWaiver{}
+// apply overrides severities and marks waived findings as suppressed. A
+// finding in a template the input links to is waived by that template's
+// own inline waivers, and by configuration waivers whose path matches it.
+func (w *waivers) apply(input string, vms []model.VM, findings []model.Finding) {
+	type place struct{ file, pointer string }
+	inline := map[place][]model.InlineWaiver{}
 	for _, vm := range vms {
-		inline[vm.Loc.Pointer] = vm.Waivers
+		file := vm.File
+		if file == "" {
+			file = input
+		}
+		inline[place{file, vm.Loc.Pointer}] = vm.Waivers
 	}
 	for i := range findings {
 		f := &findings[i]
+		file := f.File
+		if file == "" {
+			file = input
+		}
 		if sev, ok := w.severity[f.RuleID]; ok {
 			f.Severity = sev
 		}
 		if f.RuleID == "PC022" {
 			continue // a waiver cannot waive the report that it no longer applies
 		}
-		for _, iw := range inline[f.ResourcePointer] {
+		for _, iw := range inline[place{file, f.ResourcePointer}] {
 			if iw.Rule == f.RuleID && iw.Reason != "" && w.valid(iw.Expires) {
 				f.Suppression = &model.Suppression{Kind: "inSource", Reason: iw.Reason, Expires: iw.Expires,
 					Where: fmt.Sprintf("%s:%d:%d", file, iw.Loc.Line, iw.Loc.Column)}

@@ -28,3 +28,7 @@ const Fleet = "fleet.schema.json"
 
 // Config is the schema of .patchcheck.yaml.
 const Config = "config.schema.json"
+
+// Context is the schema of a deployment context (--context FILE, context:
+// in .patchcheck.yaml).
+const Context = "deployment-context.schema.json"

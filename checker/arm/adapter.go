@@ -34,7 +34,8 @@ const MaxTemplateDepth = 64
 
 // Adapter turns parsed ARM files into VM facts. It is safe for concurrent use.
 type Adapter struct {
-	images *imageOS
+	images  *imageOS
+	context *Context // what the user told of the deployment; nil: nothing
 }
 
 // NewAdapter loads the adapter's embedded data.
@@ -57,6 +58,8 @@ type VM struct {
 	// scale set created empty, or a change of sku.capacity): it defines no
 	// VM, so no rule applies to it.
 	NoProfile bool
+	// Doc is the file the VM is in: the input, or a template it links to.
+	Doc *jsonpos.Document
 }
 
 // Classify says whether a parsed file is a template, a parameter file or
@@ -214,17 +217,13 @@ func kindName(v *jsonpos.Value) string {
 // Extract returns every VM and scale set of a template, in document order.
 // Values in params (later files win) override the template's parameter
 // defaults. A nested deployment deeper than MaxTemplateDepth is an error.
+// Linked templates are not followed: see ExtractLinked.
 func (a *Adapter) Extract(doc *jsonpos.Document, params ...*ParameterFile) ([]VM, error) {
-	w := &walker{a: a, doc: doc, scope: newScope(doc, doc.Root)}
-	for _, p := range params {
-		p.supply(w.scope)
+	x, err := a.ExtractLinked(doc, nil, params...)
+	if err != nil {
+		return nil, err
 	}
-	w.template(doc.Root, "", 0)
-	if w.err != nil {
-		return nil, w.err
-	}
-	w.linkExtensions()
-	return w.vms, nil
+	return x.VMs, nil
 }
 
 type walker struct {
@@ -242,6 +241,7 @@ type walker struct {
 	// extensions are the scale-set extension resources deployed beside
 	// their scale sets (see linkExtensions).
 	extensions []scaleSetExtension
+	linkedWalk
 }
 
 func (w *walker) loc(offset int, ptr string) model.Loc {
@@ -301,13 +301,15 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 		if p := r.GetMember("properties"); p != nil {
 			if t := p.Value.GetMember("template"); t != nil && t.Value.Kind == jsonpos.Object {
 				if depth+1 > MaxTemplateDepth {
-					w.tooDeep(r, ptr, symbolic)
+					w.tooDeep(r, ptr, symbolic, false)
 					break
 				}
 				outer := w.scope
-				w.scope = nestedScope(w.doc, outer, p.Value, t.Value)
+				w.scope = nestedScope(w.doc, outer, r, w.resourceName(r, symbolic), p.Value, t.Value)
 				w.template(t.Value, ptr+"/"+schemas.EscapePointer(p.Key)+"/"+schemas.EscapePointer(t.Key), depth+1)
 				w.scope = outer
+			} else if l := p.Value.GetMember("templateLink"); l != nil {
+				w.linked(r, ptr, symbolic, p, l, depth)
 			}
 		}
 	}
@@ -316,15 +318,24 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 	}
 }
 
-// tooDeep records the deployment whose inline template is past
-// MaxTemplateDepth, by its pointer and line.
-func (w *walker) tooDeep(r *jsonpos.Value, ptr, symbolic string) {
+// tooDeep records the deployment whose inline or linked template is past
+// MaxTemplateDepth, by its pointer and line (and its file, when a link led
+// there).
+func (w *walker) tooDeep(r *jsonpos.Value, ptr, symbolic string, linked bool) {
 	if w.err != nil {
 		return
 	}
 	line, col := w.doc.Position(r.Offset)
-	w.err = fmt.Errorf("nested deployment %q at %s (line %d, column %d) holds an inline template more than %d levels deep: patchcheck does not follow nested deployments deeper than %d levels, so the VMs inside it cannot be checked; flatten the nesting or deploy the inner template as a linked template",
-		model.Clip(w.resourceName(r, symbolic)), clipPointer(ptr), line, col, MaxTemplateDepth, MaxTemplateDepth)
+	what, fix := "holds an inline template", "flatten the nesting or deploy the inner template as a linked template"
+	if linked {
+		what, fix = "links a template", "flatten the nesting"
+	}
+	in := ""
+	if len(w.via) > 0 {
+		in = " in " + w.doc.Name
+	}
+	w.err = fmt.Errorf("nested deployment %q at %s%s (line %d, column %d) %s more than %d levels deep: patchcheck does not follow nested deployments deeper than %d levels, so the VMs inside it cannot be checked; %s",
+		model.Clip(w.resourceName(r, symbolic)), clipPointer(ptr), in, line, col, what, MaxTemplateDepth, MaxTemplateDepth, fix)
 }
 
 // clipPointer clips each long segment of a JSON pointer for a message:
@@ -343,9 +354,11 @@ func clipPointer(ptr string) string {
 // nestedScope is the scope of an inline nested template. With
 // expressionEvaluationOptions.scope "inner" the template has its own
 // parameters, given values by the deployment's properties.parameters
-// (evaluated in the outer scope); otherwise ARM evaluates the nested
-// template's expressions in the outer template's scope.
-func nestedScope(doc *jsonpos.Document, outer *scope, props, template *jsonpos.Value) *scope {
+// (evaluated in the outer scope), and its own deployment context;
+// otherwise ARM evaluates the nested template's expressions in the outer
+// template's scope. deployment is the Microsoft.Resources/deployments
+// resource, name its name.
+func nestedScope(doc *jsonpos.Document, outer *scope, deployment *jsonpos.Value, name string, props, template *jsonpos.Value) *scope {
 	mode := ""
 	if o := props.Get("expressionEvaluationOptions"); o != nil {
 		if sc := o.Get("scope"); sc != nil && sc.Kind == jsonpos.String {
@@ -356,15 +369,8 @@ func nestedScope(doc *jsonpos.Document, outer *scope, props, template *jsonpos.V
 		return outer
 	}
 	inner := newScope(doc, template)
-	if params := props.Get("parameters"); params != nil && params.Kind == jsonpos.Object {
-		for _, m := range params.Members {
-			if val := m.Value.GetMember("value"); val != nil {
-				inner.supplied[strings.ToLower(m.Key)] = supplied{
-					value:  func() any { return outer.resolve(val.Value) },
-					origin: outer.origin(val.KeyOffset, fmt.Sprintf("parameter '%s' passed by the nested deployment", m.Key)),
-				}
-			}
-		}
-	}
+	inner.budget = outer.budget
+	inner.context = nestedContext(outer.context, deployment, name)
+	passParameters(outer, inner, props, "passed by the nested deployment")
 	return inner
 }

@@ -2,6 +2,7 @@ package arm
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,10 +24,19 @@ type scope struct {
 	busy     map[string]bool
 	// collect gathers, for the evaluation under way, the places whose
 	// values it used (innermost last), so findings can point at them.
-	collect [][]model.Related
+	collect []*places
 	// unknown marks the placeholders of unknown parts inside resolved
 	// values, with the reason.
 	unknown map[*jsonpos.Value]string
+	// context is the value of each deployment context function (lower-case
+	// name) the user supplied; the evaluator's default for the others.
+	context map[string]any
+	// budget bounds the work of the template's expressions, nested
+	// templates included (armexpr.Budget).
+	budget *armexpr.Budget
+	// allUnknown, when set, is why no parameter has a known value: the
+	// deployment passes them in a way patchcheck cannot read.
+	allUnknown string
 }
 
 // supplied is a parameter value from outside the template: a parameter
@@ -45,6 +55,7 @@ func newScope(doc *jsonpos.Document, template *jsonpos.Value) *scope {
 	s := &scope{
 		doc: doc, params: map[string]*jsonpos.Value{}, supplied: map[string]supplied{},
 		vars: map[string]*jsonpos.Member{}, cache: map[string]entry{}, busy: map[string]bool{},
+		budget: armexpr.NewBudget(armexpr.DefaultBudget),
 	}
 	if template == nil || template.Kind != jsonpos.Object {
 		return s
@@ -72,6 +83,9 @@ func (s *scope) Parameter(name string) any {
 			return sup.value(), &o
 		}
 		decl, ok := s.params[strings.ToLower(name)]
+		if ok && s.allUnknown != "" {
+			return armexpr.Unknown{Reason: s.allUnknown}, nil
+		}
 		if !ok {
 			return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' is not declared", name)}, nil
 		}
@@ -112,7 +126,7 @@ func (s *scope) memo(key string, compute func() (any, *model.Related)) any {
 			return armexpr.Unknown{Reason: fmt.Sprintf("%s refers to itself", key[2:])}
 		}
 		s.busy[key] = true
-		s.collect = append(s.collect, nil)
+		s.collect = append(s.collect, &places{})
 		v, own := compute()
 		inner := s.collect[len(s.collect)-1]
 		s.collect = s.collect[:len(s.collect)-1]
@@ -121,22 +135,51 @@ func (s *scope) memo(key string, compute func() (any, *model.Related)) any {
 		if own != nil {
 			e.origins = append(e.origins, *own)
 		}
-		e.origins = append(e.origins, inner...)
+		e.origins = model.UniqueRelated(append(e.origins, inner.list...))
 		s.cache[key] = e
 	}
 	if n := len(s.collect); n > 0 {
-		s.collect[n-1] = append(s.collect[n-1], e.origins...)
+		s.collect[n-1].add(e.origins)
 	}
 	return e.value
 }
 
+// places is a list of places, each once: a variable that uses another
+// twice would otherwise double the list at every level.
+type places struct {
+	list []model.Related
+	seen map[model.Related]bool
+}
+
+func (p *places) add(rs []model.Related) {
+	for _, r := range rs {
+		// Most lists are short: a map only for the long ones.
+		if p.seen == nil && len(p.list) >= 16 {
+			p.seen = make(map[model.Related]bool, 2*len(p.list))
+			for _, x := range p.list {
+				p.seen[x] = true
+			}
+		}
+		switch {
+		case p.seen != nil:
+			if p.seen[r] {
+				continue
+			}
+			p.seen[r] = true
+		case slices.Contains(p.list, r):
+			continue
+		}
+		p.list = append(p.list, r)
+	}
+}
+
 // eval evaluates an expression and returns the places its value came from.
 func (s *scope) eval(expr string) (any, []model.Related) {
-	s.collect = append(s.collect, nil)
+	s.collect = append(s.collect, &places{})
 	v := armexpr.Eval(expr, s)
 	origins := s.collect[len(s.collect)-1]
 	s.collect = s.collect[:len(s.collect)-1]
-	return v, model.UniqueRelated(origins)
+	return v, origins.list
 }
 
 // resolve turns a template value into a plain value, evaluating every
@@ -175,11 +218,20 @@ func (s *scope) resolve(v *jsonpos.Value) any {
 	return armexpr.Unknown{Reason: "unsupported value"}
 }
 
+// syntheticCost is what one node of a synthetic value takes from the
+// budget, whose units are string bytes: a node is far larger.
+const syntheticCost = 64
+
 // synthetic turns a resolved value into a jsonpos tree whose every offset is
 // the expression's, so findings about it point at the expression. Unknown
 // parts become placeholders remembered in s.unknown with their reason.
 func (s *scope) synthetic(v any, offset int) *jsonpos.Value {
 	out := &jsonpos.Value{Offset: offset}
+	if !s.budget.Spend(syntheticCost) {
+		// A value shared many times over stands for more than fits in
+		// memory: what is left is unknown.
+		v = s.budget.Exhausted()
+	}
 	switch x := v.(type) {
 	case armexpr.Unknown:
 		out.Kind = jsonpos.String
@@ -203,8 +255,13 @@ func (s *scope) synthetic(v any, offset int) *jsonpos.Value {
 	case map[string]any:
 		out.Kind = jsonpos.Object
 		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		for k, v := range x {
+			// ARM leaves out a property whose value is null: Bicep's
+			// idiom for a property set only on a condition
+			// (if(cond, value, null())).
+			if v != nil {
+				keys = append(keys, k)
+			}
 		}
 		sort.Strings(keys)
 		for _, k := range keys {

@@ -3,6 +3,7 @@ package arm
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/patchcheck/patchcheck/checker/armexpr"
@@ -26,6 +27,8 @@ type facts struct {
 func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	f := &facts{w: w, seen: map[string]bool{}}
 	f.vm = model.VM{
+		File:         w.doc.Name,
+		Via:          w.via,
 		Kind:         kind,
 		Name:         w.resourceName(r, symbolic),
 		Type:         typ,
@@ -96,12 +99,40 @@ func (w *walker) vm(r *jsonpos.Value, ptr, symbolic, typ, kind string) VM {
 	if !w.noDefaults {
 		f.applyDefaults()
 	}
+	if len(w.via) > 0 {
+		f.vm.Passed = f.passed(r)
+	}
 
-	out := VM{Facts: f.vm}
+	out := VM{Facts: f.vm, Doc: w.doc}
 	if osProfile.object() {
 		out.OSProfile, out.OSProfilePointer = osProfile.v, osProfile.ptr
 	}
 	return out
+}
+
+// passed reports whether a VM of a linked template took a value from
+// outside its file: a fact, or its name, computed from a parameter its
+// deployment passed.
+func (f *facts) passed(r *jsonpos.Value) bool {
+	vm := &f.vm
+	for _, fact := range []*model.Fact{&vm.APIVersion.Fact, &vm.PatchMode, &vm.AssessmentMode, &vm.EnableAutomaticUpdates,
+		&vm.ProvisionVMAgent, &vm.EnableHotpatching, &vm.RebootSetting, &vm.BypassSafetyChecks, &vm.OrchestrationMode,
+		&vm.AutomaticOSUpgrade, &vm.Image.Publisher, &vm.Image.Offer, &vm.Image.Sku} {
+		for _, rel := range fact.Related {
+			if rel.File != vm.File {
+				return true
+			}
+		}
+	}
+	if e, ok := expression(r.Get("name")); ok {
+		_, related := f.w.scope.eval(e)
+		for _, rel := range related {
+			if rel.File != vm.File {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // resourceName is the resource's name, evaluated when it is an expression
@@ -177,10 +208,39 @@ func (f *facts) fact(n *node, want jsonpos.Kind, topic string) model.Fact {
 		out.State = model.Invalid
 	}
 	if out.State == model.Literal && n.resolvedFrom != "" {
-		out.State, out.Expression, out.Related = model.Resolved, n.resolvedFrom, n.related
+		out.State, out.Expression, out.Related = model.Resolved, n.resolvedFrom, namedFirst(n.related, n.prop)
 	}
 	if (stringBool || out.State == model.Invalid) && !f.schemaSees(n) {
 		f.vm.SchemaErrors = append(f.vm.SchemaErrors, f.typeError(n, want, out))
+	}
+	return out
+}
+
+// namedFirst puts first the places named after the property (parameter
+// 'patchMode' for ...patchSettings.patchMode): a value resolved from an
+// expression that builds a whole object (an osProfile from
+// createObject(...)) depends on every place the expression read, and
+// findings list only the first few.
+func namedFirst(rs []model.Related, prop string) []model.Related {
+	leaf := strings.ToLower(prop[strings.LastIndexByte(prop, '.')+1:])
+	named := func(r model.Related) bool {
+		_, rest, ok := strings.Cut(r.Message, "'")
+		name, _, ok2 := strings.Cut(rest, "'")
+		return ok && ok2 && leaf != "" && strings.Contains(strings.ToLower(name), leaf)
+	}
+	if len(rs) < 2 || named(rs[0]) || !slices.ContainsFunc(rs, named) {
+		return rs
+	}
+	out := make([]model.Related, 0, len(rs))
+	for _, r := range rs {
+		if named(r) {
+			out = append(out, r)
+		}
+	}
+	for _, r := range rs {
+		if !named(r) {
+			out = append(out, r)
+		}
 	}
 	return out
 }

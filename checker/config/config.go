@@ -51,6 +51,9 @@ type Config struct {
 	Exclude  []string          `json:"exclude"`
 	Policies []string          `json:"policies"`
 	Waivers  []Waiver          `json:"waivers"`
+	// Context is the deployment context (context:, a file or inline
+	// values); nil without one.
+	Context *Context `json:"-"`
 }
 
 // Waiver accepts one rule's findings until a date, with a reason.
@@ -122,46 +125,9 @@ func (e *Error) Error() string {
 
 // Load reads and validates the configuration at path.
 func Load(path string) (*Config, error) {
-	data, err := read(path)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the path is named once, here
-		}
-		return nil, fmt.Errorf("configuration %s: %w", path, err)
-	}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, fmt.Errorf("configuration %s: %w", path, err)
-	}
-	if err := checkLimits(path, file); err != nil {
-		return nil, err
-	}
-	var raw any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("configuration %s: %w", path, err)
-	}
-	if raw == nil {
-		raw = map[string]any{}
-	}
-	plain, err := toJSON(raw)
-	if err != nil {
-		return nil, fmt.Errorf("configuration %s: %w", path, err)
-	}
-	schema, err := schemas.Compile(schemas.Config)
+	plain, file, err := loadYAML(path, "configuration", schemas.Config)
 	if err != nil {
 		return nil, err
-	}
-	if err := schema.Validate(plain); err != nil {
-		failures, _ := schema.Failures(err)
-		var errs []error
-		for _, f := range failures {
-			e := &Error{File: path, Field: field(f.Instance), Message: f.Message}
-			e.Line, e.Column = position(file, f.Instance)
-			errs = append(errs, e)
-		}
-		sort.Slice(errs, func(i, j int) bool { return errs[i].(*Error).Line < errs[j].(*Error).Line })
-		return nil, errors.Join(errs...)
 	}
 	var c Config
 	b, _ := json.Marshal(plain)
@@ -179,7 +145,74 @@ func Load(path string) (*Config, error) {
 			return nil, &Error{File: path, Line: c.Waivers[i].Line, Column: c.Waivers[i].Column, Field: fmt.Sprintf("waivers[%d].expires", i), Message: fmt.Sprintf("%q is not a date", c.Waivers[i].Expires)}
 		}
 	}
+	if c.Context, err = c.context(plain, file); err != nil {
+		return nil, err
+	}
 	return &c, nil
+}
+
+// loadYAML reads a YAML (or JSON) file within the limits, and validates it
+// against the embedded schema called schemaName; what names the file in
+// errors. It returns the plain value and the syntax tree, for positions.
+func loadYAML(path, what, schemaName string) (any, *ast.File, error) {
+	data, err := read(path, what)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, here
+		}
+		return nil, nil, fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	if err := checkLimits(path, file); err != nil {
+		return nil, nil, err
+	}
+	var raw any
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	if raw == nil {
+		raw = map[string]any{}
+	}
+	plain, err := toJSON(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	if err := validate(path, file, plain, schemaName, nil); err != nil {
+		return nil, nil, err
+	}
+	return plain, file, nil
+}
+
+// validate checks plain (found at prefix in file) against the embedded
+// schema called schemaName; each failure is an Error at its line.
+func validate(path string, file *ast.File, plain any, schemaName string, prefix []string) error {
+	schema, err := schemas.Compile(schemaName)
+	if err != nil {
+		return err
+	}
+	if err := schema.Validate(plain); err != nil {
+		failures, _ := schema.Failures(err)
+		var errs []error
+		for _, f := range failures {
+			at := append(append([]string(nil), prefix...), f.Instance...)
+			e := &Error{File: path, Field: field(at), Message: f.Message}
+			e.Line, e.Column = position(file, at)
+			if schemaName == schemas.Context {
+				var key string
+				if e.Message, key = explainContext(f, plain); key != "" {
+					e.Line, e.Column = keyPosition(file, at, key, e.Line, e.Column)
+				}
+			}
+			errs = append(errs, e)
+		}
+		sort.Slice(errs, func(i, j int) bool { return errs[i].(*Error).Line < errs[j].(*Error).Line })
+		return errors.Join(errs...)
+	}
+	return nil
 }
 
 // toJSON normalises YAML values (integers, maps with any keys) to what
@@ -239,10 +272,43 @@ func position(file *ast.File, path []string) (int, int) {
 	return tok.Position.Line, tok.Position.Column
 }
 
+// holds says what a file of this kind holds, when it is too large for one.
+func holds(what string) string {
+	if what == "context file" {
+		return "a context file holds a few properties of the deployment"
+	}
+	return "a configuration holds settings and waivers"
+}
+
+// keyPosition finds the line and column of key in the mapping at path;
+// line and col when it is not there.
+func keyPosition(file *ast.File, path []string, key string, line, col int) (int, int) {
+	p := "$"
+	for _, seg := range path {
+		p += "." + seg
+	}
+	yp, err := yaml.PathString(p)
+	if err != nil {
+		return line, col
+	}
+	node, err := yp.FilterFile(file)
+	if err != nil {
+		return line, col
+	}
+	if m, ok := node.(*ast.MappingNode); ok {
+		for _, v := range m.Values {
+			if tk := v.Key.GetToken(); tk != nil && tk.Position != nil && tk.Value == key {
+				return tk.Position.Line, tk.Position.Column
+			}
+		}
+	}
+	return line, col
+}
+
 // read reads a regular file of at most MaxSize bytes. Anything else is
 // refused before it is opened: a named pipe would block the open forever,
 // a device would never end.
-func read(path string) ([]byte, error) {
+func read(path, what string) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -251,7 +317,7 @@ func read(path string) ([]byte, error) {
 		return nil, fmt.Errorf("not a regular file (%s)", info.Mode().Type())
 	}
 	if info.Size() > MaxSize {
-		return nil, fmt.Errorf("larger than 1 MiB (%d bytes): a configuration holds settings and waivers", info.Size())
+		return nil, fmt.Errorf("larger than 1 MiB (%d bytes): %s", info.Size(), holds(what))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -264,7 +330,7 @@ func read(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > MaxSize {
-		return nil, errors.New("larger than 1 MiB: a configuration holds settings and waivers")
+		return nil, fmt.Errorf("larger than 1 MiB: %s", holds(what))
 	}
 	return data, nil
 }

@@ -456,13 +456,16 @@ func (e *Engine) finding(file string, vm *model.VM, r rawFinding) (model.Finding
 	if sev == "" {
 		sev = rule.Severity
 	}
+	if vm.File != "" {
+		file = vm.File // a template the input links to
+	}
 	return model.Finding{
 		RuleID: rule.ID, Severity: sev, Title: rule.Title, Message: r.Message, Remediation: rule.Remediation,
 		File: file, Line: loc.Line, Column: loc.Column, Pointer: loc.Pointer,
 		// Names are substrings of the file's text: clone them so a
 		// finding does not keep the whole file in memory.
 		Resource: strings.Clone(vm.Name), ResourceType: strings.Clone(vm.Type), ResourcePointer: vm.Loc.Pointer,
-		Related: relevant(related),
+		Related: relevant(related), Via: vm.Via, Passed: vm.Passed,
 	}, nil
 }
 

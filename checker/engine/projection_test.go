@@ -197,7 +197,7 @@ func TestInputCoversEveryField(t *testing.T) {
 		"HealthExtension": "healthExtension", "AgentVersion": "agentVersion", "PatchStatus": "patchStatus",
 		"Baseline": "baseline", "WaiverProblems": "waiverProblems",
 		// Not read by rules: positions, waivers (applied in Go) and placement (for fleet init).
-		"Loc": "", "Waivers": "", "Placement": "",
+		"Loc": "", "Waivers": "", "Placement": "", "File": "", "Via": "", "Passed": "",
 	}
 	typ := reflect.TypeOf(model.VM{})
 	for i := range typ.NumField() {

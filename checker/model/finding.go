@@ -39,6 +39,14 @@ type Finding struct {
 	// Related are the places that supplied the value the finding is about
 	// (a parameter file's line, a parameter's default, a variable).
 	Related []Related `json:"related,omitempty"`
+	// Via are the deployments through which File was reached, outermost
+	// first, when File is a template linked from the input rather than
+	// the input itself.
+	Via []Related `json:"via,omitempty"`
+	// Passed is whether the VM reached through Via took a value its
+	// deployment passed; when it did not, the finding is the one File's
+	// own check gives, and a report lists it once.
+	Passed bool `json:"-"`
 	// Suppression, when set, is the waiver that accepts this finding: it is
 	// reported but does not fail the run.
 	Suppression *Suppression `json:"suppression,omitempty"`

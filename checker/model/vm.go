@@ -194,6 +194,17 @@ const (
 // VM is the normalised view of one virtual machine or scale set: everything
 // the rules need, whatever the input format.
 type VM struct {
+	// File is the file the VM is in: the input, or a template a
+	// deployment in it links to. Not read by rules.
+	File string `json:"-"`
+	// Via are the deployments through which File was reached from the
+	// input, outermost first; empty when File is the input. Not read by
+	// rules: the same template reached another way is another VM.
+	Via []Related `json:"-"`
+	// Passed is whether a VM reached through Via took a value its
+	// deployment passed (a parameter, its name): its findings are then
+	// the link's own, even when they read like those of File on its own.
+	Passed                 bool       `json:"-"`
 	Kind                   string     `json:"kind"`
 	Name                   string     `json:"name"`
 	Type                   string     `json:"type"`

@@ -56,8 +56,8 @@ func (githubFormat) Format(w io.Writer, r *Report) error {
 			fmt.Fprintf(bw, "::error %s,title=%s::%s\n", props, githubProperty("patchcheck: input could not be checked"), githubData(f.Error.Message))
 		}
 		for _, x := range f.Active() {
-			fmt.Fprintf(bw, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", githubLevel(x.Severity), githubProperty(path), x.Line, x.Column,
-				githubProperty(x.RuleID+" "+x.Title), githubData(x.Message+" (resource "+x.Resource+"). Fix: "+x.Remediation))
+			fmt.Fprintf(bw, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", githubLevel(x.Severity), githubProperty(sarifURI(f.FindingFile(x))), x.Line, x.Column,
+				githubProperty(x.RuleID+" "+x.Title), githubData(x.Message+" (resource "+x.Resource+viaNote(x)+"). Fix: "+x.Remediation))
 		}
 	}
 	s := r.Summarize()
@@ -76,6 +76,15 @@ func vsoProperty(s string) string { return vsoPropertyEscaper.Replace(safetext.T
 
 // vsoData escapes a logging command's message.
 func vsoData(s string) string { return vsoDataEscaper.Replace(safetext.Text(s)) }
+
+// viaNote says, in an annotation, which deployments led to a linked
+// template's finding.
+func viaNote(x model.Finding) string {
+	if len(x.Via) == 0 {
+		return ""
+	}
+	return ", linked template reached via " + ViaText(x)
+}
 
 func (azureDevOpsFormat) Format(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
@@ -96,8 +105,8 @@ func (azureDevOpsFormat) Format(w io.Writer, r *Report) error {
 			case model.Info:
 				prefix = "(info) "
 			}
-			fmt.Fprintf(bw, "##vso[task.logissue type=%s;sourcepath=%s;linenumber=%d;columnnumber=%d;code=%s]%s\n", typ, vsoProperty(path), x.Line, x.Column,
-				vsoProperty(x.RuleID), vsoData(prefix+x.RuleID+": "+x.Message+" (resource "+x.Resource+"). Fix: "+x.Remediation))
+			fmt.Fprintf(bw, "##vso[task.logissue type=%s;sourcepath=%s;linenumber=%d;columnnumber=%d;code=%s]%s\n", typ, vsoProperty(sarifURI(f.FindingFile(x))), x.Line, x.Column,
+				vsoProperty(x.RuleID), vsoData(prefix+x.RuleID+": "+x.Message+" (resource "+x.Resource+viaNote(x)+"). Fix: "+x.Remediation))
 		}
 	}
 	s := r.Summarize()

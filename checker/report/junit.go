@@ -67,10 +67,14 @@ func (junitFormat) Format(w io.Writer, r *Report) error {
 			}
 		}
 		for _, x := range f.Active() {
+			via := ""
+			if len(x.Via) > 0 {
+				via = "\nvia: " + ViaText(x)
+			}
 			suite.Cases = append(suite.Cases, junitCase{
 				Name: fmt.Sprintf("%s %s (%s)", x.RuleID, x.Title, x.Resource), Classname: f.Path,
 				Failure: &junitProblem{Message: x.Message, Type: string(x.Severity),
-					Text: fmt.Sprintf("%s: %s %s: %s\nfix: %s", position(f.Path, x.Line, x.Column), x.Severity, x.RuleID, x.Message, x.Remediation)},
+					Text: fmt.Sprintf("%s: %s %s: %s%s\nfix: %s", position(f.FindingFile(x), x.Line, x.Column), x.Severity, x.RuleID, x.Message, via, x.Remediation)},
 			})
 			suite.Failures++
 		}

@@ -42,7 +42,11 @@ func (markdownFormat) Format(w io.Writer, r *Report) error {
 		fmt.Fprintln(bw, "|---|---|---|---|---|---|")
 		for _, f := range r.Files {
 			for _, x := range f.Active() {
-				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", x.Severity, safetext.Markdown(x.RuleID), safetext.MarkdownCode(position(f.Path, x.Line, x.Column)),
+				where := safetext.MarkdownCode(position(f.FindingFile(x), x.Line, x.Column))
+				if len(x.Via) > 0 {
+					where += " via " + safetext.MarkdownCode(ViaText(x))
+				}
+				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", x.Severity, safetext.Markdown(x.RuleID), where,
 					safetext.Markdown(x.Resource), safetext.Markdown(x.Message), safetext.Markdown(x.Remediation))
 			}
 		}

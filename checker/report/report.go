@@ -43,6 +43,12 @@ type File struct {
 	// define no VM, so no rule applies to them.
 	NoProfile int             `json:"scaleSetsWithoutProfile,omitempty"`
 	Findings  []model.Finding `json:"findings"`
+
+	// Linked are the templates deployments in the file link to that were
+	// followed and checked with the values the deployments pass; their
+	// findings are listed here, each with the file it is in and the
+	// deployments it was reached through (Finding.Via).
+	Linked []string `json:"linked,omitempty"`
 }
 
 // Profile names the knowledge profile a run used.
@@ -139,10 +145,18 @@ func (r *Report) ExitCode(failOn model.Severity) int {
 	return code
 }
 
-// SortFindings orders findings by position, then rule, so output is stable.
+// SortFindings orders findings by position, then rule, so output is stable:
+// the input's own first, then those of the templates it links to, by the
+// deployment that reached them and their file.
 func SortFindings(fs []model.Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
+		if c := compareVia(a.Via, b.Via); c != 0 {
+			return c < 0
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
@@ -154,6 +168,43 @@ func SortFindings(fs []model.Finding) {
 		}
 		return a.Message < b.Message
 	})
+}
+
+// compareVia orders the ways findings were reached: directly first, then
+// by the position of each deployment on the way.
+func compareVia(a, b []model.Related) int {
+	for i := range min(len(a), len(b)) {
+		x, y := a[i], b[i]
+		switch {
+		case x.File != y.File:
+			return strings.Compare(x.File, y.File)
+		case x.Line != y.Line:
+			return x.Line - y.Line
+		case x.Column != y.Column:
+			return x.Column - y.Column
+		}
+	}
+	return len(a) - len(b)
+}
+
+// FindingFile is the file a finding is in: its own when it names one (a
+// template the input links to), else the input's.
+func (f File) FindingFile(x model.Finding) string {
+	if x.File != "" {
+		return x.File
+	}
+	return f.Path
+}
+
+// ViaText says, on one line, which deployments led to a finding's file
+// ("azuredeploy.json:40:5 deployment 'vm'"), outermost first; "" when the
+// file is the input itself.
+func ViaText(x model.Finding) string {
+	parts := make([]string, len(x.Via))
+	for i, v := range x.Via {
+		parts[i] = fmt.Sprintf("%s:%d:%d %s", v.File, v.Line, v.Column, v.Message)
+	}
+	return strings.Join(parts, ", then ")
 }
 
 // Formatter writes a report in one format.

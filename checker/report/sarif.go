@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -83,6 +85,7 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 			continue
 		}
 		for _, x := range f.Findings {
+			uri := sarifURI(f.FindingFile(x))
 			res := run.CreateResultForRule(x.RuleID).
 				WithLevel(sarifLevel(x.Severity)).
 				WithMessage(sarif.NewTextMessage(x.Message))
@@ -93,6 +96,15 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 			).WithLogicalLocations([]*sarif.LogicalLocation{
 				sarif.NewLogicalLocation().WithName(x.Resource).WithFullyQualifiedName(x.ResourcePointer).WithKind("resource"),
 			}))
+			// The deployments a linked template was reached through come
+			// first, outermost first; then the places its values came from.
+			for _, v := range x.Via {
+				res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(
+					sarif.NewPhysicalLocation().
+						WithArtifactLocation(sarif.NewSimpleArtifactLocation(sarifURI(v.File))).
+						WithRegion(sarif.NewRegion().WithStartLine(v.Line).WithStartColumn(v.Column)),
+				).WithMessage(sarif.NewTextMessage("linked template reached through " + v.Message)))
+			}
 			for _, r := range x.Related {
 				res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(
 					sarif.NewPhysicalLocation().
@@ -109,6 +121,17 @@ func (sarifFormat) Format(w io.Writer, r *Report) error {
 			rp.Add("pointer", x.Pointer)
 			rp.Add("resourceType", x.ResourceType)
 			rp.Add("remediation", x.Remediation)
+			if len(x.Via) > 0 {
+				rp.Add("via", ViaText(x))
+				// The same place reached another way is another result:
+				// its identity includes the deployments (by file and
+				// pointer, not line, so edits above them keep it).
+				h := sha256.New()
+				for _, v := range x.Via {
+					fmt.Fprintf(h, "%s\x00%s\x00", filepath.ToSlash(v.File), v.Pointer)
+				}
+				res.PartialFingerprints = map[string]any{"patchcheckVia/v1": hex.EncodeToString(h.Sum(nil))[:32]}
+			}
 			res.AttachPropertyBag(rp)
 		}
 	}

@@ -61,15 +61,18 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 			fmt.Fprintf(bw, "%s  %s  %s\n", path, t.paint(ansiDim, "SKIPPED"), text(f.Reason))
 		case Checked:
 			if len(f.Findings) == 0 && !t.quiet {
-				fmt.Fprintf(bw, "%s  %s  %d %s checked%s%s%s\n", path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), noProfile(f.NoProfile), withParams(f), note(f.Reason))
+				fmt.Fprintf(bw, "%s  %s  %d %s checked%s%s%s%s\n", path, t.paint(ansiDim, "OK     "), f.VMs, plural(f.VMs, "VM", "VMs"), noProfile(f.NoProfile), withParams(f), withLinked(f), note(f.Reason))
 			}
 		}
 		for _, x := range f.Findings {
 			if x.Suppression != nil {
 				continue // counted in the summary; listed in json and sarif
 			}
-			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", path, x.Line, x.Column, t.severity(x.Severity), text(x.RuleID), text(x.Message))
+			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", text(f.FindingFile(x)), x.Line, x.Column, t.severity(x.Severity), text(x.RuleID), text(x.Message))
 			fmt.Fprintf(bw, "    %s %s (%s)\n", t.paint(ansiDim, "resource:"), text(x.Resource), text(x.ResourceType))
+			for _, v := range x.Via {
+				fmt.Fprintf(bw, "    %s %s:%d:%d %s\n", t.paint(ansiDim, "via:"), text(v.File), v.Line, v.Column, text(v.Message))
+			}
 			for _, r := range x.Related {
 				fmt.Fprintf(bw, "    %s %s:%d:%d %s\n", t.paint(ansiDim, "value from:"), text(r.File), r.Line, r.Column, text(r.Message))
 			}
@@ -115,6 +118,18 @@ func withParams(f File) string {
 		params[i] = safetext.Text(p)
 	}
 	return " with " + strings.Join(params, ", ")
+}
+
+// withLinked names the linked templates a file's deployments led to.
+func withLinked(f File) string {
+	if len(f.Linked) == 0 {
+		return ""
+	}
+	linked := make([]string, len(f.Linked))
+	for i, p := range f.Linked {
+		linked[i] = safetext.Text(p)
+	}
+	return ", following links to " + strings.Join(linked, ", ")
 }
 
 func note(reason string) string {

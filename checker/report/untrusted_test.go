@@ -18,7 +18,8 @@ func hostileReport(p string) *report.Report {
 	finding := func(id string, sev model.Severity, line int) model.Finding {
 		return model.Finding{RuleID: id, Severity: sev, Title: p, Message: p, Remediation: p, File: p, Line: line, Column: 2,
 			Pointer: "/resources/0" + p, Resource: p, ResourceType: p, ResourcePointer: "/resources/0" + p,
-			Related: []model.Related{{File: p, Line: 1, Column: 1, Message: p}}}
+			Related: []model.Related{{File: p, Line: 1, Column: 1, Message: p}},
+			Via:     []model.Related{{File: p, Line: 4, Column: 5, Pointer: "/resources/1" + p, Message: p}}}
 	}
 	waived := finding("PC007", model.Warning, 9)
 	waived.Suppression = &model.Suppression{Kind: "external", Reason: p, Expires: "2999-01-01", Where: p}
@@ -32,7 +33,7 @@ func hostileReport(p string) *report.Report {
 			{Path: p, Status: report.Skipped, Kind: "parameters", Reason: p, Findings: []model.Finding{}},
 			{Path: p, Status: report.Checked, Kind: "template", Parameters: []string{p}, VMs: 2, Findings: []model.Finding{
 				finding("PC001", model.Error, 3), finding("USR"+p, model.Info, 5), finding("PC004", model.Warning, 7), waived}},
-			{Path: p, Status: report.Checked, Kind: "template", Reason: p, VMs: 1, Findings: []model.Finding{}},
+			{Path: p, Status: report.Checked, Kind: "template", Reason: p, VMs: 1, Linked: []string{p}, Findings: []model.Finding{}},
 		},
 	}
 }

@@ -32,7 +32,7 @@ func newFleetCommand(s streams) *cobra.Command {
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			// Refused before any work: the fleet file must not replace a
 			// template or parameter file it is written from.
-			if err := checkOutputs([]reportOutput{{format: "fleet", path: output}}, lintReads(paths, params, nil, nil, "")); err != nil {
+			if err := checkOutputs([]reportOutput{{format: "fleet", path: output}}, lintReads(paths, params, nil, nil, "", "")); err != nil {
 				return err
 			}
 			linter, err := checker.New(cmd.Context(), checker.Options{Version: version, Parameters: params, MaxFileSize: int64(maxSize)})

@@ -36,6 +36,7 @@ type lintFlags struct {
 	base    []string
 	policy  []string
 	config  string
+	context string
 	timeout time.Duration
 	// fileTimeout bounds one file's evaluation; 0 leaves only timeout.
 	fileTimeout time.Duration
@@ -62,6 +63,7 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files checked in parallel (0 = one per CPU)")
 	fl.StringArrayVarP(&f.params, "parameters", "p", nil, "deployment parameter file whose values replace parameter defaults, for every template (repeatable; later files win). Without it, x.json is paired with x.parameters.json, or with a parameter file whose metadata.template names it")
 	fl.StringVar(&f.input, "input", "auto", "input kind: auto (detected from each file's content), arm (templates, Bicep-compiled JSON), rest (a VM or scale set REST body), instance-view (az vm get-instance-view output or an instanceView body) or tfplan (terraform show -json)")
+	fl.StringVar(&f.context, "context", "", "deployment context file (YAML or JSON): the subscription, resource group, tenant, environment, management group and deployment that subscription(), resourceGroup() and the like return; what it does not give stays unknown (default: context: in the configuration)")
 	fl.StringVar(&f.config, "config", "", "configuration file (default: .patchcheck.yaml in the working directory or the nearest parent, up to the repository root: the first folder holding .git)")
 	fl.StringArrayVar(&f.policy, "policy", nil, "folder of your own Rego rules (package patchcheck.rules.<name>, a deny rule with METADATA custom.id/severity/remediation); repeatable")
 	fl.StringArrayVar(&f.base, "baseline", nil, "what is deployed today (az vm list/show output, REST bodies, instance views or an exported template; file or folder, repeatable): each VM is compared with the deployed VM of the same name for changes Azure will not accept (PC009)")
@@ -83,11 +85,15 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if failOn.Rank() == 0 {
 		return fmt.Errorf("--fail-on %q: want error, warning or info", f.failOn)
 	}
+	deployContext, err := lintContext(f, cfg)
+	if err != nil {
+		return err
+	}
 	outputs, err := parseOutputs(f)
 	if err != nil {
 		return err
 	}
-	if err := checkOutputs(lintOutputs(outputs), lintReads(paths, f.params, f.base, f.policy, configPath(cfg))); err != nil {
+	if err := checkOutputs(lintOutputs(outputs), lintReads(paths, f.params, f.base, f.policy, configPath(cfg), contextPath(deployContext))); err != nil {
 		return err // output.go: before any work, a report never replaces an input
 	}
 	if f.timeout < 0 || f.fileTimeout < 0 {
@@ -104,7 +110,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	defer done()
 	linter, err := checker.New(ctx, checker.Options{Profile: f.profile, Workers: f.workers, Version: version,
 		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg, MaxFileSize: int64(f.maxSize),
-		FileTimeout: f.fileTimeout})
+		FileTimeout: f.fileTimeout, Context: deployContext})
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("stopped while compiling the policies: %w (%w)", stopReason(ctx), err)
@@ -231,6 +237,26 @@ func useColor(mode string, terminal bool) (bool, error) {
 		return terminal && os.Getenv("NO_COLOR") == "", nil
 	}
 	return false, fmt.Errorf("--color %q: want auto, always or never", mode)
+}
+
+// lintContext is the deployment context: --context FILE, else the
+// configuration's context:, else none.
+func lintContext(f lintFlags, cfg *config.Config) (*config.Context, error) {
+	if f.context != "" {
+		return config.LoadContext(f.context)
+	}
+	if cfg != nil {
+		return cfg.Context, nil
+	}
+	return nil, nil
+}
+
+// contextPath is the context file a run reads, or "".
+func contextPath(c *config.Context) string {
+	if c == nil {
+		return ""
+	}
+	return c.Path
 }
 
 // loadConfig reads --config, or .patchcheck.yaml found upward from the

@@ -54,7 +54,7 @@ type readDir struct {
 // .bicep files under folders), the parameter files beside explicit
 // templates, --parameters, --baseline, --policy folders and the
 // configuration file.
-func lintReads(paths, params, baseline, policies []string, configPath string) runReads {
+func lintReads(paths, params, baseline, policies []string, configPath, contextPath string) runReads {
 	var r runReads
 	addTree := func(p, what, whatDir string) {
 		if p == "" || p == "-" {
@@ -89,6 +89,9 @@ func lintReads(paths, params, baseline, policies []string, configPath string) ru
 	}
 	if configPath != "" {
 		r.files = append(r.files, readFile{path: configPath, what: "configuration"})
+	}
+	if contextPath != "" {
+		r.files = append(r.files, readFile{path: contextPath, what: "context file"})
 	}
 	return r
 }

@@ -31,7 +31,7 @@ func TestCheckOutputs(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	writeFiles(t, dir, map[string]string{
-		"t.json": "{}", "t.parameters.json": "{}", "p.json": "{}", "base.json": "{}", "c.yaml": "",
+		"t.json": "{}", "t.parameters.json": "{}", "p.json": "{}", "base.json": "{}", "c.yaml": "", "ctx.yaml": "",
 		"tpl/a.json": "{}", "tpl/sub/b.json": "{}", "pol/r.rego": "", "basedir/vm.json": "{}", "other/x.json": "{}",
 	})
 	if runtime.GOOS != "windows" {
@@ -42,7 +42,7 @@ func TestCheckOutputs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	reads := lintReads([]string{"t.json", "tpl"}, []string{"p.json"}, []string{"base.json", "basedir"}, []string{"pol"}, "c.yaml")
+	reads := lintReads([]string{"t.json", "tpl"}, []string{"p.json"}, []string{"base.json", "basedir"}, []string{"pol"}, "c.yaml", "ctx.yaml")
 	tests := []struct {
 		name string
 		outs []reportOutput
@@ -62,6 +62,7 @@ func TestCheckOutputs(t *testing.T) {
 		{"a baseline file", []reportOutput{{"text", "base.json"}}, "it is the baseline base.json"},
 		{"a baseline folder", []reportOutput{{"json", "basedir/out.json"}}, "the baseline folder basedir"},
 		{"the configuration", []reportOutput{{"text", "c.yaml"}}, "it is the configuration c.yaml"},
+		{"the context file", []reportOutput{{"json", "ctx.yaml"}}, "it is the context file ctx.yaml"},
 		{"a policy folder", []reportOutput{{"text", "pol/x.rego"}}, "the policy folder pol is read for its .rego files"},
 		{"a text file in a policy folder", []reportOutput{{"text", "pol/notes.txt"}}, ""},
 		{"two outputs, one file", []reportOutput{{"sarif", "out.txt"}, {"json", "./out.txt"}}, "the sarif and json reports both go to ./out.txt"},

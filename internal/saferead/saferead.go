@@ -40,24 +40,28 @@ var ErrNotRegular = errors.New("not a regular file")
 // NotRegular says what path is instead of a regular file; via is set when
 // a symbolic link led there.
 func NotRegular(path string, mode fs.FileMode, via bool) error {
-	what := "an irregular file"
-	switch {
-	case mode.IsDir():
-		what = "a folder"
-	case mode&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case mode&fs.ModeSocket != 0:
-		what = "a socket"
-	case mode&fs.ModeCharDevice != 0:
-		what = "a character device"
-	case mode&fs.ModeDevice != 0:
-		what = "a block device"
-	}
 	link := ""
 	if via {
 		link = " (through a symbolic link)"
 	}
-	return fmt.Errorf("%s is %s%s, %w: patchcheck reads regular files only (use - for standard input)", path, what, link, ErrNotRegular)
+	return fmt.Errorf("%s is %s%s, %w: patchcheck reads regular files only (use - for standard input)", path, FileKind(mode), link, ErrNotRegular)
+}
+
+// FileKind names what a file that is not a regular file is.
+func FileKind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a folder"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeCharDevice != 0:
+		return "a character device"
+	case mode&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "an irregular file"
 }
 
 // Check stats path (following symbolic links) and refuses anything but a
