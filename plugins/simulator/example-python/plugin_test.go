@@ -26,8 +26,12 @@ import (
 
 //go:generate ./generate.sh
 
-// python is the interpreter of plugin.py's shebang.
-const python = "/usr/bin/python3"
+// python is the interpreter of plugin.py's shebang, and pythonCheck what
+// it must import (and the time zones it must find) to run it.
+const (
+	python      = "/usr/bin/python3"
+	pythonCheck = `import grpc, google.protobuf, cryptography, zoneinfo; zoneinfo.ZoneInfo("Europe/Berlin")`
+)
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -40,11 +44,11 @@ func TestMain(m *testing.M) {
 // PATCHCHECK_REQUIRE_PYTHON, which makes that a failure.
 func requirePython(t *testing.T) {
 	t.Helper()
-	out, err := exec.Command(python, "-I", "-c", "import grpc, google.protobuf, cryptography").CombinedOutput()
+	out, err := exec.Command(python, "-I", "-c", pythonCheck).CombinedOutput()
 	if err == nil {
 		return
 	}
-	msg := "the Python plugin needs " + python + " with Debian's python3-grpcio, python3-protobuf and python3-cryptography (apt-get install python3-grpcio python3-protobuf python3-cryptography): " + strings.TrimSpace(err.Error()+" "+string(out))
+	msg := "the Python plugin needs " + python + " with Debian's python3-grpcio, python3-protobuf, python3-cryptography and tzdata (apt-get install python3-grpcio python3-protobuf python3-cryptography tzdata): " + strings.TrimSpace(err.Error()+" "+string(out))
 	if os.Getenv("PATCHCHECK_REQUIRE_PYTHON") != "" {
 		t.Fatal(msg + " (PATCHCHECK_REQUIRE_PYTHON is set)")
 	}
