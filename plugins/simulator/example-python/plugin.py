@@ -50,7 +50,7 @@ import zoneinfo
 # The handshake patchcheck expects (plugins/simulator/grpc.go, Handshake).
 MAGIC_COOKIE_KEY = "PATCHCHECK_PLUGIN"
 MAGIC_COOKIE_VALUE = "patchcheck-simulator-6b1f0c2e9d4a"
-PROTOCOL_VERSION = 3  # simulator.ProtocolVersion
+PROTOCOL_VERSION = 4  # simulator.ProtocolVersion
 CORE_PROTOCOL_VERSION = 1  # go-plugin's
 MAX_MESSAGE_BYTES = 1 << 30  # simulator.MaxMessageBytes
 
@@ -67,8 +67,8 @@ GENERATED_SHA256 = {
     "grpc_stdio_pb2_grpc": "d6c83a8a18ad094f5a4ea741b6ffdcc1ba153ee20ff6e79fb79d2edcaf26ec54",
     "health_pb2": "14f17374e451738927ed82329732e16109e23c23554ef0bbae4bfe48f6333e0c",
     "health_pb2_grpc": "f9eb8adc70c6100258362b220c488da4ee9455d675618688100794969f30149f",
-    "simulator_pb2": "61cb27c9274e4a308cdddca80083f9fc623fafa7f4812376ec21caed0086b440",
-    "simulator_pb2_grpc": "602b1ccad4ad60ab73b0fe4841359b62f05ed7148e88a75298eb23029f2e9f10",
+    "simulator_pb2": "b8853cbb314ec4dbd51e2d5ae739d5b091051a5d26ecbc707c18c9c6b1fbec29",
+    "simulator_pb2_grpc": "c8a9af221ebe9fa9025a4b6295c2cd88d9b627c65ce47c3a1aaf987e582b5bd3",
 }
 # END generated module pins
 
@@ -675,11 +675,134 @@ def main():
     return serve(load_generated())
 
 
+# ---------------------------------------------------------------------------
+# The contract (../proto/simulator.proto): messages in, the model, messages
+# out.
+
+CHUNK = 10_000  # VM results or plan steps per message
+
+
+def instant(ts):
+    """A google.protobuf.Timestamp in nanoseconds."""
+    return ts.seconds * NS + ts.nanos
+
+
+def timestamp(pb_ts, ns):
+    pb_ts.seconds, pb_ts.nanos = divmod(ns, NS)
+
+
+def read_request(request_iterator, check_cancelled):
+    """Reads the header and the VM chunks that follow; parts this plugin
+    does not know are ignored, as the contract asks."""
+    header, vms = None, []
+    for msg in request_iterator:
+        check_cancelled()
+        part = msg.WhichOneof("part")
+        if part == "header":
+            if header is not None:
+                raise ModelError("the request has two headers")
+            header = msg.header
+        elif part == "vms":
+            if header is None:
+                raise ModelError("the request's VMs came before its header")
+            vms.extend(msg.vms.vms)
+    check_cancelled()
+    if header is None:
+        raise ModelError("the request has no header")
+    if len(vms) != header.vm_count:
+        raise ModelError(f"the request holds {len(vms)} VMs, its header says {header.vm_count}")
+    return header, vms
+
+
+def model_request(h, vms):
+    """The model's view of a request."""
+    fl, st = h.fleet, h.fleet.settings
+    return Request(
+        release=instant(fl.release.date),
+        deadline_days=st.deadline_days,
+        bake_hours=st.phase_bake_hours,
+        health_threshold=st.health_threshold,
+        halt_hours=st.halt_hours if st.HasField("halt_hours") else None,
+        seed=h.seed,
+        trials=h.trials,
+        plan=[list(p.regions) for p in (fl.phases or h.default_phases)],
+        supported_images=list(h.supported_images),
+        image_patterns=[(p.publisher, p.offer, p.sku_regex) for p in h.image_patterns],
+        windows_needs_auto_updates=h.windows_needs_auto_updates,
+        availability_set_cap=h.availability_set_cap,
+        min_linux_agent=MIN_LINUX_AGENT,
+        vms=[VM(name=v.name, subscription=v.subscription, region=v.region, zone=v.zone,
+                availability_set=v.availability_set, update_domain=v.update_domain, os=v.os,
+                publisher=v.image.publisher, offer=v.image.offer, sku=v.image.sku,
+                custom_image=v.custom_image, patch_mode=v.patch_mode,
+                automatic_updates=v.enable_automatic_updates, agent_version=v.agent_version,
+                time_zone=v.time_zone, off_peak=(v.off_peak.start, v.off_peak.end),
+                power=tuple((tuple(p.days), p.start, p.end) for p in v.power_schedule),
+                outages=tuple((o.from_date, o.to_date) for o in v.power_off),
+                install_minutes=v.install_minutes, failure_probability=v.failure_probability,
+                unhealthy_probability=v.unhealthy_probability)
+             for v in vms])
+
+
 def simulate_call(pb, request_iterator, check_cancelled):
-    """One Simulate call: reads the request messages, runs the model and
-    yields the response messages."""
-    raise ModelError("Simulate is not implemented yet")
-    yield
+    """One Simulate call: reads the request, runs the model and yields the
+    plan, the VM results (in the request's order) and the trailer."""
+    h, pb_vms = read_request(request_iterator, check_cancelled)
+    req = model_request(h, pb_vms)
+    phases, steps, results, points, deadline, trials = simulate(req, check_cancelled)
+
+    for i in range(0, len(steps), CHUNK):
+        chunk = pb.PlanChunk()
+        for st in steps[i:i + CHUNK]:
+            m = chunk.steps.add(phase=st["phase"], region=st["region"], group=st["group"], vms=st["vms"])
+            timestamp(m.start, st["start"])
+            timestamp(m.end, st["end"])
+        yield pb.SimulateResponse(plan=chunk)
+
+    summaries = {}
+    for i in range(0, len(req.vms), CHUNK):
+        check_cancelled()
+        chunk = pb.VmResultChunk()
+        for vm, r in zip(req.vms[i:i + CHUNK], results[i:i + CHUNK]):
+            m = chunk.vms.add(name=vm.name, region=vm.region, zone=vm.zone,
+                              availability_set=vm.availability_set, update_domain=vm.update_domain,
+                              phase=r["phase"], eligible=r["eligible"], attempts=r["attempts"],
+                              compliant=r["compliant"], reason=r["reason"])
+            if r["install"]:
+                start, end = r["install"]
+                timestamp(m.install_start, start)
+                timestamp(m.install_end, end)
+                m.install_windows = 1
+                m.local_install = rfc3339(start, zone(vm.time_zone))
+                m.days_after_release = math.floor((end - req.release) / DAY * 100 + 0.5) / 100
+            s = summaries.setdefault(vm.region, [0, 0, 0])
+            s[0] += 1
+            s[1] += r["eligible"]
+            s[2] += r["compliant"]
+        yield pb.SimulateResponse(results=chunk)
+
+    t = pb.ForecastTrailer(vm_count=len(req.vms), plan_step_count=len(steps), seed=h.seed, trials=trials)
+    t.simulator.name, t.simulator.version, t.simulator.protocol_version = NAME, VERSION, PROTOCOL_VERSION
+    t.release.CopyFrom(h.fleet.release.date)
+    timestamp(t.deadline, deadline)
+    for ph in phases:
+        m = t.phases.add(index=ph["index"], regions=ph["regions"], status=ph["status"], vms=ph["vms"],
+                         patched=ph["patched"], unhealthy=ph["unhealthy"])
+        if ph["start"] is not None:
+            timestamp(m.start, ph["start"])
+            timestamp(m.end, ph["end"])
+    for day, compliant, p10, p50, p90 in points:
+        t.curve.add(day=day, compliant=compliant, p10=p10, p50=p50, p90=p90)
+    phase_of = {r: ph["index"] for ph in phases for r in ph["regions"]}
+    for region in sorted(summaries):
+        vms_, eligible, compliant = summaries[region]
+        t.regions.add(region=region, phase=phase_of.get(region, -1), vms=vms_, eligible=eligible,
+                      compliant=compliant)
+    t.assumptions.profile = h.profile
+    t.assumptions.plan = "explicit" if h.fleet.phases else "azure-default"
+    t.assumptions.default_off_peak.CopyFrom(h.fleet.default_off_peak)
+    t.assumptions.settings.CopyFrom(h.fleet.settings)
+    yield pb.SimulateResponse(trailer=t)
 
 
 if __name__ == "__main__":

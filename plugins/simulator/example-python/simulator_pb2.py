@@ -11,9 +11,10 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0fsimulator.proto\x12\x17patchcheck.simulator.v1\"\x11\n\x0f\x44\x65scribeRequest\"K\n\x10\x44\x65scribeResponse\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x18\n\x10protocol_version\x18\x03 \x01(\x05\"g\n\x0fSimulateRequest\x12\x38\n\x06header\x18\x01 \x01(\x0b\x32&.patchcheck.simulator.v1.RequestHeaderH\x00\x12\x12\n\x08vm_chunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"1\n\rRequestHeader\x12\x13\n\x0brequest_gob\x18\x01 \x01(\x0c\x12\x0b\n\x03vms\x18\x02 \x01(\x04\"\x87\x01\n\x10SimulateResponse\x12\x12\n\x08vm_chunk\x18\x02 \x01(\x0cH\x00\x12\x14\n\nplan_chunk\x18\x03 \x01(\x0cH\x00\x12;\n\x07trailer\x18\x04 \x01(\x0b\x32(.patchcheck.simulator.v1.ForecastTrailerH\x00\x42\x06\n\x04partJ\x04\x08\x01\x10\x02\"H\n\x0f\x46orecastTrailer\x12\x14\n\x0c\x66orecast_gob\x18\x01 \x01(\x0c\x12\x0b\n\x03vms\x18\x02 \x01(\x04\x12\x12\n\nplan_steps\x18\x03 \x01(\x04\x32\xd1\x01\n\tSimulator\x12_\n\x08\x44\x65scribe\x12(.patchcheck.simulator.v1.DescribeRequest\x1a).patchcheck.simulator.v1.DescribeResponse\x12\x63\n\x08Simulate\x12(.patchcheck.simulator.v1.SimulateRequest\x1a).patchcheck.simulator.v1.SimulateResponse(\x01\x30\x01\x42@Z>github.com/patchcheck/patchcheck/plugins/simulator/proto;protob\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0fsimulator.proto\x12\x17patchcheck.simulator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x11\n\x0f\x44\x65scribeRequest\"K\n\x10\x44\x65scribeResponse\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x18\n\x10protocol_version\x18\x03 \x01(\x05\"\x8a\x01\n\x0fSimulateRequest\x12\x38\n\x06header\x18\x01 \x01(\x0b\x32&.patchcheck.simulator.v1.RequestHeaderH\x00\x12/\n\x03vms\x18\x03 \x01(\x0b\x32 .patchcheck.simulator.v1.VmChunkH\x00\x42\x06\n\x04partJ\x04\x08\x02\x10\x03\"\x92\x04\n\rRequestHeader\x12\x10\n\x08vm_count\x18\x02 \x01(\x04\x12-\n\x05\x66leet\x18\x03 \x01(\x0b\x32\x1e.patchcheck.simulator.v1.Fleet\x12\x0c\n\x04seed\x18\x04 \x01(\x03\x12\x0e\n\x06trials\x18\x05 \x01(\x03\x12\x0f\n\x07profile\x18\x06 \x01(\t\x12\x18\n\x10supported_images\x18\x07 \x03(\t\x12=\n\x0eimage_patterns\x18\x08 \x03(\x0b\x32%.patchcheck.simulator.v1.ImagePattern\x12M\n\x0cregion_pairs\x18\t \x03(\x0b\x32\x37.patchcheck.simulator.v1.RequestHeader.RegionPairsEntry\x12\"\n\x1awindows_needs_auto_updates\x18\n \x01(\x08\x12\x1c\n\x14\x61vailability_set_cap\x18\x0b \x01(\x08\x12;\n\x0e\x64\x65\x66\x61ult_phases\x18\x0c \x03(\x0b\x32#.patchcheck.simulator.v1.RegionList\x1aW\n\x10RegionPairsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x32\n\x05value\x18\x02 \x01(\x0b\x32#.patchcheck.simulator.v1.RegionList:\x02\x38\x01J\x04\x08\x01\x10\x02R\x0brequest_gob\"\x99\x02\n\x05\x46leet\x12\x31\n\x07release\x18\x01 \x01(\x0b\x32 .patchcheck.simulator.v1.Release\x12\x33\n\x08settings\x18\x02 \x01(\x0b\x32!.patchcheck.simulator.v1.Settings\x12\x33\n\x06phases\x18\x03 \x03(\x0b\x32#.patchcheck.simulator.v1.RegionList\x12\x39\n\x10\x64\x65\x66\x61ult_off_peak\x18\x04 \x01(\x0b\x32\x1f.patchcheck.simulator.v1.Window\x12\x38\n\x07regions\x18\x05 \x03(\x0b\x32\'.patchcheck.simulator.v1.DeclaredRegion\"B\n\x07Release\x12\r\n\x05month\x18\x01 \x01(\t\x12(\n\x04\x64\x61te\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe6\x01\n\x08Settings\x12!\n\x19\x61ssessment_interval_hours\x18\x01 \x01(\x01\x12\x1a\n\x12\x65nablement_minutes\x18\x02 \x01(\x03\x12\x18\n\x10health_threshold\x18\x03 \x01(\x01\x12\x18\n\x10phase_bake_hours\x18\x04 \x01(\x01\x12\x13\n\x0bphase_hours\x18\x05 \x01(\x01\x12\x17\n\nhalt_hours\x18\x06 \x01(\x01H\x00\x88\x01\x01\x12\x13\n\x0b\x62\x61tch_share\x18\x07 \x01(\x01\x12\x15\n\rdeadline_days\x18\x08 \x01(\x03\x42\r\n\x0b_halt_hours\"$\n\x06Window\x12\r\n\x05start\x18\x01 \x01(\t\x12\x0b\n\x03\x65nd\x18\x02 \x01(\t\"U\n\x0e\x44\x65\x63laredRegion\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x15\n\rpaired_region\x18\x02 \x01(\t\x12\x1e\n\x16has_availability_zones\x18\x03 \x01(\x08\"C\n\x0cImagePattern\x12\x11\n\tpublisher\x18\x01 \x01(\t\x12\r\n\x05offer\x18\x02 \x01(\t\x12\x11\n\tsku_regex\x18\x03 \x01(\t\"\x1d\n\nRegionList\x12\x0f\n\x07regions\x18\x01 \x03(\t\"3\n\x07VmChunk\x12(\n\x03vms\x18\x01 \x03(\x0b\x32\x1b.patchcheck.simulator.v1.Vm\"\xb6\x04\n\x02Vm\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0csubscription\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\t\x12\x0c\n\x04zone\x18\x04 \x01(\t\x12\x18\n\x10\x61vailability_set\x18\x05 \x01(\t\x12\x15\n\rupdate_domain\x18\x06 \x01(\x03\x12\n\n\x02os\x18\x07 \x01(\t\x12-\n\x05image\x18\x08 \x01(\x0b\x32\x1e.patchcheck.simulator.v1.Image\x12\x14\n\x0c\x63ustom_image\x18\t \x01(\x08\x12\x12\n\npatch_mode\x18\n \x01(\t\x12 \n\x18\x65nable_automatic_updates\x18\x0b \x01(\x08\x12\x15\n\ragent_version\x18\x0c \x01(\t\x12\x11\n\ttime_zone\x18\r \x01(\t\x12\x31\n\x08off_peak\x18\x0e \x01(\x0b\x32\x1f.patchcheck.simulator.v1.Window\x12<\n\x0epower_schedule\x18\x0f \x03(\x0b\x32$.patchcheck.simulator.v1.PowerWindow\x12\x32\n\tpower_off\x18\x10 \x03(\x0b\x32\x1f.patchcheck.simulator.v1.Outage\x12\x17\n\x0finstall_minutes\x18\x11 \x01(\x03\x12\x1b\n\x13\x66\x61ilure_probability\x18\x12 \x01(\x01\x12\x1d\n\x15unhealthy_probability\x18\x13 \x01(\x01\x12\x12\n\nenablement\x18\x14 \x01(\t\"6\n\x05Image\x12\x11\n\tpublisher\x18\x01 \x01(\t\x12\r\n\x05offer\x18\x02 \x01(\t\x12\x0b\n\x03sku\x18\x03 \x01(\t\"7\n\x0bPowerWindow\x12\x0c\n\x04\x64\x61ys\x18\x01 \x03(\t\x12\r\n\x05start\x18\x02 \x01(\t\x12\x0b\n\x03\x65nd\x18\x03 \x01(\t\",\n\x06Outage\x12\x11\n\tfrom_date\x18\x01 \x01(\t\x12\x0f\n\x07to_date\x18\x02 \x01(\t\"\xd8\x01\n\x10SimulateResponse\x12;\n\x07trailer\x18\x04 \x01(\x0b\x32(.patchcheck.simulator.v1.ForecastTrailerH\x00\x12\x32\n\x04plan\x18\x05 \x01(\x0b\x32\".patchcheck.simulator.v1.PlanChunkH\x00\x12\x39\n\x07results\x18\x06 \x01(\x0b\x32&.patchcheck.simulator.v1.VmResultChunkH\x00\x42\x06\n\x04partJ\x04\x08\x01\x10\x02J\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04\"9\n\tPlanChunk\x12,\n\x05steps\x18\x01 \x03(\x0b\x32\x1d.patchcheck.simulator.v1.Step\"\x95\x01\n\x04Step\x12\r\n\x05phase\x18\x01 \x01(\x03\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\r\n\x05group\x18\x03 \x01(\t\x12)\n\x05start\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0b\n\x03vms\x18\x06 \x03(\t\"?\n\rVmResultChunk\x12.\n\x03vms\x18\x01 \x03(\x0b\x32!.patchcheck.simulator.v1.VmResult\"\xcc\x03\n\x08VmResult\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04zone\x18\x03 \x01(\t\x12\x18\n\x10\x61vailability_set\x18\x04 \x01(\t\x12\x15\n\rupdate_domain\x18\x05 \x01(\x03\x12\r\n\x05phase\x18\x06 \x01(\x12\x12\x10\n\x08\x65ligible\x18\x07 \x01(\x08\x12/\n\x0b\x61ssessed_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rinstall_start\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0binstall_end\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0finstall_windows\x18\x0b \x01(\x03\x12\x10\n\x08\x63\x61tch_up\x18\x0c \x01(\x08\x12\x15\n\rlocal_install\x18\r \x01(\t\x12\x10\n\x08\x61ttempts\x18\x0e \x01(\x03\x12\x1f\n\x12\x64\x61ys_after_release\x18\x0f \x01(\x01H\x00\x88\x01\x01\x12\x11\n\tcompliant\x18\x10 \x01(\x08\x12\x0e\n\x06reason\x18\x11 \x01(\tB\x15\n\x13_days_after_release\"\xdf\x03\n\x0f\x46orecastTrailer\x12\x10\n\x08vm_count\x18\x02 \x01(\x04\x12\x17\n\x0fplan_step_count\x18\x03 \x01(\x04\x12<\n\tsimulator\x18\x04 \x01(\x0b\x32).patchcheck.simulator.v1.DescribeResponse\x12+\n\x07release\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x64\x65\x61\x64line\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04seed\x18\x07 \x01(\x03\x12\x0e\n\x06trials\x18\x08 \x01(\x03\x12.\n\x06phases\x18\t \x03(\x0b\x32\x1e.patchcheck.simulator.v1.Phase\x12\x32\n\x05\x63urve\x18\n \x03(\x0b\x32#.patchcheck.simulator.v1.CurvePoint\x12\x37\n\x07regions\x18\x0b \x03(\x0b\x32&.patchcheck.simulator.v1.RegionSummary\x12\x39\n\x0b\x61ssumptions\x18\x0c \x01(\x0b\x32$.patchcheck.simulator.v1.AssumptionsJ\x04\x08\x01\x10\x02R\x0c\x66orecast_gob\"\xbc\x01\n\x05Phase\x12\r\n\x05index\x18\x01 \x01(\x03\x12\x0f\n\x07regions\x18\x02 \x03(\t\x12)\n\x05start\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x0b\n\x03vms\x18\x06 \x01(\x03\x12\x0f\n\x07patched\x18\x07 \x01(\x03\x12\x11\n\tunhealthy\x18\x08 \x01(\x03\"S\n\nCurvePoint\x12\x0b\n\x03\x64\x61y\x18\x01 \x01(\x03\x12\x11\n\tcompliant\x18\x02 \x01(\x01\x12\x0b\n\x03p10\x18\x03 \x01(\x01\x12\x0b\n\x03p50\x18\x04 \x01(\x01\x12\x0b\n\x03p90\x18\x05 \x01(\x01\"`\n\rRegionSummary\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\r\n\x05phase\x18\x02 \x01(\x12\x12\x0b\n\x03vms\x18\x03 \x01(\x03\x12\x10\n\x08\x65ligible\x18\x04 \x01(\x03\x12\x11\n\tcompliant\x18\x05 \x01(\x03\"\x9c\x01\n\x0b\x41ssumptions\x12\x0f\n\x07profile\x18\x01 \x01(\t\x12\x0c\n\x04plan\x18\x02 \x01(\t\x12\x39\n\x10\x64\x65\x66\x61ult_off_peak\x18\x03 \x01(\x0b\x32\x1f.patchcheck.simulator.v1.Window\x12\x33\n\x08settings\x18\x04 \x01(\x0b\x32!.patchcheck.simulator.v1.Settings2\xd1\x01\n\tSimulator\x12_\n\x08\x44\x65scribe\x12(.patchcheck.simulator.v1.DescribeRequest\x1a).patchcheck.simulator.v1.DescribeResponse\x12\x63\n\x08Simulate\x12(.patchcheck.simulator.v1.SimulateRequest\x1a).patchcheck.simulator.v1.SimulateResponse(\x01\x30\x01\x42@Z>github.com/patchcheck/patchcheck/plugins/simulator/proto;protob\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'simulator_pb2', globals())
@@ -21,18 +22,62 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z>github.com/patchcheck/patchcheck/plugins/simulator/proto;proto'
-  _DESCRIBEREQUEST._serialized_start=44
-  _DESCRIBEREQUEST._serialized_end=61
-  _DESCRIBERESPONSE._serialized_start=63
-  _DESCRIBERESPONSE._serialized_end=138
-  _SIMULATEREQUEST._serialized_start=140
-  _SIMULATEREQUEST._serialized_end=243
-  _REQUESTHEADER._serialized_start=245
-  _REQUESTHEADER._serialized_end=294
-  _SIMULATERESPONSE._serialized_start=297
-  _SIMULATERESPONSE._serialized_end=432
-  _FORECASTTRAILER._serialized_start=434
-  _FORECASTTRAILER._serialized_end=506
-  _SIMULATOR._serialized_start=509
-  _SIMULATOR._serialized_end=718
+  _REQUESTHEADER_REGIONPAIRSENTRY._options = None
+  _REQUESTHEADER_REGIONPAIRSENTRY._serialized_options = b'8\001'
+  _DESCRIBEREQUEST._serialized_start=77
+  _DESCRIBEREQUEST._serialized_end=94
+  _DESCRIBERESPONSE._serialized_start=96
+  _DESCRIBERESPONSE._serialized_end=171
+  _SIMULATEREQUEST._serialized_start=174
+  _SIMULATEREQUEST._serialized_end=312
+  _REQUESTHEADER._serialized_start=315
+  _REQUESTHEADER._serialized_end=845
+  _REQUESTHEADER_REGIONPAIRSENTRY._serialized_start=739
+  _REQUESTHEADER_REGIONPAIRSENTRY._serialized_end=826
+  _FLEET._serialized_start=848
+  _FLEET._serialized_end=1129
+  _RELEASE._serialized_start=1131
+  _RELEASE._serialized_end=1197
+  _SETTINGS._serialized_start=1200
+  _SETTINGS._serialized_end=1430
+  _WINDOW._serialized_start=1432
+  _WINDOW._serialized_end=1468
+  _DECLAREDREGION._serialized_start=1470
+  _DECLAREDREGION._serialized_end=1555
+  _IMAGEPATTERN._serialized_start=1557
+  _IMAGEPATTERN._serialized_end=1624
+  _REGIONLIST._serialized_start=1626
+  _REGIONLIST._serialized_end=1655
+  _VMCHUNK._serialized_start=1657
+  _VMCHUNK._serialized_end=1708
+  _VM._serialized_start=1711
+  _VM._serialized_end=2277
+  _IMAGE._serialized_start=2279
+  _IMAGE._serialized_end=2333
+  _POWERWINDOW._serialized_start=2335
+  _POWERWINDOW._serialized_end=2390
+  _OUTAGE._serialized_start=2392
+  _OUTAGE._serialized_end=2436
+  _SIMULATERESPONSE._serialized_start=2439
+  _SIMULATERESPONSE._serialized_end=2655
+  _PLANCHUNK._serialized_start=2657
+  _PLANCHUNK._serialized_end=2714
+  _STEP._serialized_start=2717
+  _STEP._serialized_end=2866
+  _VMRESULTCHUNK._serialized_start=2868
+  _VMRESULTCHUNK._serialized_end=2931
+  _VMRESULT._serialized_start=2934
+  _VMRESULT._serialized_end=3394
+  _FORECASTTRAILER._serialized_start=3397
+  _FORECASTTRAILER._serialized_end=3876
+  _PHASE._serialized_start=3879
+  _PHASE._serialized_end=4067
+  _CURVEPOINT._serialized_start=4069
+  _CURVEPOINT._serialized_end=4152
+  _REGIONSUMMARY._serialized_start=4154
+  _REGIONSUMMARY._serialized_end=4250
+  _ASSUMPTIONS._serialized_start=4253
+  _ASSUMPTIONS._serialized_end=4409
+  _SIMULATOR._serialized_start=4412
+  _SIMULATOR._serialized_end=4621
 # @@protoc_insertion_point(module_scope)

@@ -6,26 +6,38 @@ import simulator_pb2 as simulator__pb2
 
 
 class SimulatorStub(object):
-    """The wire protocol between patchcheck (the host) and a forecast simulator
-    plugin, carried by hashicorp/go-plugin over gRPC.
+    """This file is the public contract between patchcheck (the host) and a
+    forecast simulator plugin, in any language. The plugin is started by the
+    host through hashicorp/go-plugin and serves this service over gRPC
+    (docs/plugins.md, "The plugin contract", says how a program does that).
+    The meaning of every field is that of the Go types in
+    plugins/simulator/contract.go, named in each message's comment; the JSON
+    forms of the request's fleet and of the forecast are SPEC §4.1 and §4.2.
 
-    The request and the forecast are the Go types of
-    plugins/simulator/contract.go (the forecast's JSON form is SPEC §4.2). The
-    messages carry them encoded in Go rather than duplicating every field in
-    protobuf: one schema, one place to evolve it. The small parts go as
-    encoding/gob; the per-VM parts, which are nearly all of a large fleet, go
-    in chunks of a compact encoding written for them (plugins/simulator/wire*.go:
-    strings sent once per chunk, decoded without a copy per value), because
-    gob took longer than the simulation itself for a million VMs. Both
-    directions are streams of chunks, so that each side encodes the next
-    chunks while earlier ones travel and are decoded, and a simulator that
-    implements simulator.StreamingSimulator works on the VMs while they
-    arrive and sends its results while it works on the rest: at a million
-    VMs the hop then mostly overlaps the simulation instead of preceding and
-    following it. Plugins are therefore written in Go against
-    plugins/simulator (see plugins/simulator/example). The plugin protocol
-    version (simulator.ProtocolVersion) is checked during the go-plugin
-    handshake and repeated in DescribeResponse.
+    Rules that keep plugins working as this file evolves:
+
+    - Field numbers are never reused. A field that goes is listed under
+    `reserved`, with its name when the name may not come back either.
+    - The protocol version is negotiated before any call: the host starts
+    the plugin with PLUGIN_PROTOCOL_VERSIONS set to its version (go-plugin's
+    handshake), the plugin answers with the version it speaks on its
+    handshake line, and the host refuses a plugin that speaks another.
+    Describe repeats the version (DescribeResponse.protocol_version). The
+    version changes when a change would make an existing plugin answer
+    wrongly; a field added that a plugin may ignore does not change it.
+    - A receiver ignores fields it does not know, and messages whose part it
+    does not know, and does not fail because of them (proto3 parsers keep
+    them aside). A plugin must not refuse a request for carrying a field
+    added after it was written.
+    - The host refuses a forecast that is not complete and sound: one result
+    for each VM in the request's order, the trailer last with counts that
+    match, a curve with one point per day to the deadline, finite numbers,
+    counts within their totals (plugins/simulator/forecastcheck.go).
+
+    Conventions: times are instants in google.protobuf.Timestamp (the host
+    reads them in UTC); a time that may be absent is absent when unset. A
+    number that may be absent, as opposed to 0, is `optional`. Strings are
+    UTF-8; an empty string is the same as an absent one. Lists may be empty.
 
     Regenerate the Go code after editing this file (from the repository root):
 
@@ -60,26 +72,38 @@ class SimulatorStub(object):
 
 
 class SimulatorServicer(object):
-    """The wire protocol between patchcheck (the host) and a forecast simulator
-    plugin, carried by hashicorp/go-plugin over gRPC.
+    """This file is the public contract between patchcheck (the host) and a
+    forecast simulator plugin, in any language. The plugin is started by the
+    host through hashicorp/go-plugin and serves this service over gRPC
+    (docs/plugins.md, "The plugin contract", says how a program does that).
+    The meaning of every field is that of the Go types in
+    plugins/simulator/contract.go, named in each message's comment; the JSON
+    forms of the request's fleet and of the forecast are SPEC §4.1 and §4.2.
 
-    The request and the forecast are the Go types of
-    plugins/simulator/contract.go (the forecast's JSON form is SPEC §4.2). The
-    messages carry them encoded in Go rather than duplicating every field in
-    protobuf: one schema, one place to evolve it. The small parts go as
-    encoding/gob; the per-VM parts, which are nearly all of a large fleet, go
-    in chunks of a compact encoding written for them (plugins/simulator/wire*.go:
-    strings sent once per chunk, decoded without a copy per value), because
-    gob took longer than the simulation itself for a million VMs. Both
-    directions are streams of chunks, so that each side encodes the next
-    chunks while earlier ones travel and are decoded, and a simulator that
-    implements simulator.StreamingSimulator works on the VMs while they
-    arrive and sends its results while it works on the rest: at a million
-    VMs the hop then mostly overlaps the simulation instead of preceding and
-    following it. Plugins are therefore written in Go against
-    plugins/simulator (see plugins/simulator/example). The plugin protocol
-    version (simulator.ProtocolVersion) is checked during the go-plugin
-    handshake and repeated in DescribeResponse.
+    Rules that keep plugins working as this file evolves:
+
+    - Field numbers are never reused. A field that goes is listed under
+    `reserved`, with its name when the name may not come back either.
+    - The protocol version is negotiated before any call: the host starts
+    the plugin with PLUGIN_PROTOCOL_VERSIONS set to its version (go-plugin's
+    handshake), the plugin answers with the version it speaks on its
+    handshake line, and the host refuses a plugin that speaks another.
+    Describe repeats the version (DescribeResponse.protocol_version). The
+    version changes when a change would make an existing plugin answer
+    wrongly; a field added that a plugin may ignore does not change it.
+    - A receiver ignores fields it does not know, and messages whose part it
+    does not know, and does not fail because of them (proto3 parsers keep
+    them aside). A plugin must not refuse a request for carrying a field
+    added after it was written.
+    - The host refuses a forecast that is not complete and sound: one result
+    for each VM in the request's order, the trailer last with counts that
+    match, a curve with one point per day to the deadline, finite numbers,
+    counts within their totals (plugins/simulator/forecastcheck.go).
+
+    Conventions: times are instants in google.protobuf.Timestamp (the host
+    reads them in UTC); a time that may be absent is absent when unset. A
+    number that may be absent, as opposed to 0, is `optional`. Strings are
+    UTF-8; an empty string is the same as an absent one. Lists may be empty.
 
     Regenerate the Go code after editing this file (from the repository root):
 
@@ -104,10 +128,13 @@ class SimulatorServicer(object):
 
     def Simulate(self, request_iterator, context):
         """Simulate runs the model on one request. The host sends a header, then
-        the fleet's VMs in chunks, and closes its side; the plugin answers with
-        the plan and the VM results in chunks, each in order (a simulator may
-        send them while it still works), then a trailer with the rest of the
-        forecast.
+        the fleet's VMs in chunks, in order, and closes its side. The plugin
+        answers with the plan's steps and the VM results in chunks, each in
+        order (the two may interleave, and the plugin may start before the last
+        VMs arrive), then one trailer with the rest of the forecast, and ends
+        the call. To fail, the plugin ends the call with a gRPC error status
+        whose message says why; the host shows it. A trailer must never follow
+        a request that did not arrive whole.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -134,26 +161,38 @@ def add_SimulatorServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class Simulator(object):
-    """The wire protocol between patchcheck (the host) and a forecast simulator
-    plugin, carried by hashicorp/go-plugin over gRPC.
+    """This file is the public contract between patchcheck (the host) and a
+    forecast simulator plugin, in any language. The plugin is started by the
+    host through hashicorp/go-plugin and serves this service over gRPC
+    (docs/plugins.md, "The plugin contract", says how a program does that).
+    The meaning of every field is that of the Go types in
+    plugins/simulator/contract.go, named in each message's comment; the JSON
+    forms of the request's fleet and of the forecast are SPEC §4.1 and §4.2.
 
-    The request and the forecast are the Go types of
-    plugins/simulator/contract.go (the forecast's JSON form is SPEC §4.2). The
-    messages carry them encoded in Go rather than duplicating every field in
-    protobuf: one schema, one place to evolve it. The small parts go as
-    encoding/gob; the per-VM parts, which are nearly all of a large fleet, go
-    in chunks of a compact encoding written for them (plugins/simulator/wire*.go:
-    strings sent once per chunk, decoded without a copy per value), because
-    gob took longer than the simulation itself for a million VMs. Both
-    directions are streams of chunks, so that each side encodes the next
-    chunks while earlier ones travel and are decoded, and a simulator that
-    implements simulator.StreamingSimulator works on the VMs while they
-    arrive and sends its results while it works on the rest: at a million
-    VMs the hop then mostly overlaps the simulation instead of preceding and
-    following it. Plugins are therefore written in Go against
-    plugins/simulator (see plugins/simulator/example). The plugin protocol
-    version (simulator.ProtocolVersion) is checked during the go-plugin
-    handshake and repeated in DescribeResponse.
+    Rules that keep plugins working as this file evolves:
+
+    - Field numbers are never reused. A field that goes is listed under
+    `reserved`, with its name when the name may not come back either.
+    - The protocol version is negotiated before any call: the host starts
+    the plugin with PLUGIN_PROTOCOL_VERSIONS set to its version (go-plugin's
+    handshake), the plugin answers with the version it speaks on its
+    handshake line, and the host refuses a plugin that speaks another.
+    Describe repeats the version (DescribeResponse.protocol_version). The
+    version changes when a change would make an existing plugin answer
+    wrongly; a field added that a plugin may ignore does not change it.
+    - A receiver ignores fields it does not know, and messages whose part it
+    does not know, and does not fail because of them (proto3 parsers keep
+    them aside). A plugin must not refuse a request for carrying a field
+    added after it was written.
+    - The host refuses a forecast that is not complete and sound: one result
+    for each VM in the request's order, the trailer last with counts that
+    match, a curve with one point per day to the deadline, finite numbers,
+    counts within their totals (plugins/simulator/forecastcheck.go).
+
+    Conventions: times are instants in google.protobuf.Timestamp (the host
+    reads them in UTC); a time that may be absent is absent when unset. A
+    number that may be absent, as opposed to 0, is `optional`. Strings are
+    UTF-8; an empty string is the same as an absent one. Lists may be empty.
 
     Regenerate the Go code after editing this file (from the repository root):
 
