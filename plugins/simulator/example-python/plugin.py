@@ -613,7 +613,7 @@ def serve(mods):
                     raise Cancelled()
             try:
                 yield from simulate_call(sim_pb, request_iterator, check_cancelled)
-            except Cancelled:
+            except (Cancelled, grpc.RpcError):  # reading a cancelled call's requests raises RpcError
                 context.abort(grpc.StatusCode.CANCELLED, "the call was cancelled")
             except ModelError as e:
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))

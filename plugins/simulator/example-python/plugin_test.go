@@ -119,6 +119,30 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+// TestModelErrorReachesHost: a request the model cannot simulate ends the
+// call with the model's message, and nothing (no traceback) is shown on
+// stderr besides.
+func TestModelErrorReachesHost(t *testing.T) {
+	requirePython(t)
+	var stderr lockedBuffer
+	sim, closeFn, err := simulator.Open(config(t, ".", &stderr))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer closeFn()
+	req := simulatortest.Fixtures()[0].Request
+	req.Fleet.VMs = slices.Clone(req.Fleet.VMs)
+	req.Fleet.VMs[0].TimeZone = "Mars/Olympus_Mons"
+	f, err := sim.Simulate(context.Background(), req)
+	if err == nil || f != nil || !strings.Contains(err.Error(), `time zone 'Mars/Olympus_Mons'`) {
+		t.Fatalf("Simulate = %v, %v; want the model's error naming the time zone", f, err)
+	}
+	closeFn()
+	if s := stderr.String(); s != "" {
+		t.Errorf("the host wrote to the user's stderr:\n%s", s)
+	}
+}
+
 // TestGeneratedModulesPinned: plugin.py pins every generated module beside
 // it by SHA-256 (generate.sh writes the pins), so the checksum patchcheck
 // pins covers the code plugin.py loads from its folder.
