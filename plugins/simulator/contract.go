@@ -11,7 +11,7 @@ import (
 )
 
 // ProtocolVersion is the plugin protocol version; host and plugin must agree.
-const ProtocolVersion = 3
+const ProtocolVersion = 4
 
 // Simulator predicts how a fleet is patched this month. Implementations must
 // be pure: the same Request gives the same Forecast (time and randomness come
