@@ -798,10 +798,9 @@ def simulate_call(pb, request_iterator, check_cancelled):
         vms_, eligible, compliant = summaries[region]
         t.regions.add(region=region, phase=phase_of.get(region, -1), vms=vms_, eligible=eligible,
                       compliant=compliant)
-    t.assumptions.profile = h.profile
-    t.assumptions.plan = "explicit" if h.fleet.phases else "azure-default"
-    t.assumptions.default_off_peak.CopyFrom(h.fleet.default_off_peak)
-    t.assumptions.settings.CopyFrom(h.fleet.settings)
+    # No assumptions: echoing the request's settings would claim the ones
+    # this model ignores (enablement, assessment, batches, phase hours), and
+    # reports then say the simulator states none.
     yield pb.SimulateResponse(trailer=t)
 
 
