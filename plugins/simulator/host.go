@@ -25,8 +25,8 @@ import (
 )
 
 // SimulatorDirEnv names the variable that gives a plugin the absolute
-// folder of its program as the user named it: a pinned plugin runs from a
-// private copy of that one file, elsewhere.
+// folder of its program as the user named it (symbolic links resolved): a
+// pinned plugin runs from a private copy of that one file, elsewhere.
 const SimulatorDirEnv = "PATCHCHECK_SIMULATOR_DIR"
 
 // DefaultStartTimeout is how long Open waits for a plugin to complete the
@@ -134,8 +134,14 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 	}
 	// A pinned program runs from a private copy, so a plugin that needs the
 	// files beside it (a script's modules, a model's data) is told where
-	// they are. They are not pinned: the plugin must check what it loads.
-	if dir, err := filepath.Abs(filepath.Dir(path)); err == nil {
+	// they are: beside the file a symbolic link names, as Python finds a
+	// script's modules. They are not pinned: the plugin must check what it
+	// loads.
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		real = path // the pin below reports a missing file
+	}
+	if dir, err := filepath.Abs(filepath.Dir(real)); err == nil {
 		env = append(env, SimulatorDirEnv+"="+dir)
 	}
 	var pin *pinnedProgram

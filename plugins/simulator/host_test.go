@@ -276,17 +276,43 @@ func TestPluginEnvironment(t *testing.T) {
 
 // TestPluginToldItsFolder: a pinned plugin runs from a private copy, and
 // learns the folder of the file the user named (where a script's modules or
-// a model's data are) from PATCHCHECK_SIMULATOR_DIR.
+// a model's data are) from PATCHCHECK_SIMULATOR_DIR; through a symbolic
+// link, the folder of the file it names.
 func TestPluginToldItsFolder(t *testing.T) {
-	cfg := externalConfig(t, "dir")
-	_, err := mustOpen(t, cfg).Simulate(context.Background(), request(1))
-	_, got, ok := strings.Cut(fmt.Sprint(err), "dir: ")
-	if !ok {
-		t.Fatalf("Simulate error = %v, want the plugin's report", err)
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links")
 	}
-	got, _, _ = strings.Cut(got, ";")
-	if want := filepath.Dir(cfg.Path); got != want {
-		t.Errorf("%s = %q, want the folder of the plugin as given, %q", simulator.SimulatorDirEnv, got, want)
+	tests := []struct {
+		name string
+		link bool
+	}{
+		{"the file", false},
+		{"a symbolic link to it", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := externalConfig(t, "dir")
+			want := filepath.Dir(cfg.Path)
+			if tt.link {
+				link := filepath.Join(t.TempDir(), "link")
+				if err := os.Symlink(cfg.Path, link); err != nil {
+					t.Fatal(err)
+				}
+				cfg.Path = link
+			}
+			_, err := mustOpen(t, cfg).Simulate(context.Background(), request(1))
+			_, got, ok := strings.Cut(fmt.Sprint(err), "dir: ")
+			if !ok {
+				t.Fatalf("Simulate error = %v, want the plugin's report", err)
+			}
+			got, _, _ = strings.Cut(got, ";")
+			if real, err := filepath.EvalSymlinks(want); err == nil {
+				want = real // t.TempDir may itself be under a link
+			}
+			if got != want {
+				t.Errorf("%s = %q, want the folder of the plugin file, %q", simulator.SimulatorDirEnv, got, want)
+			}
+		})
 	}
 }
 
