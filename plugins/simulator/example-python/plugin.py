@@ -42,7 +42,6 @@ import re
 import signal
 import sys
 import threading
-import time
 import traceback
 import types
 import zoneinfo
@@ -232,8 +231,8 @@ class ModelError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# The model. Its input is plain Python values (see from_request), so it does
-# not depend on the shape of the generated messages.
+# The model. Its input is plain Python values (see model_request), so it
+# does not depend on the shape of the generated messages.
 
 class VM:
     __slots__ = ("name", "subscription", "region", "zone", "availability_set", "update_domain",
@@ -394,8 +393,8 @@ def simulate(req, check_cancelled):
     points = []
     for d in range(req.deadline_days + 1):
         vals = sorted(c[d] for c in curves)
-        rank = lambda q: vals[max(0, math.ceil(q * trials) - 1)]  # nearest rank
-        points.append((d, curves[0][d], rank(0.1), rank(0.5), rank(0.9)))
+        p10, p50, p90 = (vals[max(0, math.ceil(q * trials) - 1)] for q in (0.1, 0.5, 0.9))  # nearest rank
+        points.append((d, curves[0][d], p10, p50, p90))
     phases, steps, results = first
     return phases, steps, results, points, deadline, trials
 
@@ -449,7 +448,7 @@ def run_trial(req, judged, spans, set_size, phase_of, release, deadline, rng, ch
         for (region, group), (s, e, names) in groups.items():
             steps.append({"phase": p, "region": region, "group": group, "start": s, "end": e, "vms": names})
         start = end + int(req.bake_hours * HOUR)  # truncated, as Go converts
-        if ph["patched"] and ph["unhealthy"] / ph["patched"] > req.health_threshold:
+        if ph["unhealthy"] and ph["unhealthy"] / ph["patched"] > req.health_threshold:
             ph["status"] = "halted"
             if req.halt_hours is None:
                 halted = True
@@ -667,11 +666,15 @@ def main():
         sys.stderr.write("This program is a patchcheck simulator plugin: patchcheck starts it\n"
                          "(patchcheck simulate --simulator ... --simulator-sha256 ...).\n")
         return 1
-    # Like a go-plugin server, answer with the version this plugin speaks
-    # even when the host offers others (PLUGIN_PROTOCOL_VERSIONS): the host
-    # then refuses it naming both versions.
+    try:
+        import cryptography, google.protobuf, grpc  # noqa: F401 (Debian's packages)
+    except ImportError as e:
+        fail(f"{e}: install Debian's python3-grpcio, python3-protobuf and python3-cryptography")
     # Ctrl-C reaches the whole process group; the host decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Like a go-plugin server, this answers with the protocol version it
+    # speaks whatever the host offers in PLUGIN_PROTOCOL_VERSIONS: a host
+    # that speaks another refuses it, naming both.
     return serve(load_generated())
 
 
