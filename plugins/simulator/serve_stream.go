@@ -46,8 +46,12 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 
 	sink := newForecastSink(stream.Send, n)
 	f, err := impl.SimulateStream(ctx, req, n, vms, sink)
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
+		// The simulator's own failure: the rest of the request no longer
+		// matters (the reader stops once the call ends).
 		cancel()
+		sink.w.Abandon()
+		return toStatus(err)
 	}
 	go func() {
 		for range vms { // a simulator that stopped early leaves batches behind

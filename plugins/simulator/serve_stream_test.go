@@ -17,16 +17,24 @@ import (
 	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
 )
 
-// serverStream is the plugin's end of a Simulate call, in memory.
+// serverStream is the plugin's end of a Simulate call, in memory. With a
+// gate, the messages from gateAt on arrive only once it is closed.
 type serverStream struct {
 	grpc.ServerStream
-	in  *requestStream
-	out responseStream
+	in     *requestStream
+	out    responseStream
+	gate   chan struct{}
+	gateAt int
 }
 
-func (s *serverStream) Context() context.Context           { return context.Background() }
-func (s *serverStream) Recv() (*pb.SimulateRequest, error) { return s.in.recv() }
-func (s *serverStream) Send(m *pb.SimulateResponse) error  { return s.out.send(m) }
+func (s *serverStream) Context() context.Context { return context.Background() }
+func (s *serverStream) Recv() (*pb.SimulateRequest, error) {
+	if s.gate != nil && s.in.next >= s.gateAt {
+		<-s.gate
+	}
+	return s.in.recv()
+}
+func (s *serverStream) Send(m *pb.SimulateResponse) error { return s.out.send(m) }
 func (s *serverStream) trailerSent() bool {
 	for _, b := range s.out.msgs {
 		var m pb.SimulateResponse
@@ -38,8 +46,12 @@ func (s *serverStream) trailerSent() bool {
 }
 
 // echoStreaming is a StreamingSimulator answering each VM with its name;
-// stopAfter > 0 makes it return an error after that many batches.
-type echoStreaming struct{ stopAfter int }
+// stopAfter > 0 makes it return an error after that many batches, and
+// returnAfter > 0 return what it has without waiting for the rest.
+type echoStreaming struct {
+	stopAfter, returnAfter int
+	returned               chan struct{} // closed as it returns early, when set
+}
 
 func (echoStreaming) Describe(context.Context) (Description, error) { return Description{}, nil }
 func (echoStreaming) Simulate(context.Context, Request) (*Forecast, error) {
@@ -55,6 +67,12 @@ func (e echoStreaming) SimulateStream(ctx context.Context, _ Request, count int,
 		}
 		if batches++; batches == e.stopAfter {
 			return nil, errors.New("stopped early")
+		}
+		if batches == e.returnAfter {
+			if e.returned != nil {
+				defer close(e.returned)
+			}
+			break
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -136,6 +154,7 @@ func TestSimulateStreaming(t *testing.T) {
 		"absurd count":    {[][]byte{absurd}, echoStreaming{}, codes.InvalidArgument, "more than the 67108864 a request may hold"},
 		"nothing":         {nil, echoStreaming{}, codes.InvalidArgument, "has no header"},
 		"simulator stops": {msgs, echoStreaming{stopAfter: 1}, codes.Unknown, "stopped early"},
+		"simulator returns before a cut-off request ends": {msgs[:3], echoStreaming{returnAfter: 1}, codes.InvalidArgument, "not the"},
 	} {
 		s, err := serve(t, tc.msgs, tc.impl)
 		if status.Code(err) != tc.code || !strings.Contains(err.Error(), tc.want) {
@@ -143,6 +162,30 @@ func TestSimulateStreaming(t *testing.T) {
 		}
 		if s.trailerSent() {
 			t.Errorf("%s: a trailer was sent", name)
+		}
+	}
+}
+
+// TestNoTrailerAfterAnEarlyReturn: a simulator that returns before its
+// request has all arrived gets no trailer sent when the rest of the request
+// then turns out cut off.
+func TestNoTrailerAfterAnEarlyReturn(t *testing.T) {
+	msgs, _ := requestMessages(t, 3*chunk.MaxItems+11)
+	for range 20 { // the reader's last steps race with the simulator's return
+		returned := make(chan struct{})
+		s := &serverStream{in: &requestStream{msgs: msgs[:3]}, gate: returned, gateAt: 2}
+		done := make(chan error, 1)
+		go func() { done <- (&grpcServer{impl: echoStreaming{returnAfter: 1, returned: returned}}).Simulate(s) }()
+		select {
+		case err := <-done:
+			if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "not the") {
+				t.Fatalf("%v; want the cut-off request's error", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the call hangs")
+		}
+		if s.trailerSent() {
+			t.Fatal("a trailer was sent for a cut-off request")
 		}
 	}
 }
