@@ -26,13 +26,9 @@ func tuneGC() {
 
 // tunePluginGC sets the collector of the built-in plugin process. The
 // process lives for one forecast, and its heap goes from nothing to a whole
-// fleet in one request, received with the collector paused; the heap goal
-// the collector then resumes with was set when the heap was empty, and at
-// GOGC=100 the plugin collects far more often than the host does while
-// holding the same fleet. GOGC=200 took the gRPC hop of a 1M-VM forecast
-// from 16% to 10% of the call (BenchmarkSimulateTransport, 5 runs each)
-// for ~110 MB more peak memory (1.33 GB against 1.22 GB for the whole
-// command). GOGC set by the user wins.
+// fleet in one request, nearly all of it live until the call ends: at
+// GOGC=100 the collector would run again and again over a heap that only
+// grows, finding little to free. GOGC set by the user wins.
 func tunePluginGC() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(200)

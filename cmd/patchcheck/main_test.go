@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -36,9 +39,31 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
-			return nil
+			// The Python example plugin, run in place: it loads its
+			// generated modules from beside it.
+			py, err := filepath.Abs("../../plugins/simulator/example-python/plugin.py")
+			env.Setenv("PYTHON_PLUGIN", py)
+			return err
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond != "python" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return havePython()
 		},
 	})
+}
+
+// havePython reports whether Debian's python3 can run the Python example
+// plugin ([python] in the scripts); with PATCHCHECK_REQUIRE_PYTHON set (CI)
+// its absence is an error rather than a skip.
+func havePython() (bool, error) {
+	err := exec.Command("/usr/bin/python3", "-I", "-c",
+		`import grpc, google.protobuf, cryptography, zoneinfo; zoneinfo.ZoneInfo("Europe/Berlin")`).Run()
+	if err != nil && os.Getenv("PATCHCHECK_REQUIRE_PYTHON") != "" {
+		return false, fmt.Errorf("/usr/bin/python3 with python3-grpcio, python3-protobuf, python3-cryptography and tzdata is required (PATCHCHECK_REQUIRE_PYTHON is set): %w", err)
+	}
+	return err == nil, nil
 }
 
 // fakeSimulator is an external simulator plugin for the end-to-end scripts;

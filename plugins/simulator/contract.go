@@ -1,8 +1,12 @@
 // Package simulator is the contract between patchcheck and a forecast
-// simulator: the Go interface, its request and response types, and (in
-// grpc.go) the go-plugin wiring that carries them between processes. It
-// imports nothing of checker; the reference model lives in
-// plugins/simulator/reference and knows nothing of go-plugin.
+// simulator for Go programs: the Go interface and its request and response
+// types (this file), Serve for a plugin's main and Open for the host
+// (serve.go, host.go), and the go-plugin wiring between them (grpc.go). For
+// a plugin in any language the contract is proto/simulator.proto, whose
+// messages these types map to field by field (convert.go);
+// docs/plugins.md says how a plugin speaks it. It imports nothing of
+// checker; the reference model lives in plugins/simulator/reference and
+// knows nothing of go-plugin.
 package simulator
 
 import (
@@ -10,8 +14,10 @@ import (
 	"time"
 )
 
-// ProtocolVersion is the plugin protocol version; host and plugin must agree.
-const ProtocolVersion = 3
+// ProtocolVersion is the plugin protocol version, that of
+// proto/simulator.proto: host and plugin must agree (go-plugin's handshake
+// checks it), and DescribeResponse repeats it.
+const ProtocolVersion = 4
 
 // Simulator predicts how a fleet is patched this month. Implementations must
 // be pure: the same Request gives the same Forecast (time and randomness come

@@ -13,15 +13,15 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/patchcheck/patchcheck/plugins/simulator/internal/chunk"
+	istream "github.com/patchcheck/patchcheck/plugins/simulator/internal/stream"
 	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
 )
 
 // This file is the go-plugin wiring: the handshake both sides must agree on,
-// and the gRPC shims that carry a Simulator between processes. The wire
-// messages (proto/simulator.proto; see generate.go to regenerate the Go code)
-// carry the Request and the Forecast encoded in Go, so the Go types in
-// contract.go are the only schema: the small parts with encoding/gob, the
-// per-VM parts in the bulk encoding of wire*.go (see payload.go).
+// and the gRPC shims that carry a Simulator between processes as the
+// messages of proto/simulator.proto (convert.go maps them to the Go types;
+// internal/stream keeps the order and the counts of a call's streams).
 
 // Handshake is the go-plugin handshake between patchcheck and a simulator
 // plugin. The magic cookie is not a security measure: it only stops a plugin
@@ -118,19 +118,27 @@ func (s *grpcServer) Describe(ctx context.Context, _ *pb.DescribeRequest) (resp 
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.DescribeResponse{
-		Name:            d.Name,
-		Version:         d.Version,
-		ProtocolVersion: int32(d.ProtocolVersion), //nolint:gosec // a small version number
-	}, nil
+	return description(d), nil
 }
 
 func (s *grpcServer) Simulate(stream pb.Simulator_SimulateServer) (err error) {
 	defer recoverPanic("Simulate", &err)
-	if impl, ok := s.impl.(StreamingSimulator); ok {
-		return simulateStreaming(stream, impl)
+	header, err := istream.ReadHeader(stream.Recv)
+	if err != nil {
+		return requestError(err)
 	}
-	req, err := receiveRequest(stream.Recv)
+	req := fromRequestHeader(header)
+	n := int(header.GetVmCount())
+	if impl, ok := s.impl.(StreamingSimulator); ok {
+		return simulateStreaming(stream, impl, req, n)
+	}
+	if n > 0 {
+		req.Fleet.VMs = make([]VM, n)
+	}
+	err = istream.ReadVMs(stream.Recv, uint64(n), func(first int, vms []*pb.Vm) error {
+		fromVMMessages(vms, req.Fleet.VMs[first:])
+		return nil
+	})
 	if err != nil {
 		return requestError(err)
 	}
@@ -141,7 +149,42 @@ func (s *grpcServer) Simulate(stream pb.Simulator_SimulateServer) (err error) {
 	if f == nil {
 		return status.Error(codes.Internal, "the simulator returned neither a forecast nor an error")
 	}
-	return sendError(sendForecast(stream.Send, f, req.Fleet.VMs))
+	sink := newForecastSink(stream.Send, n)
+	if err := sink.Plan(f.Plan); err != nil {
+		sink.w.Abandon()
+		return sendError(err)
+	}
+	if err := sink.VMs(f.VMs); err != nil {
+		sink.w.Abandon()
+		return sendError(err)
+	}
+	return sendError(sink.w.Finish(forecastTrailer(f)))
+}
+
+// forecastSink is the ForecastSink of the plugin side: it sends the plan
+// and the VM results in chunks as they are handed out.
+type forecastSink struct {
+	w    *istream.ForecastWriter
+	size int // results per chunk
+}
+
+var _ ForecastSink = (*forecastSink)(nil)
+
+// newForecastSink sends a forecast for a request of vms VMs through send.
+func newForecastSink(send func(*pb.SimulateResponse) error, vms int) *forecastSink {
+	return &forecastSink{w: istream.NewForecastWriter(send), size: chunk.Size(vms)}
+}
+
+func (s *forecastSink) Plan(steps []Step) error {
+	return s.w.Plan(len(steps), func(i int) int { return len(steps[i].VMs) }, func(from, to int) []*pb.Step {
+		return stepMessages(steps[from:to])
+	})
+}
+
+func (s *forecastSink) VMs(results []VMResult) error {
+	return s.w.Results(len(results), s.size, func(from, to int) []*pb.VmResult {
+		return resultMessages(results[from:to])
+	})
 }
 
 // requestError is the status for a request that could not be received: the
@@ -198,11 +241,7 @@ func (c *grpcClient) Describe(ctx context.Context) (Description, error) {
 	if err != nil {
 		return Description{}, fromStatus(err)
 	}
-	return Description{
-		Name:            resp.GetName(),
-		Version:         resp.GetVersion(),
-		ProtocolVersion: int(resp.GetProtocolVersion()),
-	}, nil
+	return fromDescription(resp), nil
 }
 
 func (c *grpcClient) Simulate(ctx context.Context, req Request) (*Forecast, error) {
@@ -212,24 +251,63 @@ func (c *grpcClient) Simulate(ctx context.Context, req Request) (*Forecast, erro
 	if err != nil {
 		return nil, fromStatus(err)
 	}
-	if err := sendRequest(stream.Send, req); err != nil && err != io.EOF {
-		if _, ok := status.FromError(err); ok {
-			return nil, fromStatus(err)
+	// The request is sent while the forecast is read: a plugin may answer
+	// before it has read the whole request.
+	sent := make(chan error, 1)
+	go func() {
+		vms := req.Fleet.VMs
+		err := istream.SendRequest(stream.Send, requestHeader(&req), func(from, to int) []*pb.Vm {
+			return vmMessages(vms[from:to])
+		})
+		if err == nil {
+			err = stream.CloseSend()
 		}
-		return nil, fmt.Errorf("sending the simulation request: %w", err)
+		if err != nil && err != io.EOF {
+			cancel() // the plugin waits for the rest of the request
+		}
+		sent <- err
+	}()
+	f, err := receiveForecast(stream.Recv, len(req.Fleet.VMs))
+	if err != nil {
+		cancel()
 	}
-	// io.EOF from Send means the plugin ended the call early: Recv returns
-	// its reason.
-	if err := stream.CloseSend(); err != nil {
-		return nil, fromStatus(err)
+	// io.EOF from Send means the plugin ended the call, and Recv said why;
+	// Canceled means the reading failed first.
+	if sendErr := <-sent; sendErr != nil && sendErr != io.EOF && status.Code(sendErr) != codes.Canceled {
+		if _, ok := status.FromError(sendErr); ok {
+			return nil, fromStatus(sendErr)
+		}
+		return nil, fmt.Errorf("sending the simulation request: %w", sendErr)
 	}
-	f, err := receiveForecast(stream.Recv, req.Fleet.VMs)
 	if err != nil {
 		if _, ok := status.FromError(err); ok {
 			return nil, fromStatus(err)
 		}
-		return nil, fmt.Errorf("decoding the forecast: %w", err)
+		return nil, fmt.Errorf("reading the forecast: %w", err)
 	}
+	return f, nil
+}
+
+// receiveForecast reads the forecast for a request of vms VMs up to the end
+// of the stream.
+func receiveForecast(recv func() (*pb.SimulateResponse, error), vms int) (*Forecast, error) {
+	results := make([]VMResult, vms)
+	plan := []Step{}
+	t, err := istream.ReadForecast(recv, vms, istream.ForecastParts{
+		Steps: func(steps []*pb.Step) error {
+			plan = append(plan, fromStepMessages(steps)...)
+			return nil
+		},
+		Results: func(first int, r []*pb.VmResult) error {
+			fromResultMessages(r, results[first:])
+			return nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	f := fromForecastTrailer(t)
+	f.Plan, f.VMs = plan, results[:t.GetVmCount()]
 	return f, nil
 }
 

@@ -24,6 +24,11 @@ import (
 	"google.golang.org/grpc/status"
 )
 
+// SimulatorDirEnv names the variable that gives a plugin the absolute
+// folder of its program as the user named it (symbolic links resolved): a
+// pinned plugin runs from a private copy of that one file, elsewhere.
+const SimulatorDirEnv = "PATCHCHECK_SIMULATOR_DIR"
+
 // DefaultStartTimeout is how long Open waits for a plugin to complete the
 // handshake when HostConfig.StartTimeout is zero.
 const DefaultStartTimeout = 30 * time.Second
@@ -121,14 +126,26 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 	}
 
 	path := cfg.Path
+	if filepath.Base(path) == path {
+		// A bare name is looked up in PATH, as exec.Command would.
+		if path, err = exec.LookPath(path); err != nil {
+			return nil, noop, fmt.Errorf("%s: cannot run it: %w", label, err)
+		}
+	}
+	// A pinned program runs from a private copy, so a plugin that needs the
+	// files beside it (a script's modules, a model's data) is told where
+	// they are: beside the file a symbolic link names, as Python finds a
+	// script's modules. They are not pinned: the plugin must check what it
+	// loads.
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		real = path // the pin below reports a missing file
+	}
+	if dir, err := filepath.Abs(filepath.Dir(real)); err == nil {
+		env = append(env, SimulatorDirEnv+"="+dir)
+	}
 	var pin *pinnedProgram
 	if want != nil {
-		if filepath.Base(path) == path {
-			// A bare name is looked up in PATH, as exec.Command would.
-			if path, err = exec.LookPath(path); err != nil {
-				return nil, noop, fmt.Errorf("%s: cannot run it: %w", label, err)
-			}
-		}
 		if pin, err = pinProgram(path, want, cfg.afterPin); err != nil {
 			return nil, noop, fmt.Errorf("%s: %w", label, err)
 		}

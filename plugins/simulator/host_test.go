@@ -18,7 +18,8 @@ import (
 )
 
 // serveHostTestMode serves the plugin modes of this file's tests: "env"
-// reports its environment's variable names (as the error of Simulate),
+// reports its environment's variable names (as the error of Simulate), "dir"
+// the folder the host says it was given in (the same way),
 // "badnumbers" answers with a NaN compliance, "noisy" writes 3 MiB to
 // stderr before the handshake and 3 MiB more during Simulate.
 func serveHostTestMode(mode string) bool {
@@ -27,6 +28,8 @@ func serveHostTestMode(mode string) bool {
 		simulator.Serve(envReporter{})
 	case "badnumbers":
 		simulator.Serve(badNumbers{})
+	case "dir":
+		simulator.Serve(dirReporter{})
 	case "noisy":
 		line := "[ERROR] " + strings.Repeat("x", 1015) + "\n" // 1 KiB, shown as an error by the host
 		for range 3 << 10 {
@@ -60,6 +63,12 @@ func (envReporter) Simulate(context.Context, simulator.Request) (*simulator.Fore
 	}
 	slices.Sort(names)
 	return nil, fmt.Errorf("env: %s;", strings.Join(names, ","))
+}
+
+type dirReporter struct{ fake }
+
+func (dirReporter) Simulate(context.Context, simulator.Request) (*simulator.Forecast, error) {
+	return nil, fmt.Errorf("dir: %s;", os.Getenv(simulator.SimulatorDirEnv))
 }
 
 type badNumbers struct{ fake }
@@ -262,6 +271,48 @@ func TestPluginEnvironment(t *testing.T) {
 	cfg.PassEnv = []string{"A=B"}
 	if _, err := open(t, cfg); err == nil || !strings.Contains(err.Error(), `"A=B" is not a variable name`) {
 		t.Fatalf("Open with PassEnv A=B = %v, want a refusal", err)
+	}
+}
+
+// TestPluginToldItsFolder: a pinned plugin runs from a private copy, and
+// learns the folder of the file the user named (where a script's modules or
+// a model's data are) from PATCHCHECK_SIMULATOR_DIR; through a symbolic
+// link, the folder of the file it names.
+func TestPluginToldItsFolder(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links")
+	}
+	tests := []struct {
+		name string
+		link bool
+	}{
+		{"the file", false},
+		{"a symbolic link to it", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := externalConfig(t, "dir")
+			want := filepath.Dir(cfg.Path)
+			if tt.link {
+				link := filepath.Join(t.TempDir(), "link")
+				if err := os.Symlink(cfg.Path, link); err != nil {
+					t.Fatal(err)
+				}
+				cfg.Path = link
+			}
+			_, err := mustOpen(t, cfg).Simulate(context.Background(), request(1))
+			_, got, ok := strings.Cut(fmt.Sprint(err), "dir: ")
+			if !ok {
+				t.Fatalf("Simulate error = %v, want the plugin's report", err)
+			}
+			got, _, _ = strings.Cut(got, ";")
+			if real, err := filepath.EvalSymlinks(want); err == nil {
+				want = real // t.TempDir may itself be under a link
+			}
+			if got != want {
+				t.Errorf("%s = %q, want the folder of the plugin file, %q", simulator.SimulatorDirEnv, got, want)
+			}
+		})
 	}
 }
 

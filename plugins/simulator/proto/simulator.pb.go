@@ -9,6 +9,7 @@ package proto
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -57,11 +58,13 @@ func (*DescribeRequest) Descriptor() ([]byte, []int) {
 	return file_simulator_proto_rawDescGZIP(), []int{0}
 }
 
+// Description of a simulator (simulator.Description).
 type DescribeResponse struct {
-	state           protoimpl.MessageState `protogen:"open.v1"`
-	Name            string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Version         string                 `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
-	ProtocolVersion int32                  `protobuf:"varint,3,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Name    string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Version string                 `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
+	// The plugin protocol version the simulator speaks (4).
+	ProtocolVersion int32 `protobuf:"varint,3,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
@@ -117,12 +120,13 @@ func (x *DescribeResponse) GetProtocolVersion() int32 {
 	return 0
 }
 
+// One message of the request stream: the header first, then VM chunks.
 type SimulateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Part:
 	//
 	//	*SimulateRequest_Header
-	//	*SimulateRequest_VmChunk
+	//	*SimulateRequest_Vms
 	Part          isSimulateRequest_Part `protobuf_oneof:"part"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -174,10 +178,10 @@ func (x *SimulateRequest) GetHeader() *RequestHeader {
 	return nil
 }
 
-func (x *SimulateRequest) GetVmChunk() []byte {
+func (x *SimulateRequest) GetVms() *VmChunk {
 	if x != nil {
-		if x, ok := x.Part.(*SimulateRequest_VmChunk); ok {
-			return x.VmChunk
+		if x, ok := x.Part.(*SimulateRequest_Vms); ok {
+			return x.Vms
 		}
 	}
 	return nil
@@ -188,25 +192,47 @@ type isSimulateRequest_Part interface {
 }
 
 type SimulateRequest_Header struct {
-	// The first message.
 	Header *RequestHeader `protobuf:"bytes,1,opt,name=header,proto3,oneof"`
 }
 
-type SimulateRequest_VmChunk struct {
-	// Each later message: VMs in order, in the bulk encoding (wire_fleet.go).
-	VmChunk []byte `protobuf:"bytes,2,opt,name=vm_chunk,json=vmChunk,proto3,oneof"`
+type SimulateRequest_Vms struct {
+	Vms *VmChunk `protobuf:"bytes,3,opt,name=vms,proto3,oneof"`
 }
 
 func (*SimulateRequest_Header) isSimulateRequest_Part() {}
 
-func (*SimulateRequest_VmChunk) isSimulateRequest_Part() {}
+func (*SimulateRequest_Vms) isSimulateRequest_Part() {}
 
+// Everything of simulator.Request but the fleet's VMs.
 type RequestHeader struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// simulator.Request without Fleet.VMs, encoded with encoding/gob.
-	RequestGob []byte `protobuf:"bytes,1,opt,name=request_gob,json=requestGob,proto3" json:"request_gob,omitempty"`
-	// How many VMs the chunks hold in all.
-	Vms           uint64 `protobuf:"varint,2,opt,name=vms,proto3" json:"vms,omitempty"`
+	// How many VMs the chunks that follow hold in all.
+	VmCount uint64 `protobuf:"varint,2,opt,name=vm_count,json=vmCount,proto3" json:"vm_count,omitempty"`
+	Fleet   *Fleet `protobuf:"bytes,3,opt,name=fleet,proto3" json:"fleet,omitempty"`
+	// The random seed: the same request must give the same forecast.
+	Seed int64 `protobuf:"varint,4,opt,name=seed,proto3" json:"seed,omitempty"`
+	// Independent runs of the month (1 or more); trial 0 is the reported run,
+	// all trials feed the curve's percentile bands.
+	Trials int64 `protobuf:"varint,5,opt,name=trials,proto3" json:"trials,omitempty"`
+	// The profile the host judged the fleet with (e.g. "current").
+	Profile string `protobuf:"bytes,6,opt,name=profile,proto3" json:"profile,omitempty"`
+	// The profile's supported marketplace images, lower-case
+	// "publisher:offer:sku" keys.
+	SupportedImages []string `protobuf:"bytes,7,rep,name=supported_images,json=supportedImages,proto3" json:"supported_images,omitempty"`
+	// SKU families the profile supports by pattern.
+	ImagePatterns []*ImagePattern `protobuf:"bytes,8,rep,name=image_patterns,json=imagePatterns,proto3" json:"image_patterns,omitempty"`
+	// Region -> the regions it must never share a phase or a time with
+	// (symmetric).
+	RegionPairs map[string]*RegionList `protobuf:"bytes,9,rep,name=region_pairs,json=regionPairs,proto3" json:"region_pairs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// For Windows AutomaticByPlatform: enableAutomaticUpdates must be true.
+	WindowsNeedsAutoUpdates bool `protobuf:"varint,10,opt,name=windows_needs_auto_updates,json=windowsNeedsAutoUpdates,proto3" json:"windows_needs_auto_updates,omitempty"`
+	// At most 20% of an availability set's VMs (one at a time below 10 VMs)
+	// install at once inside an update domain (the 2024 documentation);
+	// false: one update domain at a time (the 2021 one).
+	AvailabilitySetCap bool `protobuf:"varint,11,opt,name=availability_set_cap,json=availabilitySetCap,proto3" json:"availability_set_cap,omitempty"`
+	// Azure's rollout plan as the host knows it, used when the fleet gives
+	// none: each phase's regions.
+	DefaultPhases []*RegionList `protobuf:"bytes,12,rep,name=default_phases,json=defaultPhases,proto3" json:"default_phases,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -241,27 +267,968 @@ func (*RequestHeader) Descriptor() ([]byte, []int) {
 	return file_simulator_proto_rawDescGZIP(), []int{3}
 }
 
-func (x *RequestHeader) GetRequestGob() []byte {
+func (x *RequestHeader) GetVmCount() uint64 {
 	if x != nil {
-		return x.RequestGob
-	}
-	return nil
-}
-
-func (x *RequestHeader) GetVms() uint64 {
-	if x != nil {
-		return x.Vms
+		return x.VmCount
 	}
 	return 0
 }
 
+func (x *RequestHeader) GetFleet() *Fleet {
+	if x != nil {
+		return x.Fleet
+	}
+	return nil
+}
+
+func (x *RequestHeader) GetSeed() int64 {
+	if x != nil {
+		return x.Seed
+	}
+	return 0
+}
+
+func (x *RequestHeader) GetTrials() int64 {
+	if x != nil {
+		return x.Trials
+	}
+	return 0
+}
+
+func (x *RequestHeader) GetProfile() string {
+	if x != nil {
+		return x.Profile
+	}
+	return ""
+}
+
+func (x *RequestHeader) GetSupportedImages() []string {
+	if x != nil {
+		return x.SupportedImages
+	}
+	return nil
+}
+
+func (x *RequestHeader) GetImagePatterns() []*ImagePattern {
+	if x != nil {
+		return x.ImagePatterns
+	}
+	return nil
+}
+
+func (x *RequestHeader) GetRegionPairs() map[string]*RegionList {
+	if x != nil {
+		return x.RegionPairs
+	}
+	return nil
+}
+
+func (x *RequestHeader) GetWindowsNeedsAutoUpdates() bool {
+	if x != nil {
+		return x.WindowsNeedsAutoUpdates
+	}
+	return false
+}
+
+func (x *RequestHeader) GetAvailabilitySetCap() bool {
+	if x != nil {
+		return x.AvailabilitySetCap
+	}
+	return false
+}
+
+func (x *RequestHeader) GetDefaultPhases() []*RegionList {
+	if x != nil {
+		return x.DefaultPhases
+	}
+	return nil
+}
+
+// simulator.Fleet without its VMs, which follow in VmChunk messages.
+type Fleet struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Release  *Release               `protobuf:"bytes,1,opt,name=release,proto3" json:"release,omitempty"`
+	Settings *Settings              `protobuf:"bytes,2,opt,name=settings,proto3" json:"settings,omitempty"`
+	// The fleet's explicit plan; empty: the request's default_phases.
+	Phases []*RegionList `protobuf:"bytes,3,rep,name=phases,proto3" json:"phases,omitempty"`
+	// The off-peak window of VMs that set none.
+	DefaultOffPeak *Window `protobuf:"bytes,4,opt,name=default_off_peak,json=defaultOffPeak,proto3" json:"default_off_peak,omitempty"`
+	// Regions the fleet file declares; the host has already added them to
+	// region_pairs and default_phases.
+	Regions       []*DeclaredRegion `protobuf:"bytes,5,rep,name=regions,proto3" json:"regions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Fleet) Reset() {
+	*x = Fleet{}
+	mi := &file_simulator_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Fleet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Fleet) ProtoMessage() {}
+
+func (x *Fleet) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Fleet.ProtoReflect.Descriptor instead.
+func (*Fleet) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *Fleet) GetRelease() *Release {
+	if x != nil {
+		return x.Release
+	}
+	return nil
+}
+
+func (x *Fleet) GetSettings() *Settings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
+func (x *Fleet) GetPhases() []*RegionList {
+	if x != nil {
+		return x.Phases
+	}
+	return nil
+}
+
+func (x *Fleet) GetDefaultOffPeak() *Window {
+	if x != nil {
+		return x.DefaultOffPeak
+	}
+	return nil
+}
+
+func (x *Fleet) GetRegions() []*DeclaredRegion {
+	if x != nil {
+		return x.Regions
+	}
+	return nil
+}
+
+// simulator.Release: the monthly patch release being rolled out.
+type Release struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Month         string                 `protobuf:"bytes,1,opt,name=month,proto3" json:"month,omitempty"` // YYYY-MM
+	Date          *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Release) Reset() {
+	*x = Release{}
+	mi := &file_simulator_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Release) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Release) ProtoMessage() {}
+
+func (x *Release) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Release.ProtoReflect.Descriptor instead.
+func (*Release) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Release) GetMonth() string {
+	if x != nil {
+		return x.Month
+	}
+	return ""
+}
+
+func (x *Release) GetDate() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Date
+	}
+	return nil
+}
+
+// simulator.Settings: the model's assumptions.
+type Settings struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	AssessmentIntervalHours float64                `protobuf:"fixed64,1,opt,name=assessment_interval_hours,json=assessmentIntervalHours,proto3" json:"assessment_interval_hours,omitempty"`
+	EnablementMinutes       int64                  `protobuf:"varint,2,opt,name=enablement_minutes,json=enablementMinutes,proto3" json:"enablement_minutes,omitempty"`
+	HealthThreshold         float64                `protobuf:"fixed64,3,opt,name=health_threshold,json=healthThreshold,proto3" json:"health_threshold,omitempty"`
+	PhaseBakeHours          float64                `protobuf:"fixed64,4,opt,name=phase_bake_hours,json=phaseBakeHours,proto3" json:"phase_bake_hours,omitempty"`
+	PhaseHours              float64                `protobuf:"fixed64,5,opt,name=phase_hours,json=phaseHours,proto3" json:"phase_hours,omitempty"`
+	// Absent: a halted rollout stays halted for the rest of the month.
+	HaltHours     *float64 `protobuf:"fixed64,6,opt,name=halt_hours,json=haltHours,proto3,oneof" json:"halt_hours,omitempty"`
+	BatchShare    float64  `protobuf:"fixed64,7,opt,name=batch_share,json=batchShare,proto3" json:"batch_share,omitempty"`
+	DeadlineDays  int64    `protobuf:"varint,8,opt,name=deadline_days,json=deadlineDays,proto3" json:"deadline_days,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Settings) Reset() {
+	*x = Settings{}
+	mi := &file_simulator_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Settings) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Settings) ProtoMessage() {}
+
+func (x *Settings) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Settings.ProtoReflect.Descriptor instead.
+func (*Settings) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Settings) GetAssessmentIntervalHours() float64 {
+	if x != nil {
+		return x.AssessmentIntervalHours
+	}
+	return 0
+}
+
+func (x *Settings) GetEnablementMinutes() int64 {
+	if x != nil {
+		return x.EnablementMinutes
+	}
+	return 0
+}
+
+func (x *Settings) GetHealthThreshold() float64 {
+	if x != nil {
+		return x.HealthThreshold
+	}
+	return 0
+}
+
+func (x *Settings) GetPhaseBakeHours() float64 {
+	if x != nil {
+		return x.PhaseBakeHours
+	}
+	return 0
+}
+
+func (x *Settings) GetPhaseHours() float64 {
+	if x != nil {
+		return x.PhaseHours
+	}
+	return 0
+}
+
+func (x *Settings) GetHaltHours() float64 {
+	if x != nil && x.HaltHours != nil {
+		return *x.HaltHours
+	}
+	return 0
+}
+
+func (x *Settings) GetBatchShare() float64 {
+	if x != nil {
+		return x.BatchShare
+	}
+	return 0
+}
+
+func (x *Settings) GetDeadlineDays() int64 {
+	if x != nil {
+		return x.DeadlineDays
+	}
+	return 0
+}
+
+// simulator.Window: a daily local time window, "HH:MM" to "HH:MM"; an end
+// before the start crosses midnight.
+type Window struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Start         string                 `protobuf:"bytes,1,opt,name=start,proto3" json:"start,omitempty"`
+	End           string                 `protobuf:"bytes,2,opt,name=end,proto3" json:"end,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Window) Reset() {
+	*x = Window{}
+	mi := &file_simulator_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Window) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Window) ProtoMessage() {}
+
+func (x *Window) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Window.ProtoReflect.Descriptor instead.
+func (*Window) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Window) GetStart() string {
+	if x != nil {
+		return x.Start
+	}
+	return ""
+}
+
+func (x *Window) GetEnd() string {
+	if x != nil {
+		return x.End
+	}
+	return ""
+}
+
+// simulator.DeclaredRegion.
+type DeclaredRegion struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	Name                 string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	PairedRegion         string                 `protobuf:"bytes,2,opt,name=paired_region,json=pairedRegion,proto3" json:"paired_region,omitempty"` // empty when unpaired
+	HasAvailabilityZones bool                   `protobuf:"varint,3,opt,name=has_availability_zones,json=hasAvailabilityZones,proto3" json:"has_availability_zones,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *DeclaredRegion) Reset() {
+	*x = DeclaredRegion{}
+	mi := &file_simulator_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeclaredRegion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeclaredRegion) ProtoMessage() {}
+
+func (x *DeclaredRegion) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeclaredRegion.ProtoReflect.Descriptor instead.
+func (*DeclaredRegion) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *DeclaredRegion) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeclaredRegion) GetPairedRegion() string {
+	if x != nil {
+		return x.PairedRegion
+	}
+	return ""
+}
+
+func (x *DeclaredRegion) GetHasAvailabilityZones() bool {
+	if x != nil {
+		return x.HasAvailabilityZones
+	}
+	return false
+}
+
+// simulator.ImagePattern: SKUs matching sku_regex (a Go regular expression).
+type ImagePattern struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Publisher     string                 `protobuf:"bytes,1,opt,name=publisher,proto3" json:"publisher,omitempty"`
+	Offer         string                 `protobuf:"bytes,2,opt,name=offer,proto3" json:"offer,omitempty"`
+	SkuRegex      string                 `protobuf:"bytes,3,opt,name=sku_regex,json=skuRegex,proto3" json:"sku_regex,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImagePattern) Reset() {
+	*x = ImagePattern{}
+	mi := &file_simulator_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImagePattern) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImagePattern) ProtoMessage() {}
+
+func (x *ImagePattern) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImagePattern.ProtoReflect.Descriptor instead.
+func (*ImagePattern) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ImagePattern) GetPublisher() string {
+	if x != nil {
+		return x.Publisher
+	}
+	return ""
+}
+
+func (x *ImagePattern) GetOffer() string {
+	if x != nil {
+		return x.Offer
+	}
+	return ""
+}
+
+func (x *ImagePattern) GetSkuRegex() string {
+	if x != nil {
+		return x.SkuRegex
+	}
+	return ""
+}
+
+// A list of region names.
+type RegionList struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Regions       []string               `protobuf:"bytes,1,rep,name=regions,proto3" json:"regions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RegionList) Reset() {
+	*x = RegionList{}
+	mi := &file_simulator_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RegionList) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RegionList) ProtoMessage() {}
+
+func (x *RegionList) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RegionList.ProtoReflect.Descriptor instead.
+func (*RegionList) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RegionList) GetRegions() []string {
+	if x != nil {
+		return x.Regions
+	}
+	return nil
+}
+
+// A run of the fleet's VMs, following those of the chunks before it.
+type VmChunk struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Vms           []*Vm                  `protobuf:"bytes,1,rep,name=vms,proto3" json:"vms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VmChunk) Reset() {
+	*x = VmChunk{}
+	mi := &file_simulator_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VmChunk) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VmChunk) ProtoMessage() {}
+
+func (x *VmChunk) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VmChunk.ProtoReflect.Descriptor instead.
+func (*VmChunk) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *VmChunk) GetVms() []*Vm {
+	if x != nil {
+		return x.Vms
+	}
+	return nil
+}
+
+// simulator.VM: one machine of the fleet, with every default applied.
+type Vm struct {
+	state                  protoimpl.MessageState `protogen:"open.v1"`
+	Name                   string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Subscription           string                 `protobuf:"bytes,2,opt,name=subscription,proto3" json:"subscription,omitempty"`
+	Region                 string                 `protobuf:"bytes,3,opt,name=region,proto3" json:"region,omitempty"`
+	Zone                   string                 `protobuf:"bytes,4,opt,name=zone,proto3" json:"zone,omitempty"`
+	AvailabilitySet        string                 `protobuf:"bytes,5,opt,name=availability_set,json=availabilitySet,proto3" json:"availability_set,omitempty"`
+	UpdateDomain           int64                  `protobuf:"varint,6,opt,name=update_domain,json=updateDomain,proto3" json:"update_domain,omitempty"`
+	Os                     string                 `protobuf:"bytes,7,opt,name=os,proto3" json:"os,omitempty"` // "windows" or "linux"
+	Image                  *Image                 `protobuf:"bytes,8,opt,name=image,proto3" json:"image,omitempty"`
+	CustomImage            bool                   `protobuf:"varint,9,opt,name=custom_image,json=customImage,proto3" json:"custom_image,omitempty"`
+	PatchMode              string                 `protobuf:"bytes,10,opt,name=patch_mode,json=patchMode,proto3" json:"patch_mode,omitempty"`
+	EnableAutomaticUpdates bool                   `protobuf:"varint,11,opt,name=enable_automatic_updates,json=enableAutomaticUpdates,proto3" json:"enable_automatic_updates,omitempty"`
+	AgentVersion           string                 `protobuf:"bytes,12,opt,name=agent_version,json=agentVersion,proto3" json:"agent_version,omitempty"`
+	TimeZone               string                 `protobuf:"bytes,13,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"` // IANA name
+	OffPeak                *Window                `protobuf:"bytes,14,opt,name=off_peak,json=offPeak,proto3" json:"off_peak,omitempty"`
+	// When the VM is on; empty: always.
+	PowerSchedule []*PowerWindow `protobuf:"bytes,15,rep,name=power_schedule,json=powerSchedule,proto3" json:"power_schedule,omitempty"`
+	// Dated periods when it is off.
+	PowerOff             []*Outage `protobuf:"bytes,16,rep,name=power_off,json=powerOff,proto3" json:"power_off,omitempty"`
+	InstallMinutes       int64     `protobuf:"varint,17,opt,name=install_minutes,json=installMinutes,proto3" json:"install_minutes,omitempty"`
+	FailureProbability   float64   `protobuf:"fixed64,18,opt,name=failure_probability,json=failureProbability,proto3" json:"failure_probability,omitempty"`
+	UnhealthyProbability float64   `protobuf:"fixed64,19,opt,name=unhealthy_probability,json=unhealthyProbability,proto3" json:"unhealthy_probability,omitempty"`
+	Enablement           string    `protobuf:"bytes,20,opt,name=enablement,proto3" json:"enablement,omitempty"` // "done" or "pending"
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *Vm) Reset() {
+	*x = Vm{}
+	mi := &file_simulator_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Vm) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Vm) ProtoMessage() {}
+
+func (x *Vm) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Vm.ProtoReflect.Descriptor instead.
+func (*Vm) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Vm) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Vm) GetSubscription() string {
+	if x != nil {
+		return x.Subscription
+	}
+	return ""
+}
+
+func (x *Vm) GetRegion() string {
+	if x != nil {
+		return x.Region
+	}
+	return ""
+}
+
+func (x *Vm) GetZone() string {
+	if x != nil {
+		return x.Zone
+	}
+	return ""
+}
+
+func (x *Vm) GetAvailabilitySet() string {
+	if x != nil {
+		return x.AvailabilitySet
+	}
+	return ""
+}
+
+func (x *Vm) GetUpdateDomain() int64 {
+	if x != nil {
+		return x.UpdateDomain
+	}
+	return 0
+}
+
+func (x *Vm) GetOs() string {
+	if x != nil {
+		return x.Os
+	}
+	return ""
+}
+
+func (x *Vm) GetImage() *Image {
+	if x != nil {
+		return x.Image
+	}
+	return nil
+}
+
+func (x *Vm) GetCustomImage() bool {
+	if x != nil {
+		return x.CustomImage
+	}
+	return false
+}
+
+func (x *Vm) GetPatchMode() string {
+	if x != nil {
+		return x.PatchMode
+	}
+	return ""
+}
+
+func (x *Vm) GetEnableAutomaticUpdates() bool {
+	if x != nil {
+		return x.EnableAutomaticUpdates
+	}
+	return false
+}
+
+func (x *Vm) GetAgentVersion() string {
+	if x != nil {
+		return x.AgentVersion
+	}
+	return ""
+}
+
+func (x *Vm) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+func (x *Vm) GetOffPeak() *Window {
+	if x != nil {
+		return x.OffPeak
+	}
+	return nil
+}
+
+func (x *Vm) GetPowerSchedule() []*PowerWindow {
+	if x != nil {
+		return x.PowerSchedule
+	}
+	return nil
+}
+
+func (x *Vm) GetPowerOff() []*Outage {
+	if x != nil {
+		return x.PowerOff
+	}
+	return nil
+}
+
+func (x *Vm) GetInstallMinutes() int64 {
+	if x != nil {
+		return x.InstallMinutes
+	}
+	return 0
+}
+
+func (x *Vm) GetFailureProbability() float64 {
+	if x != nil {
+		return x.FailureProbability
+	}
+	return 0
+}
+
+func (x *Vm) GetUnhealthyProbability() float64 {
+	if x != nil {
+		return x.UnhealthyProbability
+	}
+	return 0
+}
+
+func (x *Vm) GetEnablement() string {
+	if x != nil {
+		return x.Enablement
+	}
+	return ""
+}
+
+// simulator.Image: a marketplace image reference.
+type Image struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Publisher     string                 `protobuf:"bytes,1,opt,name=publisher,proto3" json:"publisher,omitempty"`
+	Offer         string                 `protobuf:"bytes,2,opt,name=offer,proto3" json:"offer,omitempty"`
+	Sku           string                 `protobuf:"bytes,3,opt,name=sku,proto3" json:"sku,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Image) Reset() {
+	*x = Image{}
+	mi := &file_simulator_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Image) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Image) ProtoMessage() {}
+
+func (x *Image) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Image.ProtoReflect.Descriptor instead.
+func (*Image) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Image) GetPublisher() string {
+	if x != nil {
+		return x.Publisher
+	}
+	return ""
+}
+
+func (x *Image) GetOffer() string {
+	if x != nil {
+		return x.Offer
+	}
+	return ""
+}
+
+func (x *Image) GetSku() string {
+	if x != nil {
+		return x.Sku
+	}
+	return ""
+}
+
+// simulator.PowerWindow: the VM is on from start to end on these days.
+type PowerWindow struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Days          []string               `protobuf:"bytes,1,rep,name=days,proto3" json:"days,omitempty"` // "Mon" .. "Sun"
+	Start         string                 `protobuf:"bytes,2,opt,name=start,proto3" json:"start,omitempty"`
+	End           string                 `protobuf:"bytes,3,opt,name=end,proto3" json:"end,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PowerWindow) Reset() {
+	*x = PowerWindow{}
+	mi := &file_simulator_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PowerWindow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PowerWindow) ProtoMessage() {}
+
+func (x *PowerWindow) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PowerWindow.ProtoReflect.Descriptor instead.
+func (*PowerWindow) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *PowerWindow) GetDays() []string {
+	if x != nil {
+		return x.Days
+	}
+	return nil
+}
+
+func (x *PowerWindow) GetStart() string {
+	if x != nil {
+		return x.Start
+	}
+	return ""
+}
+
+func (x *PowerWindow) GetEnd() string {
+	if x != nil {
+		return x.End
+	}
+	return ""
+}
+
+// simulator.Outage: inclusive dates, YYYY-MM-DD in the VM's time zone.
+type Outage struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	FromDate      string                 `protobuf:"bytes,1,opt,name=from_date,json=fromDate,proto3" json:"from_date,omitempty"`
+	ToDate        string                 `protobuf:"bytes,2,opt,name=to_date,json=toDate,proto3" json:"to_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Outage) Reset() {
+	*x = Outage{}
+	mi := &file_simulator_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Outage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Outage) ProtoMessage() {}
+
+func (x *Outage) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Outage.ProtoReflect.Descriptor instead.
+func (*Outage) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *Outage) GetFromDate() string {
+	if x != nil {
+		return x.FromDate
+	}
+	return ""
+}
+
+func (x *Outage) GetToDate() string {
+	if x != nil {
+		return x.ToDate
+	}
+	return ""
+}
+
+// One message of the forecast stream: plan and VM result chunks, then the
+// trailer.
 type SimulateResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Part:
 	//
-	//	*SimulateResponse_VmChunk
-	//	*SimulateResponse_PlanChunk
 	//	*SimulateResponse_Trailer
+	//	*SimulateResponse_Plan
+	//	*SimulateResponse_Results
 	Part          isSimulateResponse_Part `protobuf_oneof:"part"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -269,7 +1236,7 @@ type SimulateResponse struct {
 
 func (x *SimulateResponse) Reset() {
 	*x = SimulateResponse{}
-	mi := &file_simulator_proto_msgTypes[4]
+	mi := &file_simulator_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -281,7 +1248,7 @@ func (x *SimulateResponse) String() string {
 func (*SimulateResponse) ProtoMessage() {}
 
 func (x *SimulateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[4]
+	mi := &file_simulator_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -294,30 +1261,12 @@ func (x *SimulateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SimulateResponse.ProtoReflect.Descriptor instead.
 func (*SimulateResponse) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{4}
+	return file_simulator_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *SimulateResponse) GetPart() isSimulateResponse_Part {
 	if x != nil {
 		return x.Part
-	}
-	return nil
-}
-
-func (x *SimulateResponse) GetVmChunk() []byte {
-	if x != nil {
-		if x, ok := x.Part.(*SimulateResponse_VmChunk); ok {
-			return x.VmChunk
-		}
-	}
-	return nil
-}
-
-func (x *SimulateResponse) GetPlanChunk() []byte {
-	if x != nil {
-		if x, ok := x.Part.(*SimulateResponse_PlanChunk); ok {
-			return x.PlanChunk
-		}
 	}
 	return nil
 }
@@ -331,45 +1280,420 @@ func (x *SimulateResponse) GetTrailer() *ForecastTrailer {
 	return nil
 }
 
+func (x *SimulateResponse) GetPlan() *PlanChunk {
+	if x != nil {
+		if x, ok := x.Part.(*SimulateResponse_Plan); ok {
+			return x.Plan
+		}
+	}
+	return nil
+}
+
+func (x *SimulateResponse) GetResults() *VmResultChunk {
+	if x != nil {
+		if x, ok := x.Part.(*SimulateResponse_Results); ok {
+			return x.Results
+		}
+	}
+	return nil
+}
+
 type isSimulateResponse_Part interface {
 	isSimulateResponse_Part()
 }
 
-type SimulateResponse_VmChunk struct {
-	// Forecast.VMs in order, in the bulk encoding (wire_forecast.go).
-	VmChunk []byte `protobuf:"bytes,2,opt,name=vm_chunk,json=vmChunk,proto3,oneof"`
-}
-
-type SimulateResponse_PlanChunk struct {
-	// Forecast.Plan in order (wire_forecast.go).
-	PlanChunk []byte `protobuf:"bytes,3,opt,name=plan_chunk,json=planChunk,proto3,oneof"`
-}
-
 type SimulateResponse_Trailer struct {
-	// The last message.
 	Trailer *ForecastTrailer `protobuf:"bytes,4,opt,name=trailer,proto3,oneof"`
 }
 
-func (*SimulateResponse_VmChunk) isSimulateResponse_Part() {}
+type SimulateResponse_Plan struct {
+	Plan *PlanChunk `protobuf:"bytes,5,opt,name=plan,proto3,oneof"`
+}
 
-func (*SimulateResponse_PlanChunk) isSimulateResponse_Part() {}
+type SimulateResponse_Results struct {
+	Results *VmResultChunk `protobuf:"bytes,6,opt,name=results,proto3,oneof"`
+}
 
 func (*SimulateResponse_Trailer) isSimulateResponse_Part() {}
 
+func (*SimulateResponse_Plan) isSimulateResponse_Part() {}
+
+func (*SimulateResponse_Results) isSimulateResponse_Part() {}
+
+// A run of the plan's steps, following those of the chunks before it.
+type PlanChunk struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Steps         []*Step                `protobuf:"bytes,1,rep,name=steps,proto3" json:"steps,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PlanChunk) Reset() {
+	*x = PlanChunk{}
+	mi := &file_simulator_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlanChunk) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlanChunk) ProtoMessage() {}
+
+func (x *PlanChunk) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlanChunk.ProtoReflect.Descriptor instead.
+func (*PlanChunk) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *PlanChunk) GetSteps() []*Step {
+	if x != nil {
+		return x.Steps
+	}
+	return nil
+}
+
+// simulator.Step: a group of VMs updated together.
+type Step struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Phase         int64                  `protobuf:"varint,1,opt,name=phase,proto3" json:"phase,omitempty"`
+	Region        string                 `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
+	Group         string                 `protobuf:"bytes,3,opt,name=group,proto3" json:"group,omitempty"`
+	Start         *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=start,proto3" json:"start,omitempty"`
+	End           *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=end,proto3" json:"end,omitempty"`
+	Vms           []string               `protobuf:"bytes,6,rep,name=vms,proto3" json:"vms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Step) Reset() {
+	*x = Step{}
+	mi := &file_simulator_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Step) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Step) ProtoMessage() {}
+
+func (x *Step) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Step.ProtoReflect.Descriptor instead.
+func (*Step) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *Step) GetPhase() int64 {
+	if x != nil {
+		return x.Phase
+	}
+	return 0
+}
+
+func (x *Step) GetRegion() string {
+	if x != nil {
+		return x.Region
+	}
+	return ""
+}
+
+func (x *Step) GetGroup() string {
+	if x != nil {
+		return x.Group
+	}
+	return ""
+}
+
+func (x *Step) GetStart() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Start
+	}
+	return nil
+}
+
+func (x *Step) GetEnd() *timestamppb.Timestamp {
+	if x != nil {
+		return x.End
+	}
+	return nil
+}
+
+func (x *Step) GetVms() []string {
+	if x != nil {
+		return x.Vms
+	}
+	return nil
+}
+
+// A run of VM results, following those of the chunks before it: result i
+// of the forecast answers for VM i of the request.
+type VmResultChunk struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Vms           []*VmResult            `protobuf:"bytes,1,rep,name=vms,proto3" json:"vms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VmResultChunk) Reset() {
+	*x = VmResultChunk{}
+	mi := &file_simulator_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VmResultChunk) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VmResultChunk) ProtoMessage() {}
+
+func (x *VmResultChunk) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VmResultChunk.ProtoReflect.Descriptor instead.
+func (*VmResultChunk) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *VmResultChunk) GetVms() []*VmResult {
+	if x != nil {
+		return x.Vms
+	}
+	return nil
+}
+
+// simulator.VMResult: one VM's forecast.
+type VmResult struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Name            string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Region          string                 `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
+	Zone            string                 `protobuf:"bytes,3,opt,name=zone,proto3" json:"zone,omitempty"`
+	AvailabilitySet string                 `protobuf:"bytes,4,opt,name=availability_set,json=availabilitySet,proto3" json:"availability_set,omitempty"`
+	UpdateDomain    int64                  `protobuf:"varint,5,opt,name=update_domain,json=updateDomain,proto3" json:"update_domain,omitempty"`
+	Phase           int64                  `protobuf:"zigzag64,6,opt,name=phase,proto3" json:"phase,omitempty"` // -1 when not platform-orchestrated
+	Eligible        bool                   `protobuf:"varint,7,opt,name=eligible,proto3" json:"eligible,omitempty"`
+	AssessedAt      *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=assessed_at,json=assessedAt,proto3" json:"assessed_at,omitempty"`
+	InstallStart    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=install_start,json=installStart,proto3" json:"install_start,omitempty"`
+	InstallEnd      *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=install_end,json=installEnd,proto3" json:"install_end,omitempty"`
+	InstallWindows  int64                  `protobuf:"varint,11,opt,name=install_windows,json=installWindows,proto3" json:"install_windows,omitempty"`
+	CatchUp         bool                   `protobuf:"varint,12,opt,name=catch_up,json=catchUp,proto3" json:"catch_up,omitempty"`
+	LocalInstall    string                 `protobuf:"bytes,13,opt,name=local_install,json=localInstall,proto3" json:"local_install,omitempty"` // RFC 3339 in the VM's time zone
+	Attempts        int64                  `protobuf:"varint,14,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	// Absent when the VM is not patched by the deadline.
+	DaysAfterRelease *float64 `protobuf:"fixed64,15,opt,name=days_after_release,json=daysAfterRelease,proto3,oneof" json:"days_after_release,omitempty"`
+	Compliant        bool     `protobuf:"varint,16,opt,name=compliant,proto3" json:"compliant,omitempty"`
+	Reason           string   `protobuf:"bytes,17,opt,name=reason,proto3" json:"reason,omitempty"` // required when not compliant
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *VmResult) Reset() {
+	*x = VmResult{}
+	mi := &file_simulator_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VmResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VmResult) ProtoMessage() {}
+
+func (x *VmResult) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VmResult.ProtoReflect.Descriptor instead.
+func (*VmResult) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *VmResult) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VmResult) GetRegion() string {
+	if x != nil {
+		return x.Region
+	}
+	return ""
+}
+
+func (x *VmResult) GetZone() string {
+	if x != nil {
+		return x.Zone
+	}
+	return ""
+}
+
+func (x *VmResult) GetAvailabilitySet() string {
+	if x != nil {
+		return x.AvailabilitySet
+	}
+	return ""
+}
+
+func (x *VmResult) GetUpdateDomain() int64 {
+	if x != nil {
+		return x.UpdateDomain
+	}
+	return 0
+}
+
+func (x *VmResult) GetPhase() int64 {
+	if x != nil {
+		return x.Phase
+	}
+	return 0
+}
+
+func (x *VmResult) GetEligible() bool {
+	if x != nil {
+		return x.Eligible
+	}
+	return false
+}
+
+func (x *VmResult) GetAssessedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AssessedAt
+	}
+	return nil
+}
+
+func (x *VmResult) GetInstallStart() *timestamppb.Timestamp {
+	if x != nil {
+		return x.InstallStart
+	}
+	return nil
+}
+
+func (x *VmResult) GetInstallEnd() *timestamppb.Timestamp {
+	if x != nil {
+		return x.InstallEnd
+	}
+	return nil
+}
+
+func (x *VmResult) GetInstallWindows() int64 {
+	if x != nil {
+		return x.InstallWindows
+	}
+	return 0
+}
+
+func (x *VmResult) GetCatchUp() bool {
+	if x != nil {
+		return x.CatchUp
+	}
+	return false
+}
+
+func (x *VmResult) GetLocalInstall() string {
+	if x != nil {
+		return x.LocalInstall
+	}
+	return ""
+}
+
+func (x *VmResult) GetAttempts() int64 {
+	if x != nil {
+		return x.Attempts
+	}
+	return 0
+}
+
+func (x *VmResult) GetDaysAfterRelease() float64 {
+	if x != nil && x.DaysAfterRelease != nil {
+		return *x.DaysAfterRelease
+	}
+	return 0
+}
+
+func (x *VmResult) GetCompliant() bool {
+	if x != nil {
+		return x.Compliant
+	}
+	return false
+}
+
+func (x *VmResult) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// The rest of simulator.Forecast, and how many steps and results came
+// before it: the last message of the stream.
 type ForecastTrailer struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// simulator.Forecast without VMs and Plan, encoded with encoding/gob.
-	ForecastGob []byte `protobuf:"bytes,1,opt,name=forecast_gob,json=forecastGob,proto3" json:"forecast_gob,omitempty"`
-	// How many VM results and plan steps the chunks held in all.
-	Vms           uint64 `protobuf:"varint,2,opt,name=vms,proto3" json:"vms,omitempty"`
-	PlanSteps     uint64 `protobuf:"varint,3,opt,name=plan_steps,json=planSteps,proto3" json:"plan_steps,omitempty"`
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VmCount       uint64                 `protobuf:"varint,2,opt,name=vm_count,json=vmCount,proto3" json:"vm_count,omitempty"`                     // VM results sent, equal to the request's VMs
+	PlanStepCount uint64                 `protobuf:"varint,3,opt,name=plan_step_count,json=planStepCount,proto3" json:"plan_step_count,omitempty"` // plan steps sent
+	Simulator     *DescribeResponse      `protobuf:"bytes,4,opt,name=simulator,proto3" json:"simulator,omitempty"`
+	Release       *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=release,proto3" json:"release,omitempty"`
+	Deadline      *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	Seed          int64                  `protobuf:"varint,7,opt,name=seed,proto3" json:"seed,omitempty"`
+	Trials        int64                  `protobuf:"varint,8,opt,name=trials,proto3" json:"trials,omitempty"`
+	Phases        []*Phase               `protobuf:"bytes,9,rep,name=phases,proto3" json:"phases,omitempty"`
+	// One point per day from release (day 0) to the deadline.
+	Curve   []*CurvePoint    `protobuf:"bytes,10,rep,name=curve,proto3" json:"curve,omitempty"`
+	Regions []*RegionSummary `protobuf:"bytes,11,rep,name=regions,proto3" json:"regions,omitempty"`
+	// Absent when the simulator states none.
+	Assumptions   *Assumptions `protobuf:"bytes,12,opt,name=assumptions,proto3" json:"assumptions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ForecastTrailer) Reset() {
 	*x = ForecastTrailer{}
-	mi := &file_simulator_proto_msgTypes[5]
+	mi := &file_simulator_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -381,7 +1705,7 @@ func (x *ForecastTrailer) String() string {
 func (*ForecastTrailer) ProtoMessage() {}
 
 func (x *ForecastTrailer) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[5]
+	mi := &file_simulator_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -394,59 +1718,592 @@ func (x *ForecastTrailer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForecastTrailer.ProtoReflect.Descriptor instead.
 func (*ForecastTrailer) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{5}
+	return file_simulator_proto_rawDescGZIP(), []int{21}
 }
 
-func (x *ForecastTrailer) GetForecastGob() []byte {
+func (x *ForecastTrailer) GetVmCount() uint64 {
 	if x != nil {
-		return x.ForecastGob
+		return x.VmCount
+	}
+	return 0
+}
+
+func (x *ForecastTrailer) GetPlanStepCount() uint64 {
+	if x != nil {
+		return x.PlanStepCount
+	}
+	return 0
+}
+
+func (x *ForecastTrailer) GetSimulator() *DescribeResponse {
+	if x != nil {
+		return x.Simulator
 	}
 	return nil
 }
 
-func (x *ForecastTrailer) GetVms() uint64 {
+func (x *ForecastTrailer) GetRelease() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Release
+	}
+	return nil
+}
+
+func (x *ForecastTrailer) GetDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Deadline
+	}
+	return nil
+}
+
+func (x *ForecastTrailer) GetSeed() int64 {
+	if x != nil {
+		return x.Seed
+	}
+	return 0
+}
+
+func (x *ForecastTrailer) GetTrials() int64 {
+	if x != nil {
+		return x.Trials
+	}
+	return 0
+}
+
+func (x *ForecastTrailer) GetPhases() []*Phase {
+	if x != nil {
+		return x.Phases
+	}
+	return nil
+}
+
+func (x *ForecastTrailer) GetCurve() []*CurvePoint {
+	if x != nil {
+		return x.Curve
+	}
+	return nil
+}
+
+func (x *ForecastTrailer) GetRegions() []*RegionSummary {
+	if x != nil {
+		return x.Regions
+	}
+	return nil
+}
+
+func (x *ForecastTrailer) GetAssumptions() *Assumptions {
+	if x != nil {
+		return x.Assumptions
+	}
+	return nil
+}
+
+// simulator.Phase: one step of the cross-region rollout.
+type Phase struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Index         int64                  `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	Regions       []string               `protobuf:"bytes,2,rep,name=regions,proto3" json:"regions,omitempty"`
+	Start         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=start,proto3" json:"start,omitempty"`
+	End           *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=end,proto3" json:"end,omitempty"`
+	Status        string                 `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"` // "succeeded", "halted" or "not-started"
+	Vms           int64                  `protobuf:"varint,6,opt,name=vms,proto3" json:"vms,omitempty"`
+	Patched       int64                  `protobuf:"varint,7,opt,name=patched,proto3" json:"patched,omitempty"`
+	Unhealthy     int64                  `protobuf:"varint,8,opt,name=unhealthy,proto3" json:"unhealthy,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Phase) Reset() {
+	*x = Phase{}
+	mi := &file_simulator_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Phase) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Phase) ProtoMessage() {}
+
+func (x *Phase) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Phase.ProtoReflect.Descriptor instead.
+func (*Phase) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *Phase) GetIndex() int64 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *Phase) GetRegions() []string {
+	if x != nil {
+		return x.Regions
+	}
+	return nil
+}
+
+func (x *Phase) GetStart() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Start
+	}
+	return nil
+}
+
+func (x *Phase) GetEnd() *timestamppb.Timestamp {
+	if x != nil {
+		return x.End
+	}
+	return nil
+}
+
+func (x *Phase) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *Phase) GetVms() int64 {
 	if x != nil {
 		return x.Vms
 	}
 	return 0
 }
 
-func (x *ForecastTrailer) GetPlanSteps() uint64 {
+func (x *Phase) GetPatched() int64 {
 	if x != nil {
-		return x.PlanSteps
+		return x.Patched
 	}
 	return 0
+}
+
+func (x *Phase) GetUnhealthy() int64 {
+	if x != nil {
+		return x.Unhealthy
+	}
+	return 0
+}
+
+// simulator.CurvePoint: the share of the fleet patched by a day.
+type CurvePoint struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Day           int64                  `protobuf:"varint,1,opt,name=day,proto3" json:"day,omitempty"`
+	Compliant     float64                `protobuf:"fixed64,2,opt,name=compliant,proto3" json:"compliant,omitempty"`
+	P10           float64                `protobuf:"fixed64,3,opt,name=p10,proto3" json:"p10,omitempty"`
+	P50           float64                `protobuf:"fixed64,4,opt,name=p50,proto3" json:"p50,omitempty"`
+	P90           float64                `protobuf:"fixed64,5,opt,name=p90,proto3" json:"p90,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CurvePoint) Reset() {
+	*x = CurvePoint{}
+	mi := &file_simulator_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CurvePoint) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CurvePoint) ProtoMessage() {}
+
+func (x *CurvePoint) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CurvePoint.ProtoReflect.Descriptor instead.
+func (*CurvePoint) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *CurvePoint) GetDay() int64 {
+	if x != nil {
+		return x.Day
+	}
+	return 0
+}
+
+func (x *CurvePoint) GetCompliant() float64 {
+	if x != nil {
+		return x.Compliant
+	}
+	return 0
+}
+
+func (x *CurvePoint) GetP10() float64 {
+	if x != nil {
+		return x.P10
+	}
+	return 0
+}
+
+func (x *CurvePoint) GetP50() float64 {
+	if x != nil {
+		return x.P50
+	}
+	return 0
+}
+
+func (x *CurvePoint) GetP90() float64 {
+	if x != nil {
+		return x.P90
+	}
+	return 0
+}
+
+// simulator.RegionSummary.
+type RegionSummary struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Region        string                 `protobuf:"bytes,1,opt,name=region,proto3" json:"region,omitempty"`
+	Phase         int64                  `protobuf:"zigzag64,2,opt,name=phase,proto3" json:"phase,omitempty"`
+	Vms           int64                  `protobuf:"varint,3,opt,name=vms,proto3" json:"vms,omitempty"`
+	Eligible      int64                  `protobuf:"varint,4,opt,name=eligible,proto3" json:"eligible,omitempty"`
+	Compliant     int64                  `protobuf:"varint,5,opt,name=compliant,proto3" json:"compliant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RegionSummary) Reset() {
+	*x = RegionSummary{}
+	mi := &file_simulator_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RegionSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RegionSummary) ProtoMessage() {}
+
+func (x *RegionSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RegionSummary.ProtoReflect.Descriptor instead.
+func (*RegionSummary) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *RegionSummary) GetRegion() string {
+	if x != nil {
+		return x.Region
+	}
+	return ""
+}
+
+func (x *RegionSummary) GetPhase() int64 {
+	if x != nil {
+		return x.Phase
+	}
+	return 0
+}
+
+func (x *RegionSummary) GetVms() int64 {
+	if x != nil {
+		return x.Vms
+	}
+	return 0
+}
+
+func (x *RegionSummary) GetEligible() int64 {
+	if x != nil {
+		return x.Eligible
+	}
+	return 0
+}
+
+func (x *RegionSummary) GetCompliant() int64 {
+	if x != nil {
+		return x.Compliant
+	}
+	return 0
+}
+
+// simulator.Assumptions: what the forecast assumed, for reports.
+type Assumptions struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Profile        string                 `protobuf:"bytes,1,opt,name=profile,proto3" json:"profile,omitempty"`
+	Plan           string                 `protobuf:"bytes,2,opt,name=plan,proto3" json:"plan,omitempty"` // "azure-default" or "explicit"
+	DefaultOffPeak *Window                `protobuf:"bytes,3,opt,name=default_off_peak,json=defaultOffPeak,proto3" json:"default_off_peak,omitempty"`
+	Settings       *Settings              `protobuf:"bytes,4,opt,name=settings,proto3" json:"settings,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Assumptions) Reset() {
+	*x = Assumptions{}
+	mi := &file_simulator_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Assumptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Assumptions) ProtoMessage() {}
+
+func (x *Assumptions) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Assumptions.ProtoReflect.Descriptor instead.
+func (*Assumptions) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *Assumptions) GetProfile() string {
+	if x != nil {
+		return x.Profile
+	}
+	return ""
+}
+
+func (x *Assumptions) GetPlan() string {
+	if x != nil {
+		return x.Plan
+	}
+	return ""
+}
+
+func (x *Assumptions) GetDefaultOffPeak() *Window {
+	if x != nil {
+		return x.DefaultOffPeak
+	}
+	return nil
+}
+
+func (x *Assumptions) GetSettings() *Settings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
 }
 
 var File_simulator_proto protoreflect.FileDescriptor
 
 const file_simulator_proto_rawDesc = "" +
 	"\n" +
-	"\x0fsimulator.proto\x12\x17patchcheck.simulator.v1\"\x11\n" +
+	"\x0fsimulator.proto\x12\x17patchcheck.simulator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x11\n" +
 	"\x0fDescribeRequest\"k\n" +
 	"\x10DescribeResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12)\n" +
-	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\"x\n" +
+	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\"\x97\x01\n" +
 	"\x0fSimulateRequest\x12@\n" +
-	"\x06header\x18\x01 \x01(\v2&.patchcheck.simulator.v1.RequestHeaderH\x00R\x06header\x12\x1b\n" +
-	"\bvm_chunk\x18\x02 \x01(\fH\x00R\avmChunkB\x06\n" +
-	"\x04part\"B\n" +
-	"\rRequestHeader\x12\x1f\n" +
-	"\vrequest_gob\x18\x01 \x01(\fR\n" +
-	"requestGob\x12\x10\n" +
-	"\x03vms\x18\x02 \x01(\x04R\x03vms\"\xa4\x01\n" +
-	"\x10SimulateResponse\x12\x1b\n" +
-	"\bvm_chunk\x18\x02 \x01(\fH\x00R\avmChunk\x12\x1f\n" +
+	"\x06header\x18\x01 \x01(\v2&.patchcheck.simulator.v1.RequestHeaderH\x00R\x06header\x124\n" +
+	"\x03vms\x18\x03 \x01(\v2 .patchcheck.simulator.v1.VmChunkH\x00R\x03vmsB\x06\n" +
+	"\x04partJ\x04\b\x02\x10\x03\"\xae\x05\n" +
+	"\rRequestHeader\x12\x19\n" +
+	"\bvm_count\x18\x02 \x01(\x04R\avmCount\x124\n" +
+	"\x05fleet\x18\x03 \x01(\v2\x1e.patchcheck.simulator.v1.FleetR\x05fleet\x12\x12\n" +
+	"\x04seed\x18\x04 \x01(\x03R\x04seed\x12\x16\n" +
+	"\x06trials\x18\x05 \x01(\x03R\x06trials\x12\x18\n" +
+	"\aprofile\x18\x06 \x01(\tR\aprofile\x12)\n" +
+	"\x10supported_images\x18\a \x03(\tR\x0fsupportedImages\x12L\n" +
+	"\x0eimage_patterns\x18\b \x03(\v2%.patchcheck.simulator.v1.ImagePatternR\rimagePatterns\x12Z\n" +
+	"\fregion_pairs\x18\t \x03(\v27.patchcheck.simulator.v1.RequestHeader.RegionPairsEntryR\vregionPairs\x12;\n" +
+	"\x1awindows_needs_auto_updates\x18\n" +
+	" \x01(\bR\x17windowsNeedsAutoUpdates\x120\n" +
+	"\x14availability_set_cap\x18\v \x01(\bR\x12availabilitySetCap\x12J\n" +
+	"\x0edefault_phases\x18\f \x03(\v2#.patchcheck.simulator.v1.RegionListR\rdefaultPhases\x1ac\n" +
+	"\x10RegionPairsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x129\n" +
+	"\x05value\x18\x02 \x01(\v2#.patchcheck.simulator.v1.RegionListR\x05value:\x028\x01J\x04\b\x01\x10\x02R\vrequest_gob\"\xcd\x02\n" +
+	"\x05Fleet\x12:\n" +
+	"\arelease\x18\x01 \x01(\v2 .patchcheck.simulator.v1.ReleaseR\arelease\x12=\n" +
+	"\bsettings\x18\x02 \x01(\v2!.patchcheck.simulator.v1.SettingsR\bsettings\x12;\n" +
+	"\x06phases\x18\x03 \x03(\v2#.patchcheck.simulator.v1.RegionListR\x06phases\x12I\n" +
+	"\x10default_off_peak\x18\x04 \x01(\v2\x1f.patchcheck.simulator.v1.WindowR\x0edefaultOffPeak\x12A\n" +
+	"\aregions\x18\x05 \x03(\v2'.patchcheck.simulator.v1.DeclaredRegionR\aregions\"O\n" +
+	"\aRelease\x12\x14\n" +
+	"\x05month\x18\x01 \x01(\tR\x05month\x12.\n" +
+	"\x04date\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04date\"\xe4\x02\n" +
+	"\bSettings\x12:\n" +
+	"\x19assessment_interval_hours\x18\x01 \x01(\x01R\x17assessmentIntervalHours\x12-\n" +
+	"\x12enablement_minutes\x18\x02 \x01(\x03R\x11enablementMinutes\x12)\n" +
+	"\x10health_threshold\x18\x03 \x01(\x01R\x0fhealthThreshold\x12(\n" +
+	"\x10phase_bake_hours\x18\x04 \x01(\x01R\x0ephaseBakeHours\x12\x1f\n" +
+	"\vphase_hours\x18\x05 \x01(\x01R\n" +
+	"phaseHours\x12\"\n" +
 	"\n" +
-	"plan_chunk\x18\x03 \x01(\fH\x00R\tplanChunk\x12D\n" +
-	"\atrailer\x18\x04 \x01(\v2(.patchcheck.simulator.v1.ForecastTrailerH\x00R\atrailerB\x06\n" +
-	"\x04partJ\x04\b\x01\x10\x02\"e\n" +
-	"\x0fForecastTrailer\x12!\n" +
-	"\fforecast_gob\x18\x01 \x01(\fR\vforecastGob\x12\x10\n" +
-	"\x03vms\x18\x02 \x01(\x04R\x03vms\x12\x1d\n" +
+	"halt_hours\x18\x06 \x01(\x01H\x00R\thaltHours\x88\x01\x01\x12\x1f\n" +
+	"\vbatch_share\x18\a \x01(\x01R\n" +
+	"batchShare\x12#\n" +
+	"\rdeadline_days\x18\b \x01(\x03R\fdeadlineDaysB\r\n" +
+	"\v_halt_hours\"0\n" +
+	"\x06Window\x12\x14\n" +
+	"\x05start\x18\x01 \x01(\tR\x05start\x12\x10\n" +
+	"\x03end\x18\x02 \x01(\tR\x03end\"\x7f\n" +
+	"\x0eDeclaredRegion\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12#\n" +
+	"\rpaired_region\x18\x02 \x01(\tR\fpairedRegion\x124\n" +
+	"\x16has_availability_zones\x18\x03 \x01(\bR\x14hasAvailabilityZones\"_\n" +
+	"\fImagePattern\x12\x1c\n" +
+	"\tpublisher\x18\x01 \x01(\tR\tpublisher\x12\x14\n" +
+	"\x05offer\x18\x02 \x01(\tR\x05offer\x12\x1b\n" +
+	"\tsku_regex\x18\x03 \x01(\tR\bskuRegex\"&\n" +
 	"\n" +
-	"plan_steps\x18\x03 \x01(\x04R\tplanSteps2\xd1\x01\n" +
+	"RegionList\x12\x18\n" +
+	"\aregions\x18\x01 \x03(\tR\aregions\"8\n" +
+	"\aVmChunk\x12-\n" +
+	"\x03vms\x18\x01 \x03(\v2\x1b.patchcheck.simulator.v1.VmR\x03vms\"\xb2\x06\n" +
+	"\x02Vm\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\"\n" +
+	"\fsubscription\x18\x02 \x01(\tR\fsubscription\x12\x16\n" +
+	"\x06region\x18\x03 \x01(\tR\x06region\x12\x12\n" +
+	"\x04zone\x18\x04 \x01(\tR\x04zone\x12)\n" +
+	"\x10availability_set\x18\x05 \x01(\tR\x0favailabilitySet\x12#\n" +
+	"\rupdate_domain\x18\x06 \x01(\x03R\fupdateDomain\x12\x0e\n" +
+	"\x02os\x18\a \x01(\tR\x02os\x124\n" +
+	"\x05image\x18\b \x01(\v2\x1e.patchcheck.simulator.v1.ImageR\x05image\x12!\n" +
+	"\fcustom_image\x18\t \x01(\bR\vcustomImage\x12\x1d\n" +
+	"\n" +
+	"patch_mode\x18\n" +
+	" \x01(\tR\tpatchMode\x128\n" +
+	"\x18enable_automatic_updates\x18\v \x01(\bR\x16enableAutomaticUpdates\x12#\n" +
+	"\ragent_version\x18\f \x01(\tR\fagentVersion\x12\x1b\n" +
+	"\ttime_zone\x18\r \x01(\tR\btimeZone\x12:\n" +
+	"\boff_peak\x18\x0e \x01(\v2\x1f.patchcheck.simulator.v1.WindowR\aoffPeak\x12K\n" +
+	"\x0epower_schedule\x18\x0f \x03(\v2$.patchcheck.simulator.v1.PowerWindowR\rpowerSchedule\x12<\n" +
+	"\tpower_off\x18\x10 \x03(\v2\x1f.patchcheck.simulator.v1.OutageR\bpowerOff\x12'\n" +
+	"\x0finstall_minutes\x18\x11 \x01(\x03R\x0einstallMinutes\x12/\n" +
+	"\x13failure_probability\x18\x12 \x01(\x01R\x12failureProbability\x123\n" +
+	"\x15unhealthy_probability\x18\x13 \x01(\x01R\x14unhealthyProbability\x12\x1e\n" +
+	"\n" +
+	"enablement\x18\x14 \x01(\tR\n" +
+	"enablement\"M\n" +
+	"\x05Image\x12\x1c\n" +
+	"\tpublisher\x18\x01 \x01(\tR\tpublisher\x12\x14\n" +
+	"\x05offer\x18\x02 \x01(\tR\x05offer\x12\x10\n" +
+	"\x03sku\x18\x03 \x01(\tR\x03sku\"I\n" +
+	"\vPowerWindow\x12\x12\n" +
+	"\x04days\x18\x01 \x03(\tR\x04days\x12\x14\n" +
+	"\x05start\x18\x02 \x01(\tR\x05start\x12\x10\n" +
+	"\x03end\x18\x03 \x01(\tR\x03end\">\n" +
+	"\x06Outage\x12\x1b\n" +
+	"\tfrom_date\x18\x01 \x01(\tR\bfromDate\x12\x17\n" +
+	"\ato_date\x18\x02 \x01(\tR\x06toDate\"\xf0\x01\n" +
+	"\x10SimulateResponse\x12D\n" +
+	"\atrailer\x18\x04 \x01(\v2(.patchcheck.simulator.v1.ForecastTrailerH\x00R\atrailer\x128\n" +
+	"\x04plan\x18\x05 \x01(\v2\".patchcheck.simulator.v1.PlanChunkH\x00R\x04plan\x12B\n" +
+	"\aresults\x18\x06 \x01(\v2&.patchcheck.simulator.v1.VmResultChunkH\x00R\aresultsB\x06\n" +
+	"\x04partJ\x04\b\x01\x10\x02J\x04\b\x02\x10\x03J\x04\b\x03\x10\x04\"@\n" +
+	"\tPlanChunk\x123\n" +
+	"\x05steps\x18\x01 \x03(\v2\x1d.patchcheck.simulator.v1.StepR\x05steps\"\xbc\x01\n" +
+	"\x04Step\x12\x14\n" +
+	"\x05phase\x18\x01 \x01(\x03R\x05phase\x12\x16\n" +
+	"\x06region\x18\x02 \x01(\tR\x06region\x12\x14\n" +
+	"\x05group\x18\x03 \x01(\tR\x05group\x120\n" +
+	"\x05start\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x05start\x12,\n" +
+	"\x03end\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x03end\x12\x10\n" +
+	"\x03vms\x18\x06 \x03(\tR\x03vms\"D\n" +
+	"\rVmResultChunk\x123\n" +
+	"\x03vms\x18\x01 \x03(\v2!.patchcheck.simulator.v1.VmResultR\x03vms\"\x8c\x05\n" +
+	"\bVmResult\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06region\x18\x02 \x01(\tR\x06region\x12\x12\n" +
+	"\x04zone\x18\x03 \x01(\tR\x04zone\x12)\n" +
+	"\x10availability_set\x18\x04 \x01(\tR\x0favailabilitySet\x12#\n" +
+	"\rupdate_domain\x18\x05 \x01(\x03R\fupdateDomain\x12\x14\n" +
+	"\x05phase\x18\x06 \x01(\x12R\x05phase\x12\x1a\n" +
+	"\beligible\x18\a \x01(\bR\beligible\x12;\n" +
+	"\vassessed_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"assessedAt\x12?\n" +
+	"\rinstall_start\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\finstallStart\x12;\n" +
+	"\vinstall_end\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"installEnd\x12'\n" +
+	"\x0finstall_windows\x18\v \x01(\x03R\x0einstallWindows\x12\x19\n" +
+	"\bcatch_up\x18\f \x01(\bR\acatchUp\x12#\n" +
+	"\rlocal_install\x18\r \x01(\tR\flocalInstall\x12\x1a\n" +
+	"\battempts\x18\x0e \x01(\x03R\battempts\x121\n" +
+	"\x12days_after_release\x18\x0f \x01(\x01H\x00R\x10daysAfterRelease\x88\x01\x01\x12\x1c\n" +
+	"\tcompliant\x18\x10 \x01(\bR\tcompliant\x12\x16\n" +
+	"\x06reason\x18\x11 \x01(\tR\x06reasonB\x15\n" +
+	"\x13_days_after_release\"\xc8\x04\n" +
+	"\x0fForecastTrailer\x12\x19\n" +
+	"\bvm_count\x18\x02 \x01(\x04R\avmCount\x12&\n" +
+	"\x0fplan_step_count\x18\x03 \x01(\x04R\rplanStepCount\x12G\n" +
+	"\tsimulator\x18\x04 \x01(\v2).patchcheck.simulator.v1.DescribeResponseR\tsimulator\x124\n" +
+	"\arelease\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\arelease\x126\n" +
+	"\bdeadline\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12\x12\n" +
+	"\x04seed\x18\a \x01(\x03R\x04seed\x12\x16\n" +
+	"\x06trials\x18\b \x01(\x03R\x06trials\x126\n" +
+	"\x06phases\x18\t \x03(\v2\x1e.patchcheck.simulator.v1.PhaseR\x06phases\x129\n" +
+	"\x05curve\x18\n" +
+	" \x03(\v2#.patchcheck.simulator.v1.CurvePointR\x05curve\x12@\n" +
+	"\aregions\x18\v \x03(\v2&.patchcheck.simulator.v1.RegionSummaryR\aregions\x12F\n" +
+	"\vassumptions\x18\f \x01(\v2$.patchcheck.simulator.v1.AssumptionsR\vassumptionsJ\x04\b\x01\x10\x02R\fforecast_gob\"\xf9\x01\n" +
+	"\x05Phase\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x03R\x05index\x12\x18\n" +
+	"\aregions\x18\x02 \x03(\tR\aregions\x120\n" +
+	"\x05start\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05start\x12,\n" +
+	"\x03end\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x03end\x12\x16\n" +
+	"\x06status\x18\x05 \x01(\tR\x06status\x12\x10\n" +
+	"\x03vms\x18\x06 \x01(\x03R\x03vms\x12\x18\n" +
+	"\apatched\x18\a \x01(\x03R\apatched\x12\x1c\n" +
+	"\tunhealthy\x18\b \x01(\x03R\tunhealthy\"r\n" +
+	"\n" +
+	"CurvePoint\x12\x10\n" +
+	"\x03day\x18\x01 \x01(\x03R\x03day\x12\x1c\n" +
+	"\tcompliant\x18\x02 \x01(\x01R\tcompliant\x12\x10\n" +
+	"\x03p10\x18\x03 \x01(\x01R\x03p10\x12\x10\n" +
+	"\x03p50\x18\x04 \x01(\x01R\x03p50\x12\x10\n" +
+	"\x03p90\x18\x05 \x01(\x01R\x03p90\"\x89\x01\n" +
+	"\rRegionSummary\x12\x16\n" +
+	"\x06region\x18\x01 \x01(\tR\x06region\x12\x14\n" +
+	"\x05phase\x18\x02 \x01(\x12R\x05phase\x12\x10\n" +
+	"\x03vms\x18\x03 \x01(\x03R\x03vms\x12\x1a\n" +
+	"\beligible\x18\x04 \x01(\x03R\beligible\x12\x1c\n" +
+	"\tcompliant\x18\x05 \x01(\x03R\tcompliant\"\xc5\x01\n" +
+	"\vAssumptions\x12\x18\n" +
+	"\aprofile\x18\x01 \x01(\tR\aprofile\x12\x12\n" +
+	"\x04plan\x18\x02 \x01(\tR\x04plan\x12I\n" +
+	"\x10default_off_peak\x18\x03 \x01(\v2\x1f.patchcheck.simulator.v1.WindowR\x0edefaultOffPeak\x12=\n" +
+	"\bsettings\x18\x04 \x01(\v2!.patchcheck.simulator.v1.SettingsR\bsettings2\xd1\x01\n" +
 	"\tSimulator\x12_\n" +
 	"\bDescribe\x12(.patchcheck.simulator.v1.DescribeRequest\x1a).patchcheck.simulator.v1.DescribeResponse\x12c\n" +
 	"\bSimulate\x12(.patchcheck.simulator.v1.SimulateRequest\x1a).patchcheck.simulator.v1.SimulateResponse(\x010\x01B@Z>github.com/patchcheck/patchcheck/plugins/simulator/proto;protob\x06proto3"
@@ -463,27 +2320,86 @@ func file_simulator_proto_rawDescGZIP() []byte {
 	return file_simulator_proto_rawDescData
 }
 
-var file_simulator_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_simulator_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_simulator_proto_goTypes = []any{
-	(*DescribeRequest)(nil),  // 0: patchcheck.simulator.v1.DescribeRequest
-	(*DescribeResponse)(nil), // 1: patchcheck.simulator.v1.DescribeResponse
-	(*SimulateRequest)(nil),  // 2: patchcheck.simulator.v1.SimulateRequest
-	(*RequestHeader)(nil),    // 3: patchcheck.simulator.v1.RequestHeader
-	(*SimulateResponse)(nil), // 4: patchcheck.simulator.v1.SimulateResponse
-	(*ForecastTrailer)(nil),  // 5: patchcheck.simulator.v1.ForecastTrailer
+	(*DescribeRequest)(nil),       // 0: patchcheck.simulator.v1.DescribeRequest
+	(*DescribeResponse)(nil),      // 1: patchcheck.simulator.v1.DescribeResponse
+	(*SimulateRequest)(nil),       // 2: patchcheck.simulator.v1.SimulateRequest
+	(*RequestHeader)(nil),         // 3: patchcheck.simulator.v1.RequestHeader
+	(*Fleet)(nil),                 // 4: patchcheck.simulator.v1.Fleet
+	(*Release)(nil),               // 5: patchcheck.simulator.v1.Release
+	(*Settings)(nil),              // 6: patchcheck.simulator.v1.Settings
+	(*Window)(nil),                // 7: patchcheck.simulator.v1.Window
+	(*DeclaredRegion)(nil),        // 8: patchcheck.simulator.v1.DeclaredRegion
+	(*ImagePattern)(nil),          // 9: patchcheck.simulator.v1.ImagePattern
+	(*RegionList)(nil),            // 10: patchcheck.simulator.v1.RegionList
+	(*VmChunk)(nil),               // 11: patchcheck.simulator.v1.VmChunk
+	(*Vm)(nil),                    // 12: patchcheck.simulator.v1.Vm
+	(*Image)(nil),                 // 13: patchcheck.simulator.v1.Image
+	(*PowerWindow)(nil),           // 14: patchcheck.simulator.v1.PowerWindow
+	(*Outage)(nil),                // 15: patchcheck.simulator.v1.Outage
+	(*SimulateResponse)(nil),      // 16: patchcheck.simulator.v1.SimulateResponse
+	(*PlanChunk)(nil),             // 17: patchcheck.simulator.v1.PlanChunk
+	(*Step)(nil),                  // 18: patchcheck.simulator.v1.Step
+	(*VmResultChunk)(nil),         // 19: patchcheck.simulator.v1.VmResultChunk
+	(*VmResult)(nil),              // 20: patchcheck.simulator.v1.VmResult
+	(*ForecastTrailer)(nil),       // 21: patchcheck.simulator.v1.ForecastTrailer
+	(*Phase)(nil),                 // 22: patchcheck.simulator.v1.Phase
+	(*CurvePoint)(nil),            // 23: patchcheck.simulator.v1.CurvePoint
+	(*RegionSummary)(nil),         // 24: patchcheck.simulator.v1.RegionSummary
+	(*Assumptions)(nil),           // 25: patchcheck.simulator.v1.Assumptions
+	nil,                           // 26: patchcheck.simulator.v1.RequestHeader.RegionPairsEntry
+	(*timestamppb.Timestamp)(nil), // 27: google.protobuf.Timestamp
 }
 var file_simulator_proto_depIdxs = []int32{
-	3, // 0: patchcheck.simulator.v1.SimulateRequest.header:type_name -> patchcheck.simulator.v1.RequestHeader
-	5, // 1: patchcheck.simulator.v1.SimulateResponse.trailer:type_name -> patchcheck.simulator.v1.ForecastTrailer
-	0, // 2: patchcheck.simulator.v1.Simulator.Describe:input_type -> patchcheck.simulator.v1.DescribeRequest
-	2, // 3: patchcheck.simulator.v1.Simulator.Simulate:input_type -> patchcheck.simulator.v1.SimulateRequest
-	1, // 4: patchcheck.simulator.v1.Simulator.Describe:output_type -> patchcheck.simulator.v1.DescribeResponse
-	4, // 5: patchcheck.simulator.v1.Simulator.Simulate:output_type -> patchcheck.simulator.v1.SimulateResponse
-	4, // [4:6] is the sub-list for method output_type
-	2, // [2:4] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	3,  // 0: patchcheck.simulator.v1.SimulateRequest.header:type_name -> patchcheck.simulator.v1.RequestHeader
+	11, // 1: patchcheck.simulator.v1.SimulateRequest.vms:type_name -> patchcheck.simulator.v1.VmChunk
+	4,  // 2: patchcheck.simulator.v1.RequestHeader.fleet:type_name -> patchcheck.simulator.v1.Fleet
+	9,  // 3: patchcheck.simulator.v1.RequestHeader.image_patterns:type_name -> patchcheck.simulator.v1.ImagePattern
+	26, // 4: patchcheck.simulator.v1.RequestHeader.region_pairs:type_name -> patchcheck.simulator.v1.RequestHeader.RegionPairsEntry
+	10, // 5: patchcheck.simulator.v1.RequestHeader.default_phases:type_name -> patchcheck.simulator.v1.RegionList
+	5,  // 6: patchcheck.simulator.v1.Fleet.release:type_name -> patchcheck.simulator.v1.Release
+	6,  // 7: patchcheck.simulator.v1.Fleet.settings:type_name -> patchcheck.simulator.v1.Settings
+	10, // 8: patchcheck.simulator.v1.Fleet.phases:type_name -> patchcheck.simulator.v1.RegionList
+	7,  // 9: patchcheck.simulator.v1.Fleet.default_off_peak:type_name -> patchcheck.simulator.v1.Window
+	8,  // 10: patchcheck.simulator.v1.Fleet.regions:type_name -> patchcheck.simulator.v1.DeclaredRegion
+	27, // 11: patchcheck.simulator.v1.Release.date:type_name -> google.protobuf.Timestamp
+	12, // 12: patchcheck.simulator.v1.VmChunk.vms:type_name -> patchcheck.simulator.v1.Vm
+	13, // 13: patchcheck.simulator.v1.Vm.image:type_name -> patchcheck.simulator.v1.Image
+	7,  // 14: patchcheck.simulator.v1.Vm.off_peak:type_name -> patchcheck.simulator.v1.Window
+	14, // 15: patchcheck.simulator.v1.Vm.power_schedule:type_name -> patchcheck.simulator.v1.PowerWindow
+	15, // 16: patchcheck.simulator.v1.Vm.power_off:type_name -> patchcheck.simulator.v1.Outage
+	21, // 17: patchcheck.simulator.v1.SimulateResponse.trailer:type_name -> patchcheck.simulator.v1.ForecastTrailer
+	17, // 18: patchcheck.simulator.v1.SimulateResponse.plan:type_name -> patchcheck.simulator.v1.PlanChunk
+	19, // 19: patchcheck.simulator.v1.SimulateResponse.results:type_name -> patchcheck.simulator.v1.VmResultChunk
+	18, // 20: patchcheck.simulator.v1.PlanChunk.steps:type_name -> patchcheck.simulator.v1.Step
+	27, // 21: patchcheck.simulator.v1.Step.start:type_name -> google.protobuf.Timestamp
+	27, // 22: patchcheck.simulator.v1.Step.end:type_name -> google.protobuf.Timestamp
+	20, // 23: patchcheck.simulator.v1.VmResultChunk.vms:type_name -> patchcheck.simulator.v1.VmResult
+	27, // 24: patchcheck.simulator.v1.VmResult.assessed_at:type_name -> google.protobuf.Timestamp
+	27, // 25: patchcheck.simulator.v1.VmResult.install_start:type_name -> google.protobuf.Timestamp
+	27, // 26: patchcheck.simulator.v1.VmResult.install_end:type_name -> google.protobuf.Timestamp
+	1,  // 27: patchcheck.simulator.v1.ForecastTrailer.simulator:type_name -> patchcheck.simulator.v1.DescribeResponse
+	27, // 28: patchcheck.simulator.v1.ForecastTrailer.release:type_name -> google.protobuf.Timestamp
+	27, // 29: patchcheck.simulator.v1.ForecastTrailer.deadline:type_name -> google.protobuf.Timestamp
+	22, // 30: patchcheck.simulator.v1.ForecastTrailer.phases:type_name -> patchcheck.simulator.v1.Phase
+	23, // 31: patchcheck.simulator.v1.ForecastTrailer.curve:type_name -> patchcheck.simulator.v1.CurvePoint
+	24, // 32: patchcheck.simulator.v1.ForecastTrailer.regions:type_name -> patchcheck.simulator.v1.RegionSummary
+	25, // 33: patchcheck.simulator.v1.ForecastTrailer.assumptions:type_name -> patchcheck.simulator.v1.Assumptions
+	27, // 34: patchcheck.simulator.v1.Phase.start:type_name -> google.protobuf.Timestamp
+	27, // 35: patchcheck.simulator.v1.Phase.end:type_name -> google.protobuf.Timestamp
+	7,  // 36: patchcheck.simulator.v1.Assumptions.default_off_peak:type_name -> patchcheck.simulator.v1.Window
+	6,  // 37: patchcheck.simulator.v1.Assumptions.settings:type_name -> patchcheck.simulator.v1.Settings
+	10, // 38: patchcheck.simulator.v1.RequestHeader.RegionPairsEntry.value:type_name -> patchcheck.simulator.v1.RegionList
+	0,  // 39: patchcheck.simulator.v1.Simulator.Describe:input_type -> patchcheck.simulator.v1.DescribeRequest
+	2,  // 40: patchcheck.simulator.v1.Simulator.Simulate:input_type -> patchcheck.simulator.v1.SimulateRequest
+	1,  // 41: patchcheck.simulator.v1.Simulator.Describe:output_type -> patchcheck.simulator.v1.DescribeResponse
+	16, // 42: patchcheck.simulator.v1.Simulator.Simulate:output_type -> patchcheck.simulator.v1.SimulateResponse
+	41, // [41:43] is the sub-list for method output_type
+	39, // [39:41] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_simulator_proto_init() }
@@ -493,20 +2409,22 @@ func file_simulator_proto_init() {
 	}
 	file_simulator_proto_msgTypes[2].OneofWrappers = []any{
 		(*SimulateRequest_Header)(nil),
-		(*SimulateRequest_VmChunk)(nil),
+		(*SimulateRequest_Vms)(nil),
 	}
-	file_simulator_proto_msgTypes[4].OneofWrappers = []any{
-		(*SimulateResponse_VmChunk)(nil),
-		(*SimulateResponse_PlanChunk)(nil),
+	file_simulator_proto_msgTypes[6].OneofWrappers = []any{}
+	file_simulator_proto_msgTypes[16].OneofWrappers = []any{
 		(*SimulateResponse_Trailer)(nil),
+		(*SimulateResponse_Plan)(nil),
+		(*SimulateResponse_Results)(nil),
 	}
+	file_simulator_proto_msgTypes[20].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_simulator_proto_rawDesc), len(file_simulator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

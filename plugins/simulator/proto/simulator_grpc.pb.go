@@ -32,10 +32,13 @@ type SimulatorClient interface {
 	// Describe identifies the simulator.
 	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*DescribeResponse, error)
 	// Simulate runs the model on one request. The host sends a header, then
-	// the fleet's VMs in chunks, and closes its side; the plugin answers with
-	// the plan and the VM results in chunks, each in order (a simulator may
-	// send them while it still works), then a trailer with the rest of the
-	// forecast.
+	// the fleet's VMs in chunks, in order, and closes its side. The plugin
+	// answers with the plan's steps and the VM results in chunks, each in
+	// order (the two may interleave, and the plugin may start before the last
+	// VMs arrive), then one trailer with the rest of the forecast, and ends
+	// the call. To fail, the plugin ends the call with a gRPC error status
+	// whose message says why; the host shows it. A trailer must never follow
+	// a request that did not arrive whole.
 	Simulate(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[SimulateRequest, SimulateResponse], error)
 }
 
@@ -79,10 +82,13 @@ type SimulatorServer interface {
 	// Describe identifies the simulator.
 	Describe(context.Context, *DescribeRequest) (*DescribeResponse, error)
 	// Simulate runs the model on one request. The host sends a header, then
-	// the fleet's VMs in chunks, and closes its side; the plugin answers with
-	// the plan and the VM results in chunks, each in order (a simulator may
-	// send them while it still works), then a trailer with the rest of the
-	// forecast.
+	// the fleet's VMs in chunks, in order, and closes its side. The plugin
+	// answers with the plan's steps and the VM results in chunks, each in
+	// order (the two may interleave, and the plugin may start before the last
+	// VMs arrive), then one trailer with the rest of the forecast, and ends
+	// the call. To fail, the plugin ends the call with a gRPC error status
+	// whose message says why; the host shows it. A trailer must never follow
+	// a request that did not arrive whole.
 	Simulate(grpc.BidiStreamingServer[SimulateRequest, SimulateResponse]) error
 	mustEmbedUnimplementedSimulatorServer()
 }
