@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
@@ -376,6 +377,11 @@ func TestPluginStderrNeutralised(t *testing.T) {
 	}
 	if _, err := sim.Simulate(context.Background(), request(2)); err != nil {
 		t.Fatalf("Simulate: %v", err)
+	}
+	// The plugin's stderr reaches the host on its own stream, which may
+	// still carry the last line when Simulate returns.
+	for start := time.Now(); !strings.Contains(stderr.String(), "complete]x") && time.Since(start) < 10*time.Second; {
+		time.Sleep(10 * time.Millisecond)
 	}
 	closeFn()
 	out := stderr.String()

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/patchcheck/patchcheck/plugins/simulator/internal/chunk"
 	istream "github.com/patchcheck/patchcheck/plugins/simulator/internal/stream"
 	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
 )
@@ -27,9 +28,9 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 	received := make(chan error, 1)
 	go func() {
 		all := make([]VM, n) // the batches are parts of one slice
-		err := istream.ReadVMs(stream.Recv, uint64(n), func(first int, msgs []*pb.Vm) error {
-			batch := all[first : first+len(msgs)]
-			fromVMMessages(msgs, batch)
+		// Each chunk's VMs are converted on a spare core while the next
+		// chunk is received, and handed over in order.
+		handOver := chunk.NewPipeline(func(batch []VM) error {
 			select {
 			case vms <- batch:
 				return nil
@@ -37,6 +38,16 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 				return errStopped
 			}
 		})
+		err := istream.ReadVMs(stream.Recv, uint64(n), func(first int, msgs []*pb.Vm) error {
+			batch := all[first : first+len(msgs)]
+			return handOver.Add(func() []VM {
+				fromVMMessages(msgs, batch)
+				return batch
+			})
+		})
+		if closeErr := handOver.Close(); err == nil {
+			err = closeErr
+		}
 		if err != nil {
 			cancel() // before vms closes: the simulator must not take what came for the whole
 		}
