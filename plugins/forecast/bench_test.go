@@ -20,8 +20,8 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // BenchmarkJSON writes the reference model's forecast of a generated fleet
 // (simulatortest.LargeFleet) as JSON to io.Discard: the writer alone, the
-// model runs once before the timer. Issue 13 budgets 1M VMs; -short skips
-// that size.
+// model runs once before the timer. 1M VMs is the size the forecast JSON
+// has a budget for (docs/performance.md); -short skips it.
 func BenchmarkJSON(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		if testing.Short() && n > 100_000 {
