@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,20 +87,27 @@ func oddElements() *simulator.Forecast {
 }
 
 // TestJSONRefusesWhatTheEncoderRefuses: a value encoding/json cannot write
-// is an error, as it is for the encoder, not a made-up rendering.
+// is an error, as it is for the encoder, not a made-up rendering; the
+// error names where the value is, as a JSON pointer.
 func TestJSONRefusesWhatTheEncoderRefuses(t *testing.T) {
 	late := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	inf := math.Inf(1)
-	for name, f := range map[string]*simulator.Forecast{
-		"year 10000 in a result": {VMs: []simulator.VMResult{{InstallEnd: &late}}},
-		"year 10000 in a step":   {Plan: []simulator.Step{{End: late}}},
-		"infinite days":          {VMs: []simulator.VMResult{{DaysAfterRelease: &inf}}},
-	} {
-		if err := json.NewEncoder(io.Discard).Encode(f); err == nil {
-			t.Fatalf("%s: encoding/json accepts it; the case tests nothing", name)
+	tests := []struct {
+		name  string
+		f     *simulator.Forecast
+		where string
+	}{
+		{"year 10000 in a result", &simulator.Forecast{VMs: []simulator.VMResult{{}, {InstallEnd: &late}}}, `"/vms/1/installEnd"`},
+		{"year 10000 in a step", &simulator.Forecast{Plan: []simulator.Step{{End: late}}}, `"/plan/0/end"`},
+		{"infinite days", &simulator.Forecast{VMs: []simulator.VMResult{{DaysAfterRelease: &inf}}}, `"/vms/0/daysAfterRelease"`},
+	}
+	for _, tc := range tests {
+		if err := json.NewEncoder(io.Discard).Encode(tc.f); err == nil {
+			t.Fatalf("%s: encoding/json accepts it; the case tests nothing", tc.name)
 		}
-		if err := (jsonFormat{}).Format(io.Discard, f); err == nil {
-			t.Errorf("%s: written without an error", name)
+		err := (jsonFormat{}).Format(io.Discard, tc.f)
+		if err == nil || !strings.Contains(err.Error(), tc.where) {
+			t.Errorf("%s: error %v, want one naming %s", tc.name, err, tc.where)
 		}
 	}
 }
