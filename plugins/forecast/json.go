@@ -1,11 +1,12 @@
 package forecast
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"io"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/patchcheck/patchcheck/internal/safetext"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
@@ -13,88 +14,77 @@ import (
 
 type jsonFormat struct{}
 
-// Format writes the forecast as json.Encoder with a two-space indent
-// would, byte for byte, but streams the plan and the VMs one element at a
-// time: encoding a million-VM forecast whole built and indented two
-// buffers of over half a gigabyte and took a third of the run. Every piece
-// goes through safetext.JSON, which writes '#' and the characters a
-// terminal or a CI runner would act on as \u escapes: the values are
-// unchanged, but "##vso[" never appears on stdout.
+// Format encodes the forecast with a two-space indent through a
+// jsontext.Encoder, which hands its output to the writer every few
+// kilobytes: a forecast of a million VMs is written as it is encoded,
+// never held whole a second time. The output passes through
+// safetext.JSON, which writes '#' and the characters a terminal or a CI
+// runner would act on as \u escapes: the values are unchanged, but
+// "##vso[" never appears on stdout.
 func (jsonFormat) Format(w io.Writer, f *simulator.Forecast) error {
-	head := *f
-	head.Plan, head.VMs = nil, nil
-	b, err := json.MarshalIndent(head, "", "  ")
-	if err != nil {
+	out := &neutralWriter{w: w, size: 64 << 10}
+	enc := jsontext.NewEncoder(out,
+		jsontext.WithIndent("  "),
+		// A name from a fleet file that is not UTF-8 is written with
+		// U+FFFD, as encoding/json did, rather than failing the forecast.
+		jsontext.AllowInvalidUTF8(true),
+		// The contract's tags are encoding/json's: a nil list is null,
+		// and `omitempty` on catchUp leaves out false.
+		json.FormatNilSliceAsNull(true),
+		jsonv1.OmitEmptyWithLegacySemantics(true),
+	)
+	if err := json.MarshalEncode(enc, f); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	rest := b
-	for _, part := range []struct {
-		name     string
-		elements int
-		nil      bool
-		element  elementWriter
-	}{
-		{"plan", len(f.Plan), f.Plan == nil, func(b []byte, i int) ([]byte, any, bool) {
-			b, ok := appendStep(b, &f.Plan[i])
-			return b, &f.Plan[i], ok
-		}},
-		{"vms", len(f.VMs), f.VMs == nil, func(b []byte, i int) ([]byte, any, bool) {
-			b, ok := appendResult(b, &f.VMs[i])
-			return b, &f.VMs[i], ok
-		}},
-	} {
-		marker := []byte("\n  \"" + part.name + "\": null")
-		before, after, found := bytes.Cut(rest, marker)
-		if !found {
-			return fmt.Errorf("write the forecast: no %q member", part.name)
-		}
-		bw.Write(safetext.JSON(before))
-		bw.Write(marker[:len(marker)-len("null")])
-		if err := writeArray(bw, part.elements, part.nil, part.element); err != nil {
-			return err
-		}
-		rest = after
-	}
-	bw.Write(safetext.JSON(rest))
-	bw.WriteByte('\n')
-	return bw.Flush()
+	return out.flush(true)
 }
 
-// elementWriter appends element i of an array to b. When it cannot write
-// the element exactly, it returns ok false and the element itself, which
-// is then left to encoding/json.
-type elementWriter func(b []byte, i int) (_ []byte, element any, ok bool)
+// neutralWriter gathers the encoder's output and writes it to w through
+// safetext.JSON once size bytes have gathered. The encoder writes whenever
+// its buffer fills, so a piece may end inside a multi-byte rune: those
+// bytes wait for the next piece. Cutting between runes is safe for
+// safetext.JSON: outside strings JSON holds neither '#' nor a non-ASCII
+// byte, and it rewrites each '#' and each unsafe rune on its own, so a
+// piece of whole runes is rewritten as it would be within the whole
+// document (TestNeutralWriterCutsBetweenRunes).
+type neutralWriter struct {
+	w    io.Writer
+	size int
+	buf  []byte
+}
 
-// writeArray writes a member of the top-level object holding n elements,
-// each indented as json.MarshalIndent would inside it.
-func writeArray(w *bufio.Writer, n int, isNil bool, element elementWriter) error {
-	switch {
-	case isNil:
-		_, err := w.WriteString("null")
-		return err
-	case n == 0:
-		_, err := w.WriteString("[]")
+func (n *neutralWriter) Write(p []byte) (int, error) {
+	n.buf = append(n.buf, p...)
+	if len(n.buf) < n.size {
+		return len(p), nil
+	}
+	return len(p), n.flush(false)
+}
+
+// flush writes what has gathered; unless final, it keeps back the bytes
+// of a rune cut at the end.
+func (n *neutralWriter) flush(final bool) error {
+	cut := len(n.buf)
+	if !final {
+		cut = wholeRunes(n.buf)
+	}
+	if _, err := n.w.Write(safetext.JSON(n.buf[:cut])); err != nil {
 		return err
 	}
-	w.WriteString("[\n")
-	var buf []byte
-	for i := range n {
-		buf = append(buf[:0], "    "...)
-		b, v, ok := element(buf, i)
-		if !ok {
-			m, err := json.MarshalIndent(v, "    ", "  ")
-			if err != nil {
-				return err
+	n.buf = append(n.buf[:0], n.buf[cut:]...)
+	return nil
+}
+
+// wholeRunes is the length of the longest prefix of b that does not end
+// inside a rune.
+func wholeRunes(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if utf8.FullRune(b[i:]) {
+				return len(b)
 			}
-			b = append(buf[:len("    ")], m...)
+			return i
 		}
-		if i < n-1 {
-			b = append(b, ',')
-		}
-		buf = append(b, '\n')
-		w.Write(safetext.JSON(buf))
 	}
-	_, err := w.WriteString("  ]")
-	return err
+	return len(b)
 }

@@ -7,20 +7,25 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/patchcheck/patchcheck/internal/safetext"
+	"github.com/patchcheck/patchcheck/internal/safetext/safetexttest"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/plugins/simulator/reference"
 	"github.com/patchcheck/patchcheck/plugins/simulator/simulatortest"
 )
 
-// TestJSONIsTheEncodersOutput: the streamed JSON is byte for byte what
-// json.Encoder with a two-space indent writes (with '#' and the characters
-// a terminal or CI runner acts on as \u escapes, safetext.JSON), for real
-// forecasts and for a plan and VM list that are nil or empty.
-func TestJSONIsTheEncodersOutput(t *testing.T) {
+// TestJSONSaysWhatEncodingJSONSays: the forecast JSON holds the values
+// encoding/json writes for the contract's structs (the layout and the
+// escaping may differ): nil lists stay null, catchUp false stays out, a
+// name that is not UTF-8 reads back with U+FFFD, numbers and times keep
+// their form. It covers real forecasts, a plan and VM list that are nil
+// or empty, and elements with every edge value.
+func TestJSONSaysWhatEncodingJSONSays(t *testing.T) {
 	var forecasts []*simulator.Forecast
 	for seed := range int64(20) {
 		f, err := reference.New().Simulate(context.Background(), simulatortest.RandomFleet(seed))
@@ -34,42 +39,31 @@ func TestJSONIsTheEncodersOutput(t *testing.T) {
 	odd.Simulator.Name = "a <name> with \"plan\": null\n  \"vms\": null & more"
 	forecasts = append(forecasts, &odd, &simulator.Forecast{}, oddElements())
 	for i, f := range forecasts {
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(f); err != nil {
+		want, err := json.Marshal(f)
+		if err != nil {
 			t.Fatal(err)
 		}
-		want = *bytes.NewBuffer(safetext.JSON(want.Bytes()))
 		var got bytes.Buffer
 		if err := (jsonFormat{}).Format(&got, f); err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got.Bytes(), want.Bytes()) {
-			n := 0
-			for n < min(got.Len(), want.Len()) && got.Bytes()[n] == want.Bytes()[n] {
-				n++
-			}
-			t.Fatalf("forecast %d differs at byte %d:\ngot  %q\nwant %q", i, n, got.Bytes()[max(0, n-60):min(got.Len(), n+60)], want.Bytes()[max(0, n-60):min(want.Len(), n+60)])
+		var wantValue, gotValue any
+		if err := json.Unmarshal(want, &wantValue); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(got.Bytes(), &gotValue); err != nil {
+			t.Fatalf("forecast %d: %v\n%s", i, err, got.Bytes())
+		}
+		if !reflect.DeepEqual(gotValue, wantValue) {
+			t.Errorf("forecast %d reads back differently:\ngot  %v\nwant %v", i, gotValue, wantValue)
 		}
 	}
 }
 
-// TestElementWritersKnowEveryField: a field added to VMResult or Step must
-// be added to the hand-written element writers too.
-func TestElementWritersKnowEveryField(t *testing.T) {
-	if n := reflect.TypeFor[simulator.VMResult]().NumField(); n != resultFields {
-		t.Errorf("VMResult has %d fields, appendResult writes %d", n, resultFields)
-	}
-	if n := reflect.TypeFor[simulator.Step]().NumField(); n != stepFields {
-		t.Errorf("Step has %d fields, appendStep writes %d", n, stepFields)
-	}
-}
-
-// oddElements is a forecast whose elements take every path of the
-// hand-written writers: strings encoding/json escapes, floats at the edges
-// of its exponent form, nil and empty lists, times with and without
-// fractions and zones.
+// oddElements is a forecast whose elements hold edge values: strings
+// that need escaping or are not UTF-8, floats at the edges of the
+// exponent form, nil and empty lists, times with and without fractions
+// and zones.
 func oddElements() *simulator.Forecast {
 	zone := time.FixedZone("", -(3*3600 + 30*60))
 	at := func(t time.Time) *time.Time { return &t }
@@ -93,20 +87,93 @@ func oddElements() *simulator.Forecast {
 }
 
 // TestJSONRefusesWhatTheEncoderRefuses: a value encoding/json cannot write
-// is an error, as it is for the encoder, not a made-up rendering.
+// is an error, as it is for the encoder, not a made-up rendering; the
+// error names where the value is, as a JSON pointer.
 func TestJSONRefusesWhatTheEncoderRefuses(t *testing.T) {
 	late := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	inf := math.Inf(1)
-	for name, f := range map[string]*simulator.Forecast{
-		"year 10000 in a result": {VMs: []simulator.VMResult{{InstallEnd: &late}}},
-		"year 10000 in a step":   {Plan: []simulator.Step{{End: late}}},
-		"infinite days":          {VMs: []simulator.VMResult{{DaysAfterRelease: &inf}}},
-	} {
-		if err := json.NewEncoder(io.Discard).Encode(f); err == nil {
-			t.Fatalf("%s: encoding/json accepts it; the case tests nothing", name)
+	tests := []struct {
+		name  string
+		f     *simulator.Forecast
+		where string
+	}{
+		{"year 10000 in a result", &simulator.Forecast{VMs: []simulator.VMResult{{}, {InstallEnd: &late}}}, `"/vms/1/installEnd"`},
+		{"year 10000 in a step", &simulator.Forecast{Plan: []simulator.Step{{End: late}}}, `"/plan/0/end"`},
+		{"infinite days", &simulator.Forecast{VMs: []simulator.VMResult{{DaysAfterRelease: &inf}}}, `"/vms/0/daysAfterRelease"`},
+	}
+	for _, tc := range tests {
+		if err := json.NewEncoder(io.Discard).Encode(tc.f); err == nil {
+			t.Fatalf("%s: encoding/json accepts it; the case tests nothing", tc.name)
 		}
-		if err := (jsonFormat{}).Format(io.Discard, f); err == nil {
-			t.Errorf("%s: written without an error", name)
+		err := (jsonFormat{}).Format(io.Discard, tc.f)
+		if err == nil || !strings.Contains(err.Error(), tc.where) {
+			t.Errorf("%s: error %v, want one naming %s", tc.name, err, tc.where)
 		}
+	}
+}
+
+// TestNeutralWriterCutsBetweenRunes: however the encoder's output is cut
+// into writes, and however small the pieces neutralWriter passes on, the
+// result is safetext.JSON of the whole document, so a rune it escapes is
+// escaped even when a write ends inside it.
+func TestNeutralWriterCutsBetweenRunes(t *testing.T) {
+	f := untrustedForecast(safetexttest.Payload() + " \u2028 é \u0085 中 ##vso[x]")
+	whole, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := safetext.JSON(whole)
+	if bytes.Equal(want, whole) {
+		t.Fatal("nothing to neutralise; the test tests nothing")
+	}
+	for _, size := range []int{1, 2, 3, 5, 64} {
+		for _, write := range []int{1, 2, 3, 4, 7, 4096} {
+			var got bytes.Buffer
+			n := &neutralWriter{w: &got, size: size}
+			for p := whole; len(p) > 0; p = p[min(write, len(p)):] {
+				if _, err := n.Write(p[:min(write, len(p))]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := n.flush(true); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("pieces of %d bytes, writes of %d: the output differs from safetext.JSON of the whole", size, write)
+			}
+		}
+	}
+}
+
+// writeRecorder counts the bytes written to it and keeps the largest
+// write.
+type writeRecorder struct{ total, largest int }
+
+func (w *writeRecorder) Write(p []byte) (int, error) {
+	w.total += len(p)
+	w.largest = max(w.largest, len(p))
+	return len(p), nil
+}
+
+// TestJSONStreams: a forecast reaches the writer in pieces of about 64
+// KiB while it is encoded, and writing it allocates less than a quarter of
+// its size: the output is never held whole.
+func TestJSONStreams(t *testing.T) {
+	f, err := reference.New().Simulate(context.Background(), simulatortest.LargeFleet(10_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w writeRecorder
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if err := (jsonFormat{}).Format(&w, f); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if w.largest > 80<<10 || w.total < 40*w.largest {
+		t.Errorf("%d bytes written, the largest write %d bytes", w.total, w.largest)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > uint64(w.total/4) {
+		t.Errorf("writing %d bytes allocated %d", w.total, allocated)
 	}
 }
