@@ -109,27 +109,21 @@ func noProfile(n int) string {
 	return fmt.Sprintf(", %d %s without a VM profile", n, plural(n, "scale set", "scale sets"))
 }
 
-func withParams(f File) string {
-	if len(f.Parameters) == 0 {
-		return ""
-	}
-	params := make([]string, len(f.Parameters))
-	for i, p := range f.Parameters {
-		params[i] = safetext.Text(p)
-	}
-	return " with " + strings.Join(params, ", ")
-}
+func withParams(f File) string { return namesAfter(" with ", f.Parameters) }
 
 // withLinked names the linked templates a file's deployments led to.
-func withLinked(f File) string {
-	if len(f.Linked) == 0 {
+func withLinked(f File) string { return namesAfter(", following links to ", f.Linked) }
+
+// namesAfter is prefix and the file names, neutralised, or "" for none.
+func namesAfter(prefix string, names []string) string {
+	if len(names) == 0 {
 		return ""
 	}
-	linked := make([]string, len(f.Linked))
-	for i, p := range f.Linked {
-		linked[i] = safetext.Text(p)
+	safe := make([]string, len(names))
+	for i, n := range names {
+		safe[i] = safetext.Text(n)
 	}
-	return ", following links to " + strings.Join(linked, ", ")
+	return prefix + strings.Join(safe, ", ")
 }
 
 func note(reason string) string {
