@@ -14,14 +14,21 @@ import (
 
 // fleetFile is the generated fleet of n VMs (simulatortest.LargeFleet) as a
 // JSON fleet file, as scripts/benchfleet writes it, or as a block-style
-// YAML file.
+// YAML file. "json-distinct" is the JSON fleet with every VM in its own
+// availability set, so that no two VMs are alike but for their names.
 func fleetFile(tb testing.TB, format string, n int) []byte {
 	tb.Helper()
+	req := simulatortest.LargeFleet(n)
+	if format == "json-distinct" {
+		for i := range req.Fleet.VMs {
+			req.Fleet.VMs[i].Zone, req.Fleet.VMs[i].AvailabilitySet = "", fmt.Sprintf("as-%d", i)
+		}
+	}
 	var file bytes.Buffer
-	if err := simulatortest.WriteFleetFile(&file, simulatortest.LargeFleet(n)); err != nil {
+	if err := simulatortest.WriteFleetFile(&file, req); err != nil {
 		tb.Fatal(err)
 	}
-	if format == "json" {
+	if format != "yaml" {
 		return file.Bytes()
 	}
 	var doc map[string]any
@@ -60,20 +67,20 @@ func TestGeneratedFleetFileLoads(t *testing.T) {
 }
 
 // BenchmarkLoad loads generated fleet files: JSON at 10k, 100k and 1M VMs,
-// YAML at 20k. Each file is made inside its sub-benchmark, so that
+// JSON of VMs all different at 100k, YAML at 20k. Each file is made inside its sub-benchmark, so that
 // -bench 'Load/json/vms=1000000$' makes only that one.
 func BenchmarkLoad(b *testing.B) {
 	for _, c := range []struct {
 		format string
 		n      int
-	}{{"json", 10_000}, {"json", 100_000}, {"json", 1_000_000}, {"yaml", 20_000}} {
+	}{{"json", 10_000}, {"json", 100_000}, {"json", 1_000_000}, {"json-distinct", 100_000}, {"yaml", 20_000}} {
 		b.Run(fmt.Sprintf("%s/vms=%d", c.format, c.n), func(b *testing.B) {
 			file := fleetFile(b, c.format, c.n)
 			b.SetBytes(int64(len(file)))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := Load("fleet."+c.format, file); err != nil {
+				if _, err := Load("fleet", file); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -26,8 +26,8 @@ var (
 // checkVM checks VM i, just read, for what the schema cannot, and returns
 // its time zone (its own, else the defaults') as an IANA name, "" for
 // none.
-func (r *reader) checkVM(i int) (zone string) {
-	doc, vm, at := r.doc, &r.vm, where(i)
+func (r *reader) checkVM(i int, vm *fileVM) (zone string) {
+	doc, at := r.doc, where(i)
 	r.errs = append(r.errs, checkVM(doc, at, vm)...)
 	tz := DefaultTimeZone
 	if r.top.Defaults != nil {

@@ -3,9 +3,9 @@
 // A fleet file (SPEC §4.1) is JSON or YAML. Load reads it against the
 // embedded schemas/fleet.schema.json, runs the checks a schema cannot
 // express, and reports every problem at once with its line, column and
-// field. A valid file becomes a simulator.Fleet with
-// every default applied: a VM's own value, else the file's defaults block,
-// else the built-in default.
+// field. A valid file becomes a simulator.Fleet with every default
+// applied: a VM's own value, else the file's defaults block, else the
+// built-in default.
 package fleet
 
 import (
@@ -94,6 +94,7 @@ func Load(name string, data []byte) (simulator.Fleet, error) {
 	return result(read(doc, text))
 }
 
+// result is what read found, as Load returns it.
 func result(f simulator.Fleet, errs Errors, _ bool) (simulator.Fleet, error) {
 	if len(errs) > 0 {
 		return simulator.Fleet{}, errs

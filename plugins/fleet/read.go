@@ -22,9 +22,10 @@ import (
 // The reader. A fleet file is read as JSON, in one pass. The top-level
 // members but vms are small: each is decoded into fileTop as it comes and
 // kept for the schema. The VMs are streamed: each is decoded into fileVM,
-// refusing members fileVM lacks, judged in Go (fits, shape.go), checked for
-// what a schema cannot express (checks.go, regioncheck.go) and resolved
-// into the fleet, before the next is read. The JSON Schema runs on the
+// refusing members fileVM lacks, then judged in Go (fits, shape.go),
+// checked for what a schema cannot express (checks.go, regioncheck.go) and
+// resolved into the fleet, in the order of the file, while the next ones
+// are decoded (scanVMs). The JSON Schema runs on the
 // top-level part, and on a VM only when the typed decode or fits refused it
 // (or it may hold a null or an empty string, which the typed form reads
 // like a member left out): there it explains the problem in the schema's
@@ -65,7 +66,6 @@ type reader struct {
 	known   bool           // top and topJSON come from an earlier reading
 	late    bool           // defaults or regions came after the VMs
 
-	vm       fileVM // the VM being read
 	shapes   shapeMemo
 	nulls    next
 	empties  next
@@ -225,10 +225,13 @@ func (r *reader) end(dec *jsontext.Decoder) error {
 	return nil
 }
 
-// scanVMs streams the vms array: each VM is decoded straight from the
-// stream and judged before the next is read. The decoder cannot go on
-// past a VM the typed decode refuses, so then the file is read again
-// carefully (errCareful): each VM read whole first, then decoded.
+// scanVMs streams the vms array in two stages that take turns on batches
+// of VMs, each on its own goroutine, so that a second core judges VMs
+// while the first decodes the next ones: decodeVMs decodes each VM
+// straight from the stream; judgeVM judges it, checks it and resolves it,
+// in the order of the file. The decoder cannot go on past a VM the typed
+// decode refuses, so then the file is read again carefully (errCareful):
+// each VM read whole first, then decoded.
 func (r *reader) scanVMs(dec *jsontext.Decoder) error {
 	if _, err := dec.ReadToken(); err != nil { // '['
 		return err
@@ -238,46 +241,102 @@ func (r *reader) scanVMs(dec *jsontext.Decoder) error {
 	r.nulls, r.empties = next{[]byte("null"), -1}, next{[]byte(`""`), -1}
 	r.regions = newRegionChecks(r.doc, r.top.Regions, r.top.Defaults)
 	r.finished = true
-	for i := 0; dec.PeekKind() != ']'; i++ {
+
+	// Three batches go round: one being decoded, one being judged, one
+	// waiting between them.
+	full := make(chan []decodedVM, 3)
+	free := make(chan []decodedVM, 3)
+	for range 3 {
+		free <- make([]decodedVM, 0, batchVMs)
+	}
+	judged := make(chan struct{})
+	go func() {
+		defer close(judged)
+		i := 0
+		for batch := range full {
+			for k := range batch {
+				r.judgeVM(i, &batch[k])
+				i++
+			}
+			free <- batch[:0]
+		}
+	}()
+	err := r.decodeVMs(dec, full, free)
+	close(full)
+	<-judged
+	if err != nil {
+		return err
+	}
+	_, err = dec.ReadToken() // ']'
+	return err
+}
+
+// batchVMs is how many VMs the stages of scanVMs hand over at a time.
+const batchVMs = 256
+
+// decodedVM is a VM decoded, where it is, and why the typed decode refused
+// it, if it did (then as much of it as decodes).
+type decodedVM struct {
+	vm   fileVM
+	span span
+	why  error
+}
+
+// decodeVMs decodes the VMs into batches from free and hands each, full,
+// to full.
+func (r *reader) decodeVMs(dec *jsontext.Decoder, full, free chan []decodedVM) error {
+	batch := <-free
+	for dec.PeekKind() != ']' {
 		start := tokenStart(r.text, int(dec.InputOffset()))
-		r.vm = fileVM{}
-		var why error
+		batch = append(batch, decodedVM{})
+		d := &batch[len(batch)-1]
 		if r.careful {
 			val, err := dec.ReadValue()
 			if err != nil {
 				return err
 			}
-			if err := jsonv2.Unmarshal(val, &r.vm, strict); err != nil {
-				why = err
-				decodeLoosely(val, reflect.ValueOf(&r.vm).Elem())
+			if err := jsonv2.Unmarshal(val, &d.vm, strict); err != nil {
+				d.why = err
+				decodeLoosely(val, reflect.ValueOf(&d.vm).Elem())
 			}
-		} else if err := jsonv2.UnmarshalDecode(dec, &r.vm); err != nil {
+		} else if err := jsonv2.UnmarshalDecode(dec, &d.vm); err != nil {
 			if isSyntax(err) {
 				return err
 			}
 			return errCareful
 		}
-		s := span{start, int(dec.InputOffset())}
-		if i == sampleVMs {
-			r.reserve(start)
-		}
-		r.vmSpans = append(r.vmSpans, s)
-		if why != nil || !r.vm.fits(r.top.Defaults, r.shapes) || r.nulls.in(r.text, s) || r.empties.in(r.text, s) {
-			r.refused = append(r.refused, refusedVM{i, why})
-		}
-		zone := r.checkVM(i)
-		// The VMs are resolved only while there is no error: a fleet
-		// with one is not returned.
-		if r.finished = r.finished && len(r.errs) == 0 && why == nil && zone != ""; r.finished {
-			if len(r.vms) == cap(r.vms) {
-				r.vms = slices.Grow(r.vms, len(r.vms))
-			}
-			r.vms = append(r.vms, simulator.VM{})
-			resolveVM(&r.vms[i], &r.vm, r.top.Defaults, zone)
+		d.span = span{start, int(dec.InputOffset())}
+		if len(batch) == cap(batch) {
+			full <- batch
+			batch = <-free
 		}
 	}
-	_, err := dec.ReadToken() // ']'
-	return err
+	if len(batch) > 0 {
+		full <- batch
+	}
+	return nil
+}
+
+// judgeVM judges VM i, decoded: in Go, else (later) by the schema; checks
+// it; and resolves it while there is no error (a fleet with one is not
+// returned).
+func (r *reader) judgeVM(i int, d *decodedVM) {
+	s := d.span
+	if i == sampleVMs {
+		r.reserve(s.start)
+	}
+	r.vmSpans = append(r.vmSpans, s)
+	if d.why != nil || !d.vm.fits(r.top.Defaults, r.shapes) || r.nulls.in(r.text, s) || r.empties.in(r.text, s) {
+		r.refused = append(r.refused, refusedVM{i, d.why})
+	}
+	zone := r.checkVM(i, &d.vm)
+	if r.finished = r.finished && len(r.errs) == 0 && d.why == nil && zone != ""; r.finished {
+		if len(r.vms) == cap(r.vms) {
+			r.vms = slices.Grow(r.vms, len(r.vms))
+		}
+		r.vms = append(r.vms, simulator.VM{})
+		resolveVM(&r.vms[i], &d.vm, r.top.Defaults, zone)
+	}
 }
 
 // reserve makes room for the VMs after the sample, which ends at offset

@@ -393,3 +393,40 @@ func TestJSONAndYAMLReadAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestManyVMs: a fleet of many batches (scanVMs), past the sample after
+// which room is made for the rest, loads whole, and its problems are
+// found wherever they are, the careful reading's included.
+func TestManyVMs(t *testing.T) {
+	n := 3*batchVMs + sampleVMs
+	good := fleetFile(t, "json", n)
+	f, err := Load("f.json", good)
+	if err != nil || len(f.VMs) != n || f.VMs[n-1].Name != fmt.Sprintf("vm-%07d", n-1) {
+		t.Fatalf("%v, %d VMs", err, len(f.VMs))
+	}
+	req := simulatortest.LargeFleet(n)
+	req.Fleet.VMs[300].TimeZone = "Mars/Base"
+	var file bytes.Buffer
+	if err := simulatortest.WriteFleetFile(&file, req); err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(file.String(), `"installMinutes":60,"name":"vm-0001500"`, `"installMinutes":"60","name":"vm-0001500"`, 1)
+	bad = strings.Replace(bad, fmt.Sprintf(`"name":"vm-%07d"`, n-1), `"name":"vm-0000000"`, 1)
+	if bad == string(good) {
+		t.Fatal("no VM was spoiled")
+	}
+	errs := loadErrors(t, "f.json", bad)
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Field)
+	}
+	want := []string{"vms[300].timeZone", "vms[1500].installMinutes", fmt.Sprintf("vms[%d].name", n-1)}
+	if !slices.Equal(got, want) {
+		t.Fatalf("errors about %v, want %v:\n%v", got, want, errs)
+	}
+	for i, e := range errs {
+		if vm := []int{300, 1500, n - 1}[i]; e.Line != 3+vm { // a VM a line, from line 3
+			t.Errorf("%v: want line %d", e, 3+vm)
+		}
+	}
+}
