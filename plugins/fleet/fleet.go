@@ -1,20 +1,23 @@
 // Package fleet loads and validates fleet files into simulator.Fleet.
 //
-// A fleet file (SPEC §4.1) is YAML or JSON (JSON is read as YAML). Load
-// validates it against the embedded schemas/fleet.schema.json, runs the
-// checks a schema cannot express, and reports every problem at once with
-// its line, column and field. A valid file becomes a simulator.Fleet with
-// every default applied: a VM's own value, else the file's defaults block,
-// else the built-in default.
+// A fleet file (SPEC §4.1) is JSON or YAML. Load reads it against the
+// embedded schemas/fleet.schema.json, runs the checks a schema cannot
+// express, and reports every problem at once with its line, column and
+// field. A valid file becomes a simulator.Fleet with every default
+// applied: a VM's own value, else the file's defaults block, else the
+// built-in default.
 package fleet
 
 import (
 	"bytes"
-	"encoding/json"
+	"cmp"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
@@ -63,247 +66,340 @@ func DefaultOffPeak() simulator.Window {
 	return simulator.Window{Start: DefaultOffPeakStart, End: DefaultOffPeakEnd}
 }
 
-// Load parses a fleet file (YAML or JSON, detected by content; JSON is
-// YAML), validates it against schemas/fleet.schema.json, applies defaults
-// and returns the fleet. name is used in errors. On failure the error is an
-// Errors holding every problem found, sorted by line.
+// Load parses a fleet file (JSON or YAML, detected by content), validates
+// it, applies defaults and returns the fleet. name is used in errors. On
+// failure the error is an Errors holding every problem found, sorted by
+// line.
 //
-// A file of the usual shapes is read by kind of VM first (kinds.go), which
-// reads a large fleet in a fraction of the time; anything else, and any
-// file with a problem, is read whole.
+// There is one reader (read.go): a JSON file is streamed VM by VM into the
+// typed form below, and a YAML file is parsed (yaml.go) and handed to the
+// same reader as JSON, its positions taken from the YAML parser.
 func Load(name string, data []byte) (simulator.Fleet, error) {
-	if f, ok := loadByKind(name, data); ok {
-		return f, nil
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if looksLikeJSON(data) {
+		f, errs, notJSON := read(jsonDocument(name, data), data)
+		if notJSON && len(data) <= maxYAMLRetry {
+			// Flow-style YAML starts with { or [ too. A large file is
+			// not parsed twice.
+			if doc, text, yerrs := parseYAML(name, data, maxAliasedNodes); len(yerrs) == 0 {
+				return result(read(doc, text))
+			}
+		}
+		return result(f, errs, notJSON)
 	}
-	return loadDocument(name, data)
-}
-
-// loadDocument is Load reading the whole file as one document, the way
-// that explains every problem at its place.
-func loadDocument(name string, data []byte) (simulator.Fleet, error) {
-	doc, errs := parse(name, data, false)
+	doc, text, errs := parseYAML(name, data, maxAliasedNodes)
 	if len(errs) > 0 {
 		return simulator.Fleet{}, errs
 	}
-	v, err := compiled()
-	if err != nil {
-		return simulator.Fleet{}, Errors{{File: name, Line: 1, Column: 1, Message: "internal error: " + err.Error()}}
-	}
-	errs = append(v.validate(doc), check(doc)...)
-	if len(errs) > 0 && !doc.placed() {
-		// Read it again with positions, to say where each problem is.
-		if doc, errs = parse(name, data, true); len(errs) > 0 {
-			return simulator.Fleet{}, errs
-		}
-		errs = append(v.validate(doc), check(doc)...)
-	}
+	return result(read(doc, text))
+}
+
+// result is what read found, as Load returns it.
+func result(f simulator.Fleet, errs Errors, _ bool) (simulator.Fleet, error) {
 	if len(errs) > 0 {
-		return simulator.Fleet{}, sortErrors(errs)
-	}
-	f, err := build(doc)
-	if err != nil {
-		return simulator.Fleet{}, Errors{{File: name, Line: 1, Column: 1, Message: "internal error: " + err.Error()}}
+		return simulator.Fleet{}, errs
 	}
 	return f, nil
 }
 
-// file mirrors a schema-valid fleet file; pointers tell a value given from
-// one left out.
-type file struct {
-	Release struct {
-		Month string `json:"month"`
-		Date  string `json:"date"`
-	} `json:"release"`
-	Settings struct {
-		AssessmentIntervalHours *float64 `json:"assessmentIntervalHours"`
-		EnablementMinutes       *int     `json:"enablementMinutes"`
-		HealthThreshold         *float64 `json:"healthThreshold"`
-		PhaseBakeHours          *float64 `json:"phaseBakeHours"`
-		PhaseHours              *float64 `json:"phaseHours"`
-		HaltHours               *float64 `json:"haltHours"`
-		BatchShare              *float64 `json:"batchShare"`
-		DeadlineDays            *int     `json:"deadlineDays"`
-	} `json:"settings"`
-	Defaults fileVM                     `json:"defaults"`
-	VMs      []fileVM                   `json:"vms"`
-	Regions  []simulator.DeclaredRegion `json:"regions"`
-	Phases   [][]string                 `json:"phases"`
+// maxYAMLRetry is the largest file starting with { or [ that is read as
+// YAML when it is not valid JSON.
+const maxYAMLRetry = 1 << 20
+
+// The typed form of a fleet file: what the reader decodes each part into.
+// A string left out is "" (an empty string is never a valid value, and the
+// reader leaves a VM that writes one to the schema); number and flag tell
+// a value given from one left out. Whole numbers are read as float64, so
+// that 2.0 is 2, as in the schema.
+type fileRelease struct {
+	Month string `json:"month"`
+	Date  string `json:"date"`
+}
+
+type fileSettings struct {
+	AssessmentIntervalHours number `json:"assessmentIntervalHours"`
+	EnablementMinutes       number `json:"enablementMinutes"`
+	HealthThreshold         number `json:"healthThreshold"`
+	PhaseBakeHours          number `json:"phaseBakeHours"`
+	PhaseHours              number `json:"phaseHours"`
+	HaltHours               number `json:"haltHours"`
+	BatchShare              number `json:"batchShare"`
+	DeadlineDays            number `json:"deadlineDays"`
 }
 
 type fileVM struct {
-	Name                   *string                  `json:"name"`
-	Subscription           *string                  `json:"subscription"`
-	Region                 *string                  `json:"region"`
-	Zone                   *zoneText                `json:"zone"`
-	AvailabilitySet        *string                  `json:"availabilitySet"`
-	UpdateDomain           *int                     `json:"updateDomain"`
-	OS                     *string                  `json:"os"`
-	Image                  *simulator.Image         `json:"image"`
-	CustomImage            *bool                    `json:"customImage"`
-	PatchMode              *string                  `json:"patchMode"`
-	EnableAutomaticUpdates *bool                    `json:"enableAutomaticUpdates"`
-	AgentVersion           *string                  `json:"agentVersion"`
-	TimeZone               *string                  `json:"timeZone"`
-	OffPeak                *simulator.Window        `json:"offPeak"`
-	PowerSchedule          *[]simulator.PowerWindow `json:"powerSchedule"`
-	PowerOff               *[]simulator.Outage      `json:"powerOff"`
-	InstallMinutes         *int                     `json:"installMinutes"`
-	FailureProbability     *float64                 `json:"failureProbability"`
-	UnhealthyProbability   *float64                 `json:"unhealthyProbability"`
-	Enablement             *string                  `json:"enablement"`
+	Name                   string             `json:"name"`
+	Subscription           string             `json:"subscription"`
+	Region                 string             `json:"region"`
+	Zone                   zoneText           `json:"zone"`
+	AvailabilitySet        string             `json:"availabilitySet"`
+	UpdateDomain           number             `json:"updateDomain"`
+	OS                     string             `json:"os"`
+	Image                  object[fileImage]  `json:"image"`
+	CustomImage            flag               `json:"customImage"`
+	PatchMode              string             `json:"patchMode"`
+	EnableAutomaticUpdates flag               `json:"enableAutomaticUpdates"`
+	AgentVersion           string             `json:"agentVersion"`
+	TimeZone               string             `json:"timeZone"`
+	OffPeak                object[fileWindow] `json:"offPeak"`
+	PowerSchedule          []filePowerWindow  `json:"powerSchedule"` // nil when left out
+	PowerOff               []fileOutage       `json:"powerOff"`      // nil when left out
+	InstallMinutes         number             `json:"installMinutes"`
+	FailureProbability     number             `json:"failureProbability"`
+	UnhealthyProbability   number             `json:"unhealthyProbability"`
+	Enablement             string             `json:"enablement"`
 }
 
-// build turns a valid document into the fleet, applying defaults.
-func build(doc *document) (simulator.Fleet, error) {
-	// A JSON file decodes straight into the typed form (with encoding/json/v2's
-	// implementation, twice as fast on large files). Where that fails
-	// (an integer written 1.0, say, which the document holds as 1), the
-	// document is written out as JSON and decoded instead: slower, but it
-	// reads what the schema accepted.
-	var in file
-	if doc.json == nil || jsonv2.Unmarshal(doc.json, &in, jsonv2.RejectUnknownMembers(true)) != nil {
-		raw, err := json.Marshal(doc.root)
-		if err != nil {
-			return simulator.Fleet{}, err
-		}
-		in = file{}
-		if err := decodeStrict(raw, &in); err != nil {
-			return simulator.Fleet{}, err
-		}
-	}
-
-	var out simulator.Fleet
-	out.Release.Month = in.Release.Month
-	if in.Release.Date != "" {
-		t, err := time.Parse(time.RFC3339, in.Release.Date)
-		if err != nil {
-			return simulator.Fleet{}, err
-		}
-		out.Release.Date = t.UTC()
-	} else {
-		m, err := time.Parse("2006-01", in.Release.Month)
-		if err != nil {
-			return simulator.Fleet{}, err
-		}
-		out.Release.Date = SecondTuesday(m.Year(), m.Month())
-	}
-
-	out.Settings = DefaultSettings()
-	s := in.Settings
-	setOr(&out.Settings.AssessmentIntervalHours, s.AssessmentIntervalHours)
-	setOr(&out.Settings.EnablementMinutes, s.EnablementMinutes)
-	setOr(&out.Settings.HealthThreshold, s.HealthThreshold)
-	setOr(&out.Settings.PhaseBakeHours, s.PhaseBakeHours)
-	setOr(&out.Settings.PhaseHours, s.PhaseHours)
-	out.Settings.HaltHours = s.HaltHours // nil when absent: halted for the month
-	setOr(&out.Settings.BatchShare, s.BatchShare)
-	setOr(&out.Settings.DeadlineDays, s.DeadlineDays)
-
-	if len(in.Phases) > 0 {
-		out.Phases = in.Phases
-	}
-	if len(in.Regions) > 0 {
-		out.Regions = in.Regions
-	}
-	out.DefaultOffPeak = pick(nil, in.Defaults.OffPeak, DefaultOffPeak())
-	out.VMs = make([]simulator.VM, 0, len(in.VMs))
-	for _, v := range in.VMs {
-		vm, err := resolveVM(v, in.Defaults)
-		if err != nil {
-			return simulator.Fleet{}, err
-		}
-		out.VMs = append(out.VMs, vm)
-	}
-	return out, nil
+type fileImage struct {
+	Publisher string `json:"publisher"`
+	Offer     string `json:"offer"`
+	Sku       string `json:"sku"`
 }
 
-// resolveVM applies, field by field, the VM's value, else the defaults
-// block's, else the built-in default.
-func resolveVM(v, d fileVM) (simulator.VM, error) {
-	vm := simulator.VM{
-		Name:                   deref(v.Name, ""),
-		Subscription:           pick(v.Subscription, d.Subscription, ""),
-		Region:                 pick(v.Region, d.Region, ""),
-		Zone:                   string(pick(v.Zone, d.Zone, "")),
-		AvailabilitySet:        pick(v.AvailabilitySet, d.AvailabilitySet, ""),
-		UpdateDomain:           pick(v.UpdateDomain, d.UpdateDomain, DefaultUpdateDomain),
-		OS:                     pick(v.OS, d.OS, ""),
-		Image:                  pick(v.Image, d.Image, simulator.Image{}),
-		CustomImage:            pick(v.CustomImage, d.CustomImage, false),
-		EnableAutomaticUpdates: pick(v.EnableAutomaticUpdates, d.EnableAutomaticUpdates, DefaultEnableAutomaticUpdates),
-		AgentVersion:           pick(v.AgentVersion, d.AgentVersion, ""),
-		OffPeak:                pick(v.OffPeak, d.OffPeak, DefaultOffPeak()),
-		PowerSchedule:          pick(v.PowerSchedule, d.PowerSchedule, nil),
-		PowerOff:               pick(v.PowerOff, d.PowerOff, nil),
-		InstallMinutes:         pick(v.InstallMinutes, d.InstallMinutes, DefaultInstallMinutes),
-		FailureProbability:     pick(v.FailureProbability, d.FailureProbability, DefaultFailureProbability),
-		UnhealthyProbability:   pick(v.UnhealthyProbability, d.UnhealthyProbability, DefaultUnhealthyProbability),
-		Enablement:             pick(v.Enablement, d.Enablement, DefaultEnablement),
-	}
-	defaultMode := DefaultLinuxPatchMode
-	if vm.OS == "windows" {
-		defaultMode = DefaultWindowsPatchMode
-	}
-	vm.PatchMode = pick(v.PatchMode, d.PatchMode, defaultMode)
-	tz, err := IANAZone(pick(v.TimeZone, d.TimeZone, DefaultTimeZone))
+type fileWindow struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+type filePowerWindow struct {
+	Days  []string `json:"days"`
+	Start string   `json:"start"`
+	End   string   `json:"end"`
+}
+
+type fileOutage struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+type fileRegion struct {
+	Name                 string `json:"name"`
+	PairedRegion         string `json:"pairedRegion"`
+	HasAvailabilityZones bool   `json:"hasAvailabilityZones"`
+}
+
+// fileTop is everything in a fleet file but its VMs.
+type fileTop struct {
+	Release  fileRelease  `json:"release"`
+	Settings fileSettings `json:"settings"`
+	Defaults *fileVM      `json:"defaults"`
+	Regions  []fileRegion `json:"regions"`
+	Phases   [][]string   `json:"phases"`
+}
+
+// number is a JSON number the file gives, or not.
+type number struct {
+	v   float64
+	set bool
+}
+
+func (n *number) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
 	if err != nil {
-		return simulator.VM{}, err
+		return err
 	}
-	vm.TimeZone = tz
-	if len(vm.PowerSchedule) == 0 {
-		vm.PowerSchedule = nil
+	if tok.Kind() != '0' {
+		return fmt.Errorf("want a number, found %s", tok.Kind())
 	}
-	if len(vm.PowerOff) == 0 {
-		vm.PowerOff = nil
+	f, err := tok.Float()
+	if err != nil {
+		return err
 	}
-	return vm, nil
+	*n = number{f, true}
+	return nil
 }
 
-func pick[T any](own, def *T, builtin T) T {
-	if own != nil {
-		return *own
-	}
-	if def != nil {
-		return *def
+// or is the number, else def's, else builtin.
+func (n number) or(def number, builtin float64) float64 {
+	switch {
+	case n.set:
+		return n.v
+	case def.set:
+		return def.v
 	}
 	return builtin
 }
 
-func deref[T any](p *T, zero T) T {
-	if p != nil {
-		return *p
-	}
-	return zero
+// object is a JSON object the file gives, or not.
+type object[T any] struct {
+	v   T
+	set bool
 }
 
-func setOr[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
+func (o *object[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() != '{' {
+		return fmt.Errorf("want an object, found %s", dec.PeekKind())
 	}
+	o.set = true
+	return jsonv2.UnmarshalDecode(dec, &o.v)
+}
+
+// or is the object, else def's; ok is false when neither is given.
+func (o object[T]) or(def object[T]) (v T, ok bool) {
+	switch {
+	case o.set:
+		return o.v, true
+	case def.set:
+		return def.v, true
+	}
+	return v, false
+}
+
+// flag is a JSON true or false the file gives, or not.
+type flag struct {
+	v, set bool
+}
+
+func (f *flag) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if k := tok.Kind(); k != 't' && k != 'f' {
+		return fmt.Errorf("want true or false, found %s", k)
+	}
+	*f = flag{tok.Bool(), true}
+	return nil
+}
+
+// or is the flag, else def's, else builtin.
+func (f flag) or(def flag, builtin bool) bool {
+	switch {
+	case f.set:
+		return f.v
+	case def.set:
+		return def.v
+	}
+	return builtin
 }
 
 // zoneText is a zone as the file gives it, a string or a number: 1 and "1"
 // are the same zone.
 type zoneText string
 
-func (z *zoneText) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		err := json.Unmarshal(b, &s)
-		*z = zoneText(s)
+// UnmarshalJSONFrom reads a string as it is and a number as its shortest
+// form (1.0 is 1), as the schema compares numbers by value.
+func (z *zoneText) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
 		return err
 	}
-	n, ok := yamlNumberValue(json.Number(b))
-	if !ok {
-		return fmt.Errorf("zone %s: want a number or a string", b)
+	switch tok.Kind() {
+	case '"':
+		*z = zoneText(tok.String())
+	case '0':
+		*z = zoneText(tok.String())
+		if f, err := tok.Float(); err == nil {
+			*z = zoneText(strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	default:
+		return fmt.Errorf("want a number or a string, found %s", tok.Kind())
 	}
-	*z = zoneText(n.(json.Number))
 	return nil
 }
 
-// decodeStrict decodes JSON into v, refusing members v has no field for.
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+// build turns the top-level part of a valid file into a fleet without
+// VMs, applying defaults.
+func build(top *fileTop) (simulator.Fleet, error) {
+	var out simulator.Fleet
+	out.Release.Month = top.Release.Month
+	if top.Release.Date != "" {
+		t, err := time.Parse(time.RFC3339, top.Release.Date)
+		if err != nil {
+			return simulator.Fleet{}, err
+		}
+		out.Release.Date = t.UTC()
+	} else {
+		m, err := time.Parse("2006-01", out.Release.Month)
+		if err != nil {
+			return simulator.Fleet{}, err
+		}
+		out.Release.Date = SecondTuesday(m.Year(), m.Month())
+	}
+
+	d := DefaultSettings()
+	s := top.Settings
+	out.Settings = simulator.Settings{
+		AssessmentIntervalHours: s.AssessmentIntervalHours.or(number{}, d.AssessmentIntervalHours),
+		EnablementMinutes:       int(s.EnablementMinutes.or(number{}, float64(d.EnablementMinutes))),
+		HealthThreshold:         s.HealthThreshold.or(number{}, d.HealthThreshold),
+		PhaseBakeHours:          s.PhaseBakeHours.or(number{}, d.PhaseBakeHours),
+		PhaseHours:              s.PhaseHours.or(number{}, d.PhaseHours),
+		BatchShare:              s.BatchShare.or(number{}, d.BatchShare),
+		DeadlineDays:            int(s.DeadlineDays.or(number{}, float64(d.DeadlineDays))),
+	}
+	if s.HaltHours.set { // else halted for the month
+		out.Settings.HaltHours = &s.HaltHours.v
+	}
+
+	if len(top.Phases) > 0 {
+		out.Phases = top.Phases
+	}
+	for _, r := range top.Regions {
+		out.Regions = append(out.Regions, simulator.DeclaredRegion{Name: r.Name, PairedRegion: r.PairedRegion, HasAvailabilityZones: r.HasAvailabilityZones})
+	}
+	var defaultOffPeak object[fileWindow]
+	if top.Defaults != nil {
+		defaultOffPeak = top.Defaults.OffPeak
+	}
+	out.DefaultOffPeak = window(defaultOffPeak, object[fileWindow]{})
+	return out, nil
+}
+
+// resolveVM applies, field by field, the VM's value, else the defaults
+// block's (d, nil without one), else the built-in default; zone is the
+// time zone so resolved, as an IANA name.
+func resolveVM(vm *simulator.VM, v, d *fileVM, zone string) {
+	if d == nil {
+		d = &fileVM{}
+	}
+	*vm = simulator.VM{
+		Name:                   v.Name,
+		Subscription:           cmp.Or(v.Subscription, d.Subscription),
+		Region:                 cmp.Or(v.Region, d.Region),
+		Zone:                   string(cmp.Or(v.Zone, d.Zone)),
+		AvailabilitySet:        cmp.Or(v.AvailabilitySet, d.AvailabilitySet),
+		UpdateDomain:           int(v.UpdateDomain.or(d.UpdateDomain, DefaultUpdateDomain)),
+		OS:                     cmp.Or(v.OS, d.OS),
+		CustomImage:            v.CustomImage.or(d.CustomImage, false),
+		EnableAutomaticUpdates: v.EnableAutomaticUpdates.or(d.EnableAutomaticUpdates, DefaultEnableAutomaticUpdates),
+		AgentVersion:           cmp.Or(v.AgentVersion, d.AgentVersion),
+		OffPeak:                window(v.OffPeak, d.OffPeak),
+		InstallMinutes:         int(v.InstallMinutes.or(d.InstallMinutes, DefaultInstallMinutes)),
+		FailureProbability:     v.FailureProbability.or(d.FailureProbability, DefaultFailureProbability),
+		UnhealthyProbability:   v.UnhealthyProbability.or(d.UnhealthyProbability, DefaultUnhealthyProbability),
+		Enablement:             cmp.Or(v.Enablement, d.Enablement, DefaultEnablement),
+	}
+	if img, ok := v.Image.or(d.Image); ok {
+		vm.Image = simulator.Image{Publisher: img.Publisher, Offer: img.Offer, Sku: img.Sku}
+	}
+	schedule := v.PowerSchedule
+	if schedule == nil {
+		schedule = d.PowerSchedule
+	}
+	for _, w := range schedule {
+		vm.PowerSchedule = append(vm.PowerSchedule, simulator.PowerWindow{Days: slices.Clone(w.Days), Start: w.Start, End: w.End})
+	}
+	outages := v.PowerOff
+	if outages == nil {
+		outages = d.PowerOff
+	}
+	for _, o := range outages {
+		vm.PowerOff = append(vm.PowerOff, simulator.Outage{From: o.From, To: o.To})
+	}
+	defaultMode := DefaultLinuxPatchMode
+	if vm.OS == "windows" {
+		defaultMode = DefaultWindowsPatchMode
+	}
+	vm.PatchMode = cmp.Or(v.PatchMode, d.PatchMode, defaultMode)
+	vm.TimeZone = zone
+}
+
+// window is the VM's off-peak window, else the defaults', else the
+// built-in one.
+func window(own, def object[fileWindow]) simulator.Window {
+	if w, ok := own.or(def); ok {
+		return simulator.Window{Start: w.Start, End: w.End}
+	}
+	return DefaultOffPeak()
 }

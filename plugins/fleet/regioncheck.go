@@ -1,7 +1,6 @@
 package fleet
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -32,63 +31,65 @@ type knownRegion struct {
 	declaredAt string // "" for a table region
 }
 
-// regionChecks holds what the region checks of one document share.
+// regionChecks holds what the region checks of one file share.
 type regionChecks struct {
 	doc       *document
 	known     map[string]knownRegion
 	names     []string            // every known name, for "did you mean"
 	conflicts map[string][]string // the pair graph, declared regions included
 	out       Errors
+
+	defRegion, defZone     string // the defaults', when of the right shape
+	defRegionOK, defZoneOK bool
+	used                   []regionUse // the regions the VMs use, each with its first use, in VM order
+	seen                   map[string]bool
+	reportedDefaults       bool // the defaults' zone in the defaults' region
 }
 
-// checkRegions refuses what the region table and the declared regions
-// contradict: an unknown region (on a VM, in defaults, in the plan, as a
-// declared region's pair), a declared region the table or an earlier
-// declaration has already, a zone in a region without availability zones,
-// and an explicit plan that leaves out a region a VM uses or puts two
-// paired regions in one phase.
-func checkRegions(doc *document, root map[string]any) Errors {
+// newRegionChecks starts the region checks of a file: they refuse what the
+// region table and the declared regions contradict: an unknown region (on
+// a VM, in defaults, in the plan, as a declared region's pair), a declared
+// region the table or an earlier declaration has already, a zone in a
+// region without availability zones, and an explicit plan that leaves out
+// a region a VM uses or puts two paired regions in one phase. Each VM then
+// goes through vm, and the plan through phases.
+func newRegionChecks(doc *document, declared []fileRegion, defaults *fileVM) *regionChecks {
+	c := &regionChecks{doc: doc, seen: map[string]bool{}}
 	tab, err := regionTable()
 	if err != nil {
-		return Errors{doc.errAt("", "internal error: "+err.Error())}
+		c.out = Errors{doc.errAt("", "internal error: "+err.Error())}
+		return c
 	}
-	c := &regionChecks{doc: doc, known: make(map[string]knownRegion, len(tab.Regions))}
+	c.known = make(map[string]knownRegion, len(tab.Regions))
 	for _, r := range tab.Regions {
 		c.known[r.Name] = knownRegion{region: r}
 	}
-	declared := c.declared(root["regions"])
-	c.conflicts = tab.With(declared).Conflicts()
-
-	defaults, _ := root["defaults"].(map[string]any)
-	if r, ok := regionValue(defaults, "region"); ok {
-		c.requireKnown("/defaults/region", r)
+	c.conflicts = tab.With(c.declared(declared)).Conflicts()
+	if defaults != nil {
+		c.defRegion, c.defRegionOK = regionValue(defaults.Region)
+		c.defZone, c.defZoneOK = zoneValue(defaults.Zone)
+		if c.defRegionOK {
+			c.requireKnown("/defaults/region", c.defRegion)
+		}
 	}
-	used := c.vms(root["vms"], defaults)
-	c.phases(root["phases"], used)
-	return c.out
+	return c
 }
 
-// regionValue returns m[key] when it is a string of a region's shape.
-func regionValue(m map[string]any, key string) (string, bool) {
-	s, ok := m[key].(string)
-	return s, ok && regionShape.MatchString(s)
+// regionValue returns a region name when it is of a region's shape.
+func regionValue(s string) (string, bool) {
+	return s, regionShape.MatchString(s)
 }
 
 // declared reads the regions: list into c.known, refusing a region the
 // table or an earlier declaration has already, and returns the declared
 // regions that are new.
-func (c *regionChecks) declared(v any) []regions.Region {
-	list, _ := v.([]any)
+func (c *regionChecks) declared(list []fileRegion) []regions.Region {
 	var out []regions.Region
 	type pairRef struct{ ptr, name, pair string }
 	var pairs []pairRef
-	for i, item := range list {
-		m, ok := item.(map[string]any)
-		if !ok {
-			continue
-		}
+	for i, m := range list {
 		ptr := "/regions/" + strconv.Itoa(i)
-		name, ok := regionValue(m, "name")
+		name, ok := regionValue(m.Name)
 		if !ok {
 			continue
 		}
@@ -100,9 +101,8 @@ func (c *regionChecks) declared(v any) []regions.Region {
 			}
 			continue
 		}
-		r := regions.Region{Name: name}
-		r.HasAvailabilityZones, _ = m["hasAvailabilityZones"].(bool)
-		if pair, ok := regionValue(m, "pairedRegion"); ok {
+		r := regions.Region{Name: name, HasAvailabilityZones: m.HasAvailabilityZones}
+		if pair, ok := regionValue(m.PairedRegion); ok {
 			if pair == name {
 				c.fail(ptr+"/pairedRegion", fmt.Sprintf("region %q is paired with itself; give the other region of the pair, or leave pairedRegion out for an unpaired region", name))
 			} else {
@@ -127,71 +127,59 @@ func (c *regionChecks) declared(v any) []regions.Region {
 	return out
 }
 
-// vms checks each VM's region and zone (its own, else the defaults'), and
-// returns the regions the VMs use, each with its first use, in VM order.
-func (c *regionChecks) vms(v any, defaults map[string]any) (used []regionUse) {
-	list, _ := v.([]any)
-	defRegion, defRegionOK := regionValue(defaults, "region")
-	defZone, defZoneOK := zoneValue(defaults)
-	seen := map[string]bool{}
-	reportedDefaults := false
-	for i, item := range list {
-		vm, ok := item.(map[string]any)
-		if !ok {
-			continue
-		}
-		ptr := "/vms/" + strconv.Itoa(i)
-		region, at := defRegion, ptr
-		ownRegion := false
-		if v, has := vm["region"]; has {
-			// A known name has the right shape: the pattern is matched
-			// only for the rare unknown one (a million VMs, a few regions).
-			s, ok := v.(string)
-			if _, known := c.known[s]; !ok || !known && !regionShape.MatchString(s) {
-				continue // the schema reports it
-			}
-			region, at, ownRegion = s, ptr+"/region", true
-			if !c.requireKnown(at, region) {
-				continue
-			}
-		} else if !defRegionOK {
-			continue // missing, or reported at defaults
-		}
-		k, known := c.known[region]
-		if !known {
-			continue // reported at defaults.region
-		}
-		if !seen[region] {
-			seen[region] = true
-			used = append(used, regionUse{region: region, vm: ptr, at: at})
-		}
-
-		// The VM's zone: its own, else the defaults'. A VM with an
-		// availability set of its own and a zone is refused as such (by
-		// the schema, or checkPlacement when the zone is the defaults').
-		if _, inSet := vm["availabilitySet"]; inSet {
-			continue
-		}
-		_, ownZone := vm["zone"]
-		zone, zoneOK := zoneValue(vm) // not OK: the schema reports it
-		if !ownZone {
-			zone, zoneOK = defZone, defZoneOK
-		}
-		if !zoneOK || !k.region.RefusesZones() {
-			continue
-		}
-		why := c.noZonesReason(k)
-		switch {
-		case ownZone:
-			c.fail(ptr+"/zone", fmt.Sprintf("zone %s in region %q, %s; leave zone out, or use an availability set", zone, region, why))
-		case ownRegion:
-			c.fail(ptr+"/region", fmt.Sprintf("region %q %s, yet the VM gets zone %s from defaults (line %d); give this VM no zone (move zone from defaults to the VMs that use it)", region, strings.TrimPrefix(why, "which "), zone, c.doc.locate("/defaults/zone").at().Line))
-		case !reportedDefaults:
-			reportedDefaults = true
-			c.fail("/defaults/zone", fmt.Sprintf("zone %s for VMs in region %q (defaults.region), %s; leave zone out of defaults, or use availability sets", zone, region, why))
-		}
+// vm checks a VM's region and zone (its own, else the defaults'), and
+// notes the region's first use.
+func (c *regionChecks) vm(at where, vm *fileVM) {
+	if c.known == nil {
+		return // no region table
 	}
-	return used
+	region, ownRegion := c.defRegion, false
+	if vm.Region != "" {
+		region, ownRegion = vm.Region, true
+	} else if !c.defRegionOK {
+		return // missing, or reported at defaults
+	}
+	k, known := c.known[region]
+	if !known {
+		if ownRegion && regionShape.MatchString(region) {
+			c.requireKnown(at.ptr("/region"), region)
+		}
+		return // else the schema reports it, or it is reported at defaults.region
+	}
+	if !c.seen[region] {
+		c.seen[region] = true
+		regionAt := at.ptr("")
+		if ownRegion {
+			regionAt = at.ptr("/region")
+		}
+		c.used = append(c.used, regionUse{region: region, vm: at.ptr(""), at: regionAt})
+	}
+
+	// The VM's zone: its own, else the defaults'. A VM with an
+	// availability set of its own and a zone is refused as such (by the
+	// schema, or checkPlacement when the zone is the defaults').
+	if vm.AvailabilitySet != "" {
+		return
+	}
+	zone, zoneOK := zoneValue(vm.Zone) // not OK: the schema reports it
+	ownZone := vm.Zone != ""
+	if !ownZone {
+		zone, zoneOK = c.defZone, c.defZoneOK
+	}
+	if !zoneOK || !k.region.RefusesZones() {
+		return
+	}
+	zone = strconv.Quote(zone)
+	why := c.noZonesReason(k)
+	switch {
+	case ownZone:
+		c.fail(at.ptr("/zone"), fmt.Sprintf("zone %s in region %q, %s; leave zone out, or use an availability set", zone, region, why))
+	case ownRegion:
+		c.fail(at.ptr("/region"), fmt.Sprintf("region %q %s, yet the VM gets zone %s from defaults (line %d); give this VM no zone (move zone from defaults to the VMs that use it)", region, strings.TrimPrefix(why, "which "), zone, c.doc.locate("/defaults/zone").at().Line))
+	case !c.reportedDefaults:
+		c.reportedDefaults = true
+		c.fail("/defaults/zone", fmt.Sprintf("zone %s for VMs in region %q (defaults.region), %s; leave zone out of defaults, or use availability sets", zone, region, why))
+	}
 }
 
 // regionUse is one region the fleet's VMs use, and its first use: the VM,
@@ -200,18 +188,10 @@ type regionUse struct {
 	region, vm, at string
 }
 
-// zoneValue returns m's zone as text when it is one the schema allows.
-func zoneValue(m map[string]any) (string, bool) {
-	var s string
-	switch z := m["zone"].(type) {
-	case string:
-		s = z
-	case json.Number: // 1 and "1" are the same zone
-		s = string(z)
-	default:
-		return "", false
-	}
-	return strconv.Quote(s), s == "1" || s == "2" || s == "3"
+// zoneValue returns a zone when it is one the schema allows.
+func zoneValue(z zoneText) (string, bool) {
+	s := string(z)
+	return s, s == "1" || s == "2" || s == "3"
 }
 
 // noZonesReason says why a region has no zones, and where that comes from.
@@ -226,18 +206,15 @@ func (c *regionChecks) noZonesReason(k knownRegion) string {
 // phases checks an explicit plan: every region it names is known, no
 // phase holds two paired regions, and every region a VM uses is in it.
 // (A region named twice is checkPhases' business.)
-func (c *regionChecks) phases(v any, used []regionUse) {
-	plan, ok := v.([]any)
-	if !ok || len(plan) == 0 {
+func (c *regionChecks) phases(plan [][]string) {
+	if len(plan) == 0 || c.known == nil {
 		return // no plan: the default plan covers every region
 	}
 	inPlan := map[string]bool{}
-	for i, p := range plan {
-		list, _ := p.([]any)
+	for i, list := range plan {
 		where := map[string]string{} // region -> its pointer in this phase
-		for j, item := range list {
-			r, ok := item.(string)
-			if !ok || !regionShape.MatchString(r) {
+		for j, r := range list {
+			if !regionShape.MatchString(r) {
 				continue
 			}
 			ptr := "/phases/" + strconv.Itoa(i) + "/" + strconv.Itoa(j)
@@ -256,7 +233,7 @@ func (c *regionChecks) phases(v any, used []regionUse) {
 			}
 		}
 	}
-	for _, u := range used {
+	for _, u := range c.used {
 		if inPlan[u.region] {
 			continue
 		}
@@ -314,16 +291,12 @@ func describeRegion(r regions.Region) string {
 // checkReleaseMonth refuses a release.date outside release.month, compared
 // in UTC as the date is stored: a forecast of December must start in
 // December.
-func checkReleaseMonth(doc *document, rel map[string]any) Errors {
-	month, ok := rel["month"].(string)
-	if !ok || !monthShape.MatchString(month) {
+func checkReleaseMonth(doc *document, rel *fileRelease) Errors {
+	month := rel.Month
+	if !monthShape.MatchString(month) || rel.Date == "" {
 		return nil
 	}
-	s, ok := rel["date"].(string)
-	if !ok {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := time.Parse(time.RFC3339, rel.Date)
 	if err != nil {
 		return nil // reported as not RFC 3339
 	}

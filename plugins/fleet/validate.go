@@ -3,8 +3,6 @@ package fleet
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,13 +23,11 @@ var compiled = sync.OnceValues(func() (*validator, error) {
 	return &validator{schema: s}, nil
 })
 
-// validate checks the document against the schema and explains every
-// violation at its place in the file.
-func (v *validator) validate(doc *document) Errors {
-	if v.valid(doc.root, validPartVMs) {
-		return nil
-	}
-	err := v.schema.Validate(doc.root)
+// validate runs the schema on instance and explains every violation at
+// its place in the file. keep, unless nil, chooses the violations to
+// report and gives the pointer to report each at.
+func (v *validator) validate(doc *document, instance any, keep func(ptr string) (string, bool)) Errors {
+	err := v.schema.Validate(instance)
 	if err == nil {
 		return nil
 	}
@@ -41,121 +37,21 @@ func (v *validator) validate(doc *document) Errors {
 	}
 	var out Errors
 	for _, f := range failures {
-		out = append(out, v.explain(doc, f)...)
+		ptr := f.Pointer
+		if keep != nil {
+			if ptr, ok = keep(ptr); !ok {
+				continue
+			}
+		}
+		out = append(out, v.explain(doc, f, schemas.Lookup(instance, f.Instance), ptr)...)
 	}
 	return out
 }
 
-// validPartVMs is how many VMs one goroutine validates at least.
-const validPartVMs = 20_000
-
-// valid reports whether root passes the schema, quickly on a large fleet:
-//   - VMs that differ only in their name are judged alike, so only one of
-//     each kind is validated (a large fleet repeats the same settings over
-//     and over under different names);
-//   - the rest is validated as several documents, each with all of root
-//     but a share of the VMs, on every core.
-//
-// Both are exact because the schema judges each VM on its own (no keyword
-// relates one VM to another, such as uniqueItems) and asks nothing of a
-// name but a non-empty string; TestVMsAreJudgedAlone guards both premises.
-// On a violation, validate runs the whole document again to explain it.
-func (v *validator) valid(root any, minPart int) bool {
-	m, _ := root.(map[string]any)
-	vms, ok := m["vms"].([]any)
-	if !ok || len(vms) < 2 {
-		return v.schema.Validate(root) == nil
-	}
-	vms = distinctVMs(vms)
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(vms)/minPart))
-	passed := make([]bool, parts)
-	var wg sync.WaitGroup
-	for i := range parts {
-		share := make(map[string]any, len(m))
-		for k, val := range m {
-			share[k] = val
-		}
-		share["vms"] = vms[len(vms)*i/parts : len(vms)*(i+1)/parts]
-		wg.Go(func() { passed[i] = v.schema.Validate(share) == nil })
-	}
-	wg.Wait()
-	for _, good := range passed {
-		if !good {
-			return false
-		}
-	}
-	return true
-}
-
-// distinctVMs keeps the first VM of each kind, where VMs whose name is a
-// non-empty string are of one kind when all their other members are equal.
-func distinctVMs(vms []any) []any {
-	seen := map[string]bool{}
-	var out []any
-	var key []byte
-	for _, item := range vms {
-		key = key[:0]
-		if vm, ok := item.(map[string]any); ok {
-			if name, ok := vm["name"].(string); ok && name != "" {
-				key = appendCanonical(append(key, 'N'), vm, "name")
-			}
-		}
-		if len(key) == 0 {
-			key = appendCanonical(append(key, 'V'), item, "")
-		}
-		if !seen[string(key)] {
-			seen[string(key)] = true
-			out = append(out, item)
-		}
-	}
-	return out
-}
-
-// appendCanonical encodes a document value so that equal values, and only
-// they, encode alike: map members sorted, every part typed and
-// length-prefixed. skip leaves out one member of a top-level map.
-func appendCanonical(b []byte, v any, skip string) []byte {
-	str := func(b []byte, tag byte, s string) []byte {
-		b = strconv.AppendInt(append(b, tag), int64(len(s)), 10)
-		return append(append(b, ':'), s...)
-	}
-	switch v := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			if k != skip {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		b = strconv.AppendInt(append(b, '{'), int64(len(keys)), 10)
-		for _, k := range keys {
-			b = appendCanonical(str(b, 'k', k), v[k], "")
-		}
-		return b
-	case []any:
-		b = strconv.AppendInt(append(b, '['), int64(len(v)), 10)
-		for _, item := range v {
-			b = appendCanonical(b, item, "")
-		}
-		return b
-	case string:
-		return str(b, 's', v)
-	case json.Number:
-		return str(b, 'n', string(v))
-	case bool:
-		return strconv.AppendBool(append(b, 'b'), v)
-	case nil:
-		return append(b, '0')
-	default:
-		return str(b, '?', fmt.Sprintf("%T %v", v, v))
-	}
-}
-
-// explain turns one validator error into errors a fleet author can act on.
-func (v *validator) explain(doc *document, f schemas.Failure) Errors {
-	keyword, node, ptr := f.Keyword, f.Node, f.Pointer
-	value := schemas.Lookup(doc.root, f.Instance)
+// explain turns one validator error, about value, into errors at ptr a
+// fleet author can act on.
+func (v *validator) explain(doc *document, f schemas.Failure, value any, ptr string) Errors {
+	keyword, node := f.Keyword, f.Node
 
 	switch keyword {
 	case "additionalProperties":

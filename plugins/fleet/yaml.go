@@ -1,21 +1,20 @@
 package fleet
 
 import (
-	"github.com/patchcheck/patchcheck/schemas"
-
-	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/patchcheck/patchcheck/schemas"
 )
 
 // Limits that keep a hostile file from exhausting memory or the stack. A
@@ -28,145 +27,15 @@ const (
 	maxAliasedNodes = 1_000_000 // values reached through aliases, counted expanded
 )
 
-// pos is a 1-based line and column; the zero pos means unknown.
-type pos struct{ Line, Column int }
-
-// located records where a value sits in the file.
-type located struct {
-	key pos // the member's key; zero for sequence items and the root
-	val pos // the value itself
-}
-
-// at is the best position for an error about the value: the value, else its key.
-func (l located) at() pos {
-	if l.val.Line > 0 {
-		return l.val
-	}
-	return l.key
-}
-
-// document is a parsed fleet file: plain values (map[string]any, []any,
-// string, json.Number, bool, nil) as the schema validator wants them, plus
-// the position of every value by JSON pointer.
-type document struct {
-	file string
-	root any
-	locs map[string]located
-	// json is the file's text when it was read as JSON, which build can
-	// decode directly.
-	json []byte
-}
-
-// placed reports whether the document knows where its values are: every
-// placed document knows at least the root's place. A large JSON file is
-// read without positions to save time, and errors must then be found again
-// on a placed document.
-func (d *document) placed() bool { return len(d.locs) > 0 }
-
-// locate returns the position of the value at ptr, falling back to the
-// nearest ancestor the index knows (values reached through a YAML alias are
-// indexed only at the alias).
-func (d *document) locate(ptr string) located {
-	for p := ptr; ; {
-		if l, ok := d.locs[p]; ok {
-			return l
-		}
-		if p == "" {
-			return located{val: pos{1, 1}}
-		}
-		p = p[:strings.LastIndexByte(p, '/')]
-	}
-}
-
-// errAt builds an Error for the value at ptr.
-func (d *document) errAt(ptr, msg string) *Error {
-	p := d.locate(ptr).at()
-	return &Error{File: d.file, Line: p.Line, Column: p.Column, Field: fieldOf(ptr), Message: msg}
-}
-
-// errAtKey builds an Error pointing at the key of the member at ptr.
-func (d *document) errAtKey(ptr, msg string) *Error {
-	l := d.locate(ptr)
-	p := l.key
-	if p.Line == 0 {
-		p = l.at()
-	}
-	return &Error{File: d.file, Line: p.Line, Column: p.Column, Field: fieldOf(ptr), Message: msg}
-}
-
-// isIdentifier reports whether a key can follow a dot in a field name.
-func isIdentifier(s string) bool {
-	for i, r := range s {
-		switch {
-		case r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z':
-		case i > 0 && (r == '-' || '0' <= r && r <= '9'):
-		default:
-			return false
-		}
-	}
-	return s != ""
-}
-
-// fieldOf renders a JSON pointer the way errors name fields: numeric
-// segments become [i], names become .name (or ["odd name"]).
-func fieldOf(ptr string) string {
-	if ptr == "" {
-		return ""
-	}
-	var b strings.Builder
-	for _, seg := range schemas.SplitPointer(ptr) {
-		b.WriteString(fieldSegment(b.Len() == 0, seg))
-	}
-	return b.String()
-}
-
-func fieldSegment(first bool, seg string) string {
-	if _, err := strconv.Atoi(seg); err == nil && seg != "" && seg[0] != '-' && seg[0] != '+' {
-		return "[" + seg + "]"
-	}
-	if isIdentifier(seg) {
-		if first {
-			return seg
-		}
-		return "." + seg
-	}
-	return "[" + strconv.Quote(seg) + "]"
-}
-
-// parse reads YAML (JSON included) into a document. A file that is not
-// well-formed YAML, holds several documents or uses aliases beyond reason
-// fails here, before any schema validation.
-//
-// Positions cost time and memory on a large file and are needed only to
-// report errors, so with placed false a JSON file may come back without
-// them (document.placed tells); Load then reads the file again, placed,
-// when there is an error to report.
-func parse(name string, data []byte, placed bool) (*document, Errors) {
-	return parseWithAliasLimit(name, data, placed, maxAliasedNodes)
-}
-
-func parseWithAliasLimit(name string, data []byte, placed bool, aliasLimit int) (*document, Errors) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if looksLikeJSON(data) {
-		if doc, ok := parseJSON(name, data, placed); ok {
-			return doc, nil
-		}
-	}
-	return parseYAML(name, data, aliasLimit)
-}
-
-// parseYAML reads any YAML through a full syntax tree, which places every
-// error and handles anchors, aliases and merge keys.
-func parseYAML(name string, data []byte, aliasLimit int) (*document, Errors) {
-	if looksLikeJSON(data) {
-		// JSON allows tabs as whitespace where YAML indentation does not;
-		// a tab byte cannot occur inside a valid JSON string, so replacing
-		// them keeps every line and column.
-		data = bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '})
-	}
+// parseYAML reads a YAML file through a full syntax tree, which places
+// every value and handles anchors, aliases and merge keys, and writes it
+// as JSON for the reader. A file that is not well-formed YAML, holds
+// several documents or uses aliases beyond reason fails here, before any
+// schema validation.
+func parseYAML(name string, data []byte, aliasLimit int) (*document, []byte, Errors) {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, Errors{syntaxError(name, err)}
+		return nil, nil, Errors{syntaxError(name, err)}
 	}
 	var docs []*ast.DocumentNode
 	for _, d := range f.Docs {
@@ -180,32 +49,26 @@ func parseYAML(name string, data []byte, aliasLimit int) (*document, Errors) {
 		docs = append(docs, d)
 	}
 	if len(docs) == 0 {
-		return nil, Errors{{File: name, Line: 1, Column: 1, Message: "the file is empty; expected a fleet with release and vms"}}
+		return nil, nil, Errors{{File: name, Line: 1, Column: 1, Message: "the file is empty; expected a fleet with release and vms"}}
 	}
 	if len(docs) > 1 {
 		p := nodePos(docs[1].Body)
 		if docs[1].Start != nil {
 			p = tokenPos(docs[1].Start)
 		}
-		return nil, Errors{{File: name, Line: p.Line, Column: p.Column, Message: "a fleet file holds one YAML document; found another"}}
+		return nil, nil, Errors{{File: name, Line: p.Line, Column: p.Column, Message: "a fleet file holds one YAML document; found another"}}
 	}
-	c := &converter{doc: &document{file: name, locs: map[string]located{}}, anchors: map[string]anchored{}, aliasLimit: aliasLimit}
 	body := docs[0].Body
-	c.doc.locs[""] = located{val: nodePos(body)}
-	if c.doc.locs[""].val.Line == 0 {
-		c.doc.locs[""] = located{val: pos{1, 1}}
-	}
+	c := &converter{doc: &document{file: name, tree: body}, anchors: map[string]anchored{}, aliasLimit: aliasLimit}
 	root, _ := c.convert(body, "", 0)
 	if len(c.errs) > 0 {
-		return nil, sortErrors(c.errs)
+		return nil, nil, sortErrors(c.errs)
 	}
-	c.doc.root = root
-	return c.doc, nil
-}
-
-func looksLikeJSON(data []byte) bool {
-	t := bytes.TrimLeft(data, " \t\r\n")
-	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+	text, err := json.Marshal(root)
+	if err != nil {
+		return nil, nil, Errors{c.doc.errAt("", "internal error: "+err.Error())}
+	}
+	return c.doc, text, nil
 }
 
 func syntaxError(name string, err error) *Error {
@@ -292,8 +155,8 @@ func (c *converter) fail(p pos, ptr, format string, args ...any) {
 	c.errs = append(c.errs, &Error{File: c.doc.file, Line: p.Line, Column: p.Column, Field: fieldOf(ptr), Message: fmt.Sprintf(format, args...)})
 }
 
-// convert turns a node into a plain value, indexing positions under ptr. It
-// returns the value and its size in nodes (aliases counted expanded).
+// convert turns the node at ptr into a plain value. It returns the value
+// and its size in nodes (aliases counted expanded).
 func (c *converter) convert(n ast.Node, ptr string, depth int) (any, int) {
 	if c.stopped || n == nil {
 		return nil, 1
@@ -312,9 +175,7 @@ func (c *converter) convert(n ast.Node, ptr string, depth int) (any, int) {
 		out := make([]any, 0, len(n.Values))
 		size := 1
 		for i, item := range n.Values {
-			child := ptr + "/" + strconv.Itoa(i)
-			c.doc.locs[child] = located{val: nodePos(item)}
-			v, s := c.convert(item, child, depth+1)
+			v, s := c.convert(item, ptr+"/"+strconv.Itoa(i), depth+1)
 			out = append(out, v)
 			size += s
 		}
@@ -400,18 +261,16 @@ func (c *converter) mapping(values []*ast.MappingValueNode, ptr string, depth in
 			continue
 		}
 		key, ok := keyText(mv.Key)
-		kp := nodePos(mv.Key)
 		if !ok {
-			c.fail(kp, ptr, "mapping keys must be plain strings")
+			c.fail(nodePos(mv.Key), ptr, "mapping keys must be plain strings")
 			continue
 		}
 		child := ptr + "/" + schemas.EscapePointer(key)
 		if explicit[key] {
-			c.fail(kp, child, "duplicate key %q", key)
+			c.fail(nodePos(mv.Key), child, "duplicate key %q", key)
 			continue
 		}
 		explicit[key] = true
-		c.doc.locs[child] = located{key: kp, val: nodePos(mv.Value)}
 		v, s := c.convert(mv.Value, child, depth+1)
 		out[key] = v
 		size += s
@@ -439,19 +298,79 @@ func (c *converter) merge(mv *ast.MappingValueNode, out map[string]any, explicit
 		c.fail(kp, ptr, "a merge key (<<) takes a mapping or a list of mappings")
 		return size
 	}
-	delete(c.doc.locs, ptr+"/<<")
 	// Earlier sources win over later ones; explicit members win over all.
 	for i := len(sources) - 1; i >= 0; i-- {
 		for k, val := range sources[i] {
-			if explicit[k] {
-				continue
+			if !explicit[k] {
+				out[k] = val
 			}
-			child := ptr + "/" + schemas.EscapePointer(k)
-			out[k] = val
-			c.doc.locs[child] = located{key: kp, val: kp}
 		}
 	}
 	return size
+}
+
+// locateYAML finds where the value at the pointer segs is in the tree: a
+// mapping member at its key and value, a member merged in (<<) at the
+// merge key, and anything reached through an alias at the alias.
+func locateYAML(n ast.Node, segs []string) located {
+	l := located{val: nodePos(n)}
+	if l.val.Line == 0 {
+		l.val = pos{1, 1}
+	}
+	for _, seg := range segs {
+		for {
+			switch m := n.(type) {
+			case *ast.AnchorNode:
+				n = m.Value
+				continue
+			case *ast.TagNode:
+				n = m.Value
+				continue
+			}
+			break
+		}
+		var values []*ast.MappingValueNode
+		switch m := n.(type) {
+		case *ast.MappingNode:
+			values = m.Values
+		case *ast.MappingValueNode:
+			values = []*ast.MappingValueNode{m}
+		case *ast.SequenceNode:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(m.Values) {
+				return l
+			}
+			n = m.Values[i]
+			l = located{val: nodePos(n)}
+			continue
+		default:
+			return l // a scalar, or an alias
+		}
+		var merge *ast.MappingValueNode
+		n = nil
+		for _, mv := range values {
+			if mv == nil || mv.Key == nil {
+				continue
+			}
+			if mv.Key.IsMergeKey() {
+				merge = cmp.Or(merge, mv)
+				continue
+			}
+			if key, ok := keyText(mv.Key); ok && key == seg {
+				n = mv.Value
+				l = located{key: nodePos(mv.Key), val: nodePos(mv.Value)}
+				break
+			}
+		}
+		if n == nil {
+			if merge != nil {
+				kp := nodePos(merge.Key)
+				return located{key: kp, val: kp}
+			}
+			return l
+		}
+	}
+	return l
 }
 
 func anchorName(n ast.Node) string {
