@@ -117,8 +117,15 @@ func ReadInto(buf *bytes.Buffer, path string, limit int64) error {
 		return err
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.Size() > limit {
+	info, err := f.Stat()
+	if err == nil && info.Size() > limit {
 		return &TooLargeError{Name: path, Limit: limit}
+	}
+	buf.Reset()
+	if err == nil {
+		// Sized once from the file: a buffer grown by doubling copies and
+		// zeroes a large fleet several times over.
+		buf.Grow(int(info.Size()) + 1)
 	}
 	return Limited(buf, f, path, limit)
 }

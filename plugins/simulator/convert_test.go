@@ -498,3 +498,25 @@ func TestBrokenForecastStreams(t *testing.T) {
 		}
 	}
 }
+
+// FuzzForecastMessages feeds arbitrary bytes, as the messages of a
+// forecast stream, to what the host reads a plugin's answer with: it must
+// return an error or a forecast that CheckForecast then judges, never panic
+// or allocate without bound.
+func FuzzForecastMessages(f *testing.F) {
+	var s responseStream
+	sendForecast(f, &s, randomForecast(rand.New(rand.NewPCG(7, 8)), 3), 3)
+	for _, m := range s.msgs {
+		f.Add(m, m)
+		f.Add(m[:len(m)/2], []byte{})
+	}
+	f.Add([]byte{}, []byte{0x22, 0x00})
+	req := Request{Trials: 1, Fleet: Fleet{VMs: make([]VM, 3)}}
+	f.Fuzz(func(t *testing.T, first, second []byte) {
+		s := &responseStream{msgs: [][]byte{first, second}}
+		fc, err := receiveForecast(s.recv, 3)
+		if err == nil {
+			_ = CheckForecast(req, fc)
+		}
+	})
+}
