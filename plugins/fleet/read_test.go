@@ -430,3 +430,25 @@ func TestManyVMs(t *testing.T) {
 		}
 	}
 }
+
+// TestYAMLPositionsThroughAliases: in a YAML file, a value merged in (<<)
+// is placed at its merge key, and a value reached through an alias at the
+// alias.
+func TestYAMLPositionsThroughAliases(t *testing.T) {
+	src := `release: {month: "2026-12"}
+base: &base {subscription: s, region: eastus, os: Linux}
+img: &img {publisher: P, offer: O}
+vms:
+  - name: a
+    <<: *base
+  - {name: b, subscription: s, region: eastus, os: linux,
+     image: *img}
+`
+	errs := loadErrors(t, "f.yaml", src)
+	checkPlaced(t, errs, []placed{
+		{2, 1, "base", `unknown field "base"`},
+		{3, 1, "img", `unknown field "img"`},
+		{6, 5, "vms[0].os", `found "Linux"; did you mean "linux"?`},
+		{8, 13, "vms[1].image.sku", `missing required field "sku"`},
+	})
+}
