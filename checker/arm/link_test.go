@@ -388,8 +388,8 @@ func TestInlineKeyVaultReference(t *testing.T) {
 // bounded per input, linked templates included, so many links to a
 // template that builds a large value cannot multiply it.
 func TestLinkedTemplatesShareTheBudget(t *testing.T) {
-	// v0 is 1 KiB; each variable doubles the previous one: v14 is 16 MiB,
-	// some 32 Mi units of work to build.
+	// Each variable doubles the previous one, so the last one costs far more
+	// than the per-input budget to build.
 	vars := []string{`"v0": "` + strings.Repeat("x", 1024) + `"`}
 	for i := 1; i <= 14; i++ {
 		vars = append(vars, fmt.Sprintf(`"v%d": "[concat(variables('v%d'), variables('v%d'))]"`, i, i-1, i-1))

@@ -36,10 +36,9 @@ var Handshake = plugin.HandshakeConfig{
 // PluginName is the name under which a simulator is served and dispensed.
 const PluginName = "simulator"
 
-// MaxMessageBytes bounds one gRPC message in either direction. The host
-// sends chunks of a few MiB, but a plugin may answer with its whole forecast
-// in one chunk, over a hundred MiB for a million VMs, so both sides raise
-// gRPC's 4 MiB default to 1 GiB.
+// MaxMessageBytes bounds one gRPC message in either direction. A plugin may
+// answer with its whole forecast in one chunk, which for a large fleet is far
+// past gRPC's default limit, so both sides raise it to this bound.
 const MaxMessageBytes = 1 << 30
 
 // GRPCPlugin is the plugin.GRPCPlugin for a Simulator. A plugin sets Impl
