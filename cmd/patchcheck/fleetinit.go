@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"github.com/patchcheck/patchcheck/checker"
@@ -18,7 +16,7 @@ import (
 )
 
 func newFleetCommand(s streams) *cobra.Command {
-	fleet := &cobra.Command{Use: "fleet", Short: "Work with fleet files for simulate"}
+	fleetCmd := &cobra.Command{Use: "fleet", Short: "Work with fleet files for simulate"}
 	var output string
 	var params []string
 	maxSize := byteSize(checker.DefaultMaxFileSize)
@@ -46,31 +44,25 @@ func newFleetCommand(s streams) *cobra.Command {
 			if len(vms) == 0 {
 				return fmt.Errorf("no virtual machines found in %s", strings.Join(paths, ", "))
 			}
-			return writeOutput(s, output, func(out io.Writer) error { return writeFleet(out, vms, paths, time.Now()) })
+			tab, err := regions.Load()
+			if err != nil {
+				return fmt.Errorf("region table: %w", err)
+			}
+			return writeOutput(s, output, func(out io.Writer) error {
+				return fleet.WriteSkeleton(out, skeletonVMs(vms), paths, time.Now(), tab)
+			})
 		},
 	}
 	initCmd.Flags().StringVarP(&output, "output", "o", "", "write the fleet file here instead of standard output")
 	initCmd.Flags().StringArrayVarP(&params, "parameters", "p", nil, "deployment parameter file (as for lint)")
 	initCmd.Flags().Var(&maxSize, "max-file-size", "largest template or parameter file read (as for lint)")
-	fleet.AddCommand(initCmd)
-	return fleet
+	fleetCmd.AddCommand(initCmd)
+	return fleetCmd
 }
 
-type fleetVM struct {
-	Name                   string            `yaml:"name"`
-	Subscription           string            `yaml:"subscription"`
-	Region                 string            `yaml:"region"`
-	Zone                   string            `yaml:"zone,omitempty"`
-	AvailabilitySet        string            `yaml:"availabilitySet,omitempty"`
-	OS                     string            `yaml:"os"`
-	Image                  map[string]string `yaml:"image,omitempty"`
-	CustomImage            bool              `yaml:"customImage,omitempty"`
-	PatchMode              string            `yaml:"patchMode,omitempty"`
-	EnableAutomaticUpdates *bool             `yaml:"enableAutomaticUpdates,omitempty"`
-	TimeZone               string            `yaml:"timeZone,omitempty"`
-}
-
-func writeFleet(w io.Writer, vms []model.VM, paths []string, now time.Time) error {
+// skeletonVMs is what the templates say of each VM, in the terms of the
+// fleet file: only known values, the rest left for the skeleton's TODOs.
+func skeletonVMs(vms []model.VM) []fleet.SkeletonVM {
 	str := func(f model.Fact) string {
 		if f.Known() {
 			if s, ok := f.Value.(string); ok {
@@ -79,67 +71,25 @@ func writeFleet(w io.Writer, vms []model.VM, paths []string, now time.Time) erro
 		}
 		return ""
 	}
-	tab, err := regions.Load()
-	if err != nil {
-		return fmt.Errorf("region table: %w", err)
-	}
-	var out []fleetVM
+	out := make([]fleet.SkeletonVM, 0, len(vms))
 	for _, vm := range vms {
-		fv := fleetVM{Name: vm.Name, Subscription: "TODO", Region: programmaticRegion(tab, vm.Placement.Location), Zone: vm.Placement.Zone,
-			AvailabilitySet: vm.Placement.AvailabilitySet, OS: vm.OS.Value, PatchMode: str(vm.PatchMode), TimeZone: vm.Placement.TimeZone}
-		if fv.Region == "" {
-			fv.Region = "TODO"
-		}
-		if fv.OS == "unknown" {
-			fv.OS = "TODO"
+		sv := fleet.SkeletonVM{Name: vm.Name, Location: vm.Placement.Location, Zone: vm.Placement.Zone,
+			AvailabilitySet: vm.Placement.AvailabilitySet, PatchMode: str(vm.PatchMode), TimeZone: vm.Placement.TimeZone}
+		if vm.OS.Value == "windows" || vm.OS.Value == "linux" {
+			sv.OS = vm.OS.Value
 		}
 		switch vm.Image.Kind {
 		case model.ImageMarketplace:
-			fv.Image = map[string]string{"publisher": str(vm.Image.Publisher), "offer": str(vm.Image.Offer), "sku": str(vm.Image.Sku)}
+			sv.Marketplace, sv.Publisher, sv.Offer, sv.Sku = true, str(vm.Image.Publisher), str(vm.Image.Offer), str(vm.Image.Sku)
 		case model.ImageCustom:
-			fv.CustomImage = true
+			sv.CustomImage = true
 		}
 		if vm.OS.Value == "windows" && vm.EnableAutomaticUpdates.Known() {
 			if b, ok := vm.EnableAutomaticUpdates.Value.(bool); ok {
-				fv.EnableAutomaticUpdates = &b
+				sv.EnableAutomaticUpdates = &b
 			}
 		}
-		out = append(out, fv)
+		out = append(out, sv)
 	}
-	body, err := yaml.MarshalWithOptions(map[string]any{"vms": out}, yaml.IndentSequence(true))
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, `# Fleet file written by patchcheck fleet init from %s.
-# Fill in every TODO (simulate rejects them), then: patchcheck simulate THIS_FILE
-release:
-  month: "%s"
-defaults:
-  timeZone: %s
-  offPeak: {start: "%s", end: "%s"}
-  installMinutes: %d
-%s`, strings.Join(paths, ", "), now.Format("2006-01"),
-		fleet.DefaultTimeZone, fleet.DefaultOffPeakStart, fleet.DefaultOffPeakEnd, fleet.DefaultInstallMinutes, body)
-	return err
+	return out
 }
-
-// programmaticRegion turns a template's location into the region name a
-// fleet file wants. ARM and Terraform accept display names ("East US 2"),
-// the fleet file only programmatic ones (eastus2): a display name the
-// region table knows becomes its region; any other literal is lower-cased
-// without spaces, the way Azure forms its names, and the fleet loader
-// judges it (a region the table lacks must be declared under regions:).
-func programmaticRegion(tab *regions.Table, location string) string {
-	for _, r := range tab.Regions {
-		if strings.EqualFold(r.DisplayName, location) || strings.EqualFold(r.Name, location) {
-			return r.Name
-		}
-	}
-	if name := strings.ToLower(strings.ReplaceAll(location, " ", "")); regionName.MatchString(name) {
-		return name
-	}
-	return location
-}
-
-// regionName is the shape of a programmatic region name.
-var regionName = regexp.MustCompile(`^[a-z0-9]+$`)
