@@ -140,7 +140,7 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	return &Linter{
 		opts: opts, adapter: adapter, validator: validator, engine: eng,
 		profile: report.Profile{Name: opts.Profile, Title: title}, baseline: base,
-		waivers: newWaivers(opts),
+		waivers: newWaivers(opts, eng),
 	}, nil
 }
 
@@ -177,13 +177,6 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	links := newLinker(l.opts.MaxFileSize)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	defer func() {
-		if pc022, ok := l.engine.Rule("PC022"); ok {
-			if f := l.waivers.configProblems(pc022); f != nil {
-				r.Files = append(r.Files, *f)
-			}
-		}
-	}()
 	for range min(l.opts.Workers, max(len(inputs), 1)) {
 		wg.Add(1)
 		go func() {
@@ -203,6 +196,11 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	close(jobs)
 	wg.Wait()
 	dropRepeatedLinked(r.Files)
+	// The configuration file is reported after the inputs, for its own
+	// expired waivers.
+	if f := l.waivers.configProblems(); f != nil {
+		r.Files = append(r.Files, *f)
+	}
 	return r
 }
 
@@ -264,7 +262,7 @@ func (l *Linter) Check(ctx context.Context, in Input, data []byte) report.File {
 // extracted is what one file holds before any rule runs.
 type extracted struct {
 	doc    *jsonpos.Document
-	kind   arm.Kind
+	kind   inputKind
 	vms    []arm.VM   // ARM shapes, which go through the schema stage
 	facts  []model.VM // Terraform plans: attributes, not an osProfile, so no schema stage
 	params []string   // the parameter files whose values were used
@@ -285,36 +283,37 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 	if err != nil {
 		return extracted{}, err
 	}
-	kind, why := arm.Classify(doc)
+	armKind, why := arm.Classify(doc)
+	kind := inputKind(armKind)
 	if tfplan.Detect(doc) {
 		kind = kindTerraformPlan
 	}
 	switch l.opts.Input {
 	case "arm":
-		if kind != arm.Parameters {
-			kind = arm.Template
+		if kind != kindParameters {
+			kind = kindTemplate
 		}
 	case "rest":
-		kind = arm.REST
+		kind = kindREST
 	case "instance-view":
-		kind = arm.InstanceView
+		kind = kindInstanceView
 	case "tfplan":
 		kind = kindTerraformPlan
 	}
 	x := extracted{doc: doc, kind: kind}
 	switch kind {
-	case arm.Parameters:
+	case kindParameters:
 		x.skip = "deployment parameter file, not a template"
-	case arm.Unknown:
+	case kindUnknown:
 		if in.Explicit {
 			return x, fmt.Errorf("not an ARM template: %s (expected a deploymentTemplate $schema or a resources list)", why)
 		}
 		x.skip = "not an ARM template: " + why
 	case kindTerraformPlan:
 		x.facts, err = tfplan.Extract(doc, data)
-	case arm.REST:
+	case kindREST:
 		x.vms, err = l.adapter.ExtractREST(doc)
-	case arm.InstanceView:
+	case kindInstanceView:
 		x.vms = l.adapter.ExtractInstanceView(doc)
 	default:
 		var params []*arm.ParameterFile
@@ -424,15 +423,27 @@ func (l *Linter) checkBicep(ctx context.Context, w *worker, in Input) report.Fil
 	return out
 }
 
-// kindTerraformPlan is `terraform show -json` output, read by checker/tfplan.
-const kindTerraformPlan arm.Kind = "tfplan"
+// inputKind is what an input file turned out to be: one of the ARM
+// adapter's kinds, or a Terraform plan, which checker/tfplan reads (the ARM
+// adapter knows nothing of Terraform, so its Kind does not name it).
+type inputKind string
 
-func newWaivers(opts Options) *waivers {
+const (
+	kindTemplate      = inputKind(arm.Template)
+	kindParameters    = inputKind(arm.Parameters)
+	kindREST          = inputKind(arm.REST)
+	kindInstanceView  = inputKind(arm.InstanceView)
+	kindUnknown       = inputKind(arm.Unknown)
+	kindTerraformPlan = inputKind("tfplan") // `terraform show -json` output
+)
+
+func newWaivers(opts Options, eng *engine.Engine) *waivers {
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
 	}
 	w := &waivers{now: now().UTC(), config: opts.Config, severity: map[string]model.Severity{}}
+	w.rule, _ = eng.RuleFor("waiverProblems")
 	if opts.Config != nil {
 		for id, sev := range opts.Config.Severity {
 			w.severity[id] = model.Severity(sev)

@@ -17,6 +17,9 @@ type waivers struct {
 	now      time.Time
 	config   *config.Config // nil without a configuration file
 	severity map[string]model.Severity
+	// rule reports waivers that expired or are malformed: the rule that
+	// applies to waiverProblems (PC022).
+	rule model.Rule
 }
 
 // inlineProblems checks a VM's inline waivers: those without a reason or a
@@ -62,7 +65,7 @@ func (w *waivers) apply(input string, vms []model.VM, findings []model.Finding) 
 		if sev, ok := w.severity[f.RuleID]; ok {
 			f.Severity = sev
 		}
-		if f.RuleID == "PC022" {
+		if f.RuleID == w.rule.ID {
 			continue // a waiver cannot waive the report that it no longer applies
 		}
 		for _, iw := range inline[place{file, f.ResourcePointer}] {
@@ -122,8 +125,9 @@ func match(glob, name string) bool {
 
 // configProblems reports the configuration's expired waivers as PC022 on the
 // configuration file itself.
-func (w *waivers) configProblems(rule model.Rule) *report.File {
-	if w.config == nil {
+func (w *waivers) configProblems() *report.File {
+	rule := w.rule
+	if w.config == nil || rule.ID == "" {
 		return nil
 	}
 	out := report.File{Path: w.config.Path, Status: report.Checked, Kind: "config", Findings: []model.Finding{}}

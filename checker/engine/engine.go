@@ -36,6 +36,8 @@ type Engine struct {
 	byPackage map[string]model.Rule
 	cache     *resultCache
 	terms     terms
+	// builtinIDs are the upper-cased IDs of patchcheck's own rules.
+	builtinIDs map[string]string
 }
 
 // Policies is a loaded policy tree: modules, profiles and capabilities.
@@ -308,7 +310,7 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms()}
+	e := &Engine{profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms(), builtinIDs: p.builtinIDs}
 	for _, r := range e.rules {
 		e.byPackage[strings.TrimPrefix(r.Package, "patchcheck.rules.")] = r
 	}
@@ -319,6 +321,20 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 }
 
 // Rule returns the catalog entry of a rule ID.
+// RuleFor returns the built-in rule that applies to the given input
+// member (custom.applies): Go code that reports on something Rego does not
+// see per VM, such as the configuration's waivers, finds its rule by what
+// it judges rather than by an ID written in Go. A user's rule never
+// answers, whatever it declares.
+func (e *Engine) RuleFor(applies string) (model.Rule, bool) {
+	for _, r := range e.rules {
+		if _, builtin := e.builtinIDs[strings.ToUpper(r.ID)]; builtin && r.Applies == applies {
+			return r, true
+		}
+	}
+	return model.Rule{}, false
+}
+
 func (e *Engine) Rule(id string) (model.Rule, bool) {
 	for _, r := range e.rules {
 		if r.ID == id {

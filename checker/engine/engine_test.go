@@ -175,3 +175,4 @@ import data.patchcheck.lib
 		}
 	}
 }
+

@@ -342,3 +342,26 @@ func TestEvaluationStops(t *testing.T) {
 		})
 	}
 }
+
+// TestRuleForIgnoresUserRules: Go code that reports for a built-in rule
+// (the configuration's expired waivers) finds it by custom.applies; a
+// user's rule that declares the same applies, with an ID that sorts first,
+// must not take its place.
+func TestRuleForIgnoresUserRules(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"mine.rego": userRule("aaa_waivers", "AAA1", "#   applies: waiverProblems\n",
+		"\tsome problem in input.vm.waiverProblems\n\tf := {\"at\": \"vm\", \"message\": problem.message}")})
+	p := load(t)
+	if err := p.AddDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.New(context.Background(), p, "2021-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := e.RuleFor("waiverProblems"); !ok || r.ID != "PC022" {
+		t.Errorf("RuleFor(waiverProblems) = %q, %v; want PC022", r.ID, ok)
+	}
+	if _, ok := e.RuleFor("nothing"); ok {
+		t.Error("RuleFor(nothing) found a rule")
+	}
+}
