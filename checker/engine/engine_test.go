@@ -175,4 +175,3 @@ import data.patchcheck.lib
 		}
 	}
 }
-
