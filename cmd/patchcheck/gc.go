@@ -6,15 +6,15 @@ import (
 )
 
 // tuneGC trades memory the process does not need for CPU it does. Only lint
-// calls it (the built-in plugin has tunePluginGC): simulate's forecasts for large fleets need far more than the
-// soft limit, which would make the collector run without pause. A lint
-// run's live heap is small (compiled policies plus findings, ~20-35 MB on
-// 10,000 files) but it allocates fast, so Go's default GOGC=100 collects
-// every few MB and GC becomes a fifth of the run. GOGC=400 under a soft
-// limit of 72 MiB keeps peak RSS near 90 MB, below the 100 MB design
-// target, while collecting far less often (64 MiB left the heap goal
-// below 50 MB and cost 20% more time on scripts/bench.sh). GOGC and
-// GOMEMLIMIT set by the user win.
+// calls it (the built-in plugin has tunePluginGC): simulate's forecasts for
+// large fleets need far more than the soft limit, which would make the
+// collector run without pause. A lint run's live heap is small (compiled
+// policies plus findings) but it allocates fast, so at Go's default GOGC the
+// collector runs every few megabytes and becomes a large share of the run.
+// A higher GOGC under a soft memory limit collects far less often while
+// peak memory stays within lint's budget; a lower limit held the heap goal
+// so low that the time saved was lost again (docs/performance.md has the
+// measurements). GOGC and GOMEMLIMIT set by the user win.
 func tuneGC() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(400)

@@ -20,7 +20,7 @@
 //
 // Both modes print one line such as
 //
-//	patchcheck lint: 10000 files, 171.3 MB in 1.84 s = 5434 files/s, 93.1 MB/s, peak RSS 61.2 MB (cpu 3.52 s)
+//	patchcheck lint: FILES files, SIZE MB in WALL s = RATE files/s, THROUGHPUT MB/s, peak RSS PEAK MB (cpu CPU s)
 //
 // where MB means 2^20 bytes and cpu is user+system CPU time. With -runs N
 // the measurement is repeated and the fastest run is reported (peak RSS is
