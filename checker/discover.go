@@ -19,10 +19,17 @@ type Input struct {
 	Err      error // set when the path could not be opened or walked
 }
 
-// lintable reports whether a file found in a folder is a template candidate.
-func lintable(name string) bool {
+// Lintable reports whether a file found in a folder is a template
+// candidate: lint reads the .json, .jsonc and .bicep files of a folder.
+func Lintable(name string) bool {
 	ext := strings.ToLower(filepath.Ext(name))
 	return ext == ".json" || ext == ".jsonc" || ext == ".bicep"
+}
+
+// ParameterCandidate reports whether a file beside a template may be read
+// as its parameter file: a template candidate whose name holds "param".
+func ParameterCandidate(name string) bool {
+	return Lintable(name) && strings.Contains(strings.ToLower(name), "param")
 }
 
 // Discover expands paths into inputs: files as given, folders walked
@@ -59,7 +66,7 @@ func Discover(paths []string) []Input {
 				}
 				return nil
 			}
-			if lintable(d.Name()) {
+			if Lintable(d.Name()) {
 				in := Input{Path: path}
 				if !d.Type().IsRegular() {
 					in.Err = checkRegular(path) // a symbolic link to a regular file is fine

@@ -145,7 +145,7 @@ func (f *parameterFinder) byMetadata(dir string) map[string]string {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if !e.IsDir() && lintable(e.Name()) && strings.Contains(strings.ToLower(e.Name()), "param") {
+		if !e.IsDir() && ParameterCandidate(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/internal/safewrite"
 	"github.com/patchcheck/patchcheck/plugins/fleet"
 	"github.com/patchcheck/patchcheck/plugins/regions"
 )
@@ -30,7 +31,7 @@ func newFleetCommand(s streams) *cobra.Command {
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			// Refused before any work: the fleet file must not replace a
 			// template or parameter file it is written from.
-			if err := checkOutputs([]reportOutput{{format: "fleet", path: output}}, lintReads(paths, params, nil, nil, "", "")); err != nil {
+			if err := safewrite.Check([]safewrite.Output{{Format: "fleet", Path: output}}, lintReads(paths, params, nil, nil, "", "")); err != nil {
 				return err
 			}
 			linter, err := checker.New(cmd.Context(), checker.Options{Version: version, Parameters: params, MaxFileSize: int64(maxSize)})
@@ -48,7 +49,7 @@ func newFleetCommand(s streams) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("region table: %w", err)
 			}
-			return writeOutput(s, output, func(out io.Writer) error {
+			return safewrite.Write(s.out, s.err, output, func(out io.Writer) error {
 				return fleet.WriteSkeleton(out, skeletonVMs(vms), paths, time.Now(), tab)
 			})
 		},

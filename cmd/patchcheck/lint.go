@@ -19,6 +19,7 @@ import (
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/checker/report"
 	"github.com/patchcheck/patchcheck/internal/safetext"
+	"github.com/patchcheck/patchcheck/internal/safewrite"
 	"github.com/patchcheck/patchcheck/policies"
 )
 
@@ -93,7 +94,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkOutputs(lintOutputs(outputs), lintReads(paths, f.params, f.base, f.policy, configPath(cfg), contextPath(deployContext))); err != nil {
+	if err := safewrite.Check(lintOutputs(outputs), lintReads(paths, f.params, f.base, f.policy, configPath(cfg), contextPath(deployContext))); err != nil {
 		return err // output.go: before any work, a report never replaces an input
 	}
 	if f.timeout < 0 || f.fileTimeout < 0 {
@@ -181,7 +182,7 @@ func parseOutputs(f lintFlags) ([]output, error) {
 
 func (o output) write(s streams, f lintFlags, r *report.Report) error {
 	// writeOutput (output.go) replaces a file whole, or leaves it as it was.
-	err := writeOutput(s, o.path, func(out io.Writer) error {
+	err := safewrite.Write(s.out, s.err, o.path, func(out io.Writer) error {
 		color, err := useColor(f.color, isTerminal(out))
 		if err != nil {
 			return err

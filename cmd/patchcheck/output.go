@@ -1,324 +1,67 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 
+	"github.com/patchcheck/patchcheck/checker"
 	"github.com/patchcheck/patchcheck/checker/config"
+	"github.com/patchcheck/patchcheck/internal/safewrite"
 )
-
-// Reports never overwrite what a run reads, and are written whole or not
-// at all. checkOutputs runs before any work and refuses an output that is
-// one of the run's inputs; writeOutput writes a report to a temporary file
-// beside the target and renames it into place, so a failed run leaves the
-// old file as it was and two runs writing the same file leave one whole
-// report. A symlink at the output path is replaced by the report, never
-// followed onto the file it points to. Standard output ("" or "-",
-// /dev/stdout), standard error (/dev/stderr) and other special files
-// (/dev/null, pipes, /dev/fd/N) are written in place.
-
-// reportOutput is one report a run writes: its format and its path ("" for
-// standard output).
-type reportOutput struct{ format, path string }
-
-// runReads is what a run reads, for checkOutputs to refuse outputs among
-// it: files read as they are, and folders whose files are read by name.
-type runReads struct {
-	files []readFile
-	dirs  []readDir
-}
-
-// readFile is a file the run reads; what says what it is ("template",
-// "fleet", …).
-type readFile struct{ path, what string }
-
-// readDir is a folder whose files the run reads: those whose base name
-// reads accepts, in the folder itself or (recursive) under it. why is the
-// refusal's explanation.
-type readDir struct {
-	path      string
-	recursive bool
-	reads     func(name string) bool
-	why       string
-}
 
 // lintReads is what lint reads: the PATHs (files, and the .json, .jsonc and
 // .bicep files under folders), the parameter files beside explicit
 // templates, --parameters, --baseline, --policy folders and the
 // configuration file.
-func lintReads(paths, params, baseline, policies []string, configPath, contextPath string) runReads {
-	var r runReads
+func lintReads(paths, params, baseline, policies []string, configPath, contextPath string) safewrite.Reads {
+	var r safewrite.Reads
 	addTree := func(p, what, whatDir string) {
 		if p == "" || p == "-" {
 			return
 		}
 		info, err := os.Stat(p)
 		if err == nil && info.IsDir() {
-			r.dirs = append(r.dirs, readDir{path: p, recursive: true, reads: lintable,
-				why: fmt.Sprintf("the %s %s is read for its .json, .jsonc and .bicep files", whatDir, p)})
+			r.Dirs = append(r.Dirs, safewrite.Dir{Path: p, Recursive: true, Reads: checker.Lintable,
+				Why: fmt.Sprintf("the %s %s is read for its .json, .jsonc and .bicep files", whatDir, p)})
 			return
 		}
-		r.files = append(r.files, readFile{path: p, what: what})
+		r.Files = append(r.Files, safewrite.File{Path: p, What: what})
 	}
 	for _, p := range paths {
 		addTree(p, "input", "input folder")
 		if info, err := os.Stat(p); err == nil && !info.IsDir() {
 			// An explicit template is paired with x.parameters.json, or with a
-			// file beside it whose name holds "param" (checker/params.go).
-			r.dirs = append(r.dirs, readDir{path: filepath.Dir(p), reads: parameterLike,
-				why: fmt.Sprintf(".json and .jsonc files beside the template %s whose names hold \"param\" are read as its parameter files", p)})
+			// file beside it whose name holds "param" (checker.ParameterCandidate).
+			r.Dirs = append(r.Dirs, safewrite.Dir{Path: filepath.Dir(p), Reads: checker.ParameterCandidate,
+				Why: fmt.Sprintf("files beside the template %s whose names hold \"param\" are read as its parameter files", p)})
 		}
 	}
 	for _, p := range params {
-		r.files = append(r.files, readFile{path: p, what: "parameter file"})
+		r.Files = append(r.Files, safewrite.File{Path: p, What: "parameter file"})
 	}
 	for _, p := range baseline {
 		addTree(p, "baseline", "baseline folder")
 	}
 	for _, p := range policies {
-		r.dirs = append(r.dirs, readDir{path: p, recursive: true, reads: func(name string) bool { return strings.HasSuffix(name, ".rego") },
-			why: fmt.Sprintf("the policy folder %s is read for its .rego files", p)})
+		r.Dirs = append(r.Dirs, safewrite.Dir{Path: p, Recursive: true, Reads: func(name string) bool { return strings.HasSuffix(name, ".rego") },
+			Why: fmt.Sprintf("the policy folder %s is read for its .rego files", p)})
 	}
 	if configPath != "" {
-		r.files = append(r.files, readFile{path: configPath, what: "configuration"})
+		r.Files = append(r.Files, safewrite.File{Path: configPath, What: "configuration"})
 	}
 	if contextPath != "" {
-		r.files = append(r.files, readFile{path: contextPath, what: "context file"})
+		r.Files = append(r.Files, safewrite.File{Path: contextPath, What: "context file"})
 	}
 	return r
 }
 
-func lintable(name string) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json", ".jsonc", ".bicep":
-		return true
-	}
-	return false
-}
-
-func parameterLike(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	return (ext == ".json" || ext == ".jsonc") && strings.Contains(strings.ToLower(name), "param")
-}
-
-// checkOutputs refuses, before any work, an output that is a file the run
-// reads, lies where the run reads files of its name (an input folder, a
-// template's parameter files), or is named by two outputs. Files compare
-// by identity (os.SameFile) after resolving symlinks, not by name.
-func checkOutputs(outs []reportOutput, reads runReads) error {
-	type placed struct {
-		out  reportOutput
-		dir  os.FileInfo // the folder the report goes to, resolved
-		name string
-	}
-	var seen []placed
-	for _, o := range outs {
-		if specialOutput(o.path) {
-			continue
-		}
-		refuse := func(format string, args ...any) error {
-			return fmt.Errorf("refusing to write the %s report to %s: %s; a report never replaces a file the run reads", o.format, o.path, fmt.Sprintf(format, args...))
-		}
-		if info, err := os.Stat(o.path); err == nil {
-			if info.IsDir() {
-				return fmt.Errorf("--format %s: %s is a folder", o.format, o.path)
-			}
-			for _, f := range reads.files {
-				if f.path == "" || f.path == "-" {
-					continue
-				}
-				if fi, err := os.Stat(f.path); err == nil && os.SameFile(info, fi) {
-					return refuse("it is the %s %s", f.what, f.path)
-				}
-			}
-		}
-		// Where the report will be: the output's folder, symlinks
-		// resolved, and its own name (a symlink there is replaced, so
-		// the name is the file).
-		parent, err := filepath.EvalSymlinks(folderOf(o.path))
-		if err != nil {
-			return fmt.Errorf("--format %s: the folder of %s: %w", o.format, o.path, err)
-		}
-		dirInfo, err := os.Stat(parent)
-		if err != nil {
-			return fmt.Errorf("--format %s: the folder of %s: %w", o.format, o.path, err)
-		}
-		name := filepath.Base(o.path)
-		if d, ok := readingDir(parent, name, reads.dirs); ok {
-			return refuse("%s", d.why)
-		}
-		for _, p := range seen {
-			if os.SameFile(p.dir, dirInfo) && sameName(p.name, name) {
-				return fmt.Errorf("the %s and %s reports both go to %s: give each its own file", p.out.format, o.format, o.path)
-			}
-		}
-		seen = append(seen, placed{out: o, dir: dirInfo, name: name})
-	}
-	return nil
-}
-
-// readingDir returns the folder of dirs that reads a file named name in
-// the folder parent (resolved), walking up from parent for the recursive
-// ones.
-func readingDir(parent, name string, dirs []readDir) (readDir, bool) {
-	var infos []os.FileInfo
-	for _, d := range dirs {
-		info, err := os.Stat(d.path)
-		if err != nil || !info.IsDir() || !d.reads(name) {
-			info = nil
-		}
-		infos = append(infos, info)
-	}
-	for dir, first := parent, true; ; first = false {
-		if info, err := os.Stat(dir); err == nil {
-			for i, d := range dirs {
-				if infos[i] != nil && (first || d.recursive) && os.SameFile(info, infos[i]) {
-					return d, true
-				}
-			}
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return readDir{}, false
-		}
-		dir = up
-	}
-}
-
-// folderOf is the folder path names, as the system resolves it: unlike
-// filepath.Dir it does not clean "sub/../x" to ".", which the system
-// resolves only when sub exists.
-func folderOf(path string) string {
-	i := len(path) - 1
-	for i >= 0 && !os.IsPathSeparator(path[i]) {
-		i--
-	}
-	switch {
-	case i < 0:
-		return "."
-	case i == 0:
-		return path[:1]
-	}
-	return path[:i]
-}
-
-// sameName compares file names as the platform's usual file systems do.
-func sameName(a, b string) bool {
-	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
-		return strings.EqualFold(a, b)
-	}
-	return a == b
-}
-
-// specialOutput reports whether path is written in place rather than
-// replaced: standard output and error, files under /dev and /proc, and
-// existing files that are not regular files or folders (pipes, devices).
-func specialOutput(path string) bool {
-	switch path {
-	case "", "-", "/dev/stdout", "/dev/stderr":
-		return true
-	}
-	if runtime.GOOS != "windows" {
-		if abs, err := filepath.Abs(path); err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/")) {
-			return true
-		}
-	}
-	info, err := os.Stat(path)
-	return err == nil && !info.Mode().IsRegular() && !info.IsDir()
-}
-
-// writeOutput writes a report to path through write: standard output for
-// "" and "-" (and /dev/stdout), standard error for /dev/stderr, special
-// files in place, and regular files atomically (see writeReplacing).
-func writeOutput(s streams, path string, write func(io.Writer) error) error {
-	switch path {
-	case "", "-", "/dev/stdout":
-		return write(s.out)
-	case "/dev/stderr":
-		return write(s.err)
-	}
-	if specialOutput(path) {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
-		if err != nil {
-			return err
-		}
-		if err := write(f); err != nil {
-			_ = f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	return writeReplacing(path, write)
-}
-
-// writeReplacing writes a new file beside path and renames it to path: the
-// old file stays as it was until the report is whole, a failed write leaves
-// it untouched, concurrent writers each rename a whole report (the last
-// wins), and a symlink at path is replaced rather than followed. A file
-// already at path keeps its permissions; a new one gets 0666 less the
-// umask, as os.Create would.
-func writeReplacing(path string, write func(io.Writer) error) (err error) {
-	dir := folderOf(path)
-	perm, keepPerm := os.FileMode(0o666), false
-	if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() {
-		perm, keepPerm = info.Mode().Perm(), true
-	}
-	tmp, err := createSibling(dir, filepath.Base(path), perm)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return err
-	}
-	if keepPerm {
-		if err := tmp.Chmod(perm); err != nil {
-			return err
-		}
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-// createSibling creates a new file in dir for the report named base, with a
-// name no lint or policy folder scan picks up (".base.NNN.tmp") and
-// permissions perm less the umask. os.CreateTemp would do but for its fixed
-// 0600.
-func createSibling(dir, base string, perm os.FileMode) (*os.File, error) {
-	for range 100 {
-		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		return f, err
-	}
-	return nil, fmt.Errorf("creating a temporary file in %s: too many attempts", dir)
-}
-
-// lintOutputs are lint's reports as checkOutputs takes them.
-func lintOutputs(outs []output) []reportOutput {
-	r := make([]reportOutput, len(outs))
+// lintOutputs are lint's reports as safewrite.Check takes them.
+func lintOutputs(outs []output) []safewrite.Output {
+	r := make([]safewrite.Output, len(outs))
 	for i, o := range outs {
-		r[i] = reportOutput{format: o.format, path: o.path}
+		r[i] = safewrite.Output{Format: o.format, Path: o.path}
 	}
 	return r
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker/report"
 	"github.com/patchcheck/patchcheck/internal/saferead"
+	"github.com/patchcheck/patchcheck/internal/safewrite"
 	"github.com/patchcheck/patchcheck/plugins/fleet"
 	"github.com/patchcheck/patchcheck/plugins/forecast"
 	"github.com/patchcheck/patchcheck/plugins/regions"
@@ -88,8 +89,8 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 	}
 	// output.go: before any work, the forecast never replaces the fleet or
 	// the plugin.
-	reads := runReads{files: []readFile{{path: path, what: "fleet"}, {path: f.pluginPath, what: "simulator plugin"}}}
-	if err := checkOutputs([]reportOutput{{format: f.format, path: f.output}}, reads); err != nil {
+	reads := safewrite.Reads{Files: []safewrite.File{{Path: path, What: "fleet"}, {Path: f.pluginPath, What: "simulator plugin"}}}
+	if err := safewrite.Check([]safewrite.Output{{Format: f.format, Path: f.output}}, reads); err != nil {
 		return err
 	}
 	formatter, err := forecast.New(f.format)
@@ -130,7 +131,7 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 	}
 
 	// A failed write leaves a file already at --output as it was.
-	err = writeOutput(s, f.output, func(out io.Writer) error {
+	err = safewrite.Write(s.out, s.err, f.output, func(out io.Writer) error {
 		bw := bufio.NewWriter(out)
 		if err := formatter.Format(bw, fc); err != nil {
 			return fmt.Errorf("write %s forecast: %w", f.format, err)
