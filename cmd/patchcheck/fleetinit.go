@@ -13,7 +13,6 @@ import (
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/internal/safewrite"
 	"github.com/patchcheck/patchcheck/plugins/fleet"
-	"github.com/patchcheck/patchcheck/plugins/regions"
 )
 
 func newFleetCommand(s streams) *cobra.Command {
@@ -45,12 +44,8 @@ func newFleetCommand(s streams) *cobra.Command {
 			if len(vms) == 0 {
 				return fmt.Errorf("no virtual machines found in %s", strings.Join(paths, ", "))
 			}
-			tab, err := regions.Load()
-			if err != nil {
-				return fmt.Errorf("region table: %w", err)
-			}
 			return safewrite.Write(s.out, s.err, output, func(out io.Writer) error {
-				return fleet.WriteSkeleton(out, skeletonVMs(vms), paths, time.Now(), tab)
+				return fleet.WriteSkeleton(out, skeletonVMs(vms), paths, time.Now())
 			})
 		},
 	}

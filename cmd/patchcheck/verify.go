@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/patchcheck/patchcheck/checker/engine"
-	"github.com/patchcheck/patchcheck/policies"
+	"github.com/patchcheck/patchcheck/checker"
+	"github.com/patchcheck/patchcheck/internal/safetext"
 )
 
 func newVerifyCommand(s streams) *cobra.Command {
@@ -32,36 +31,18 @@ func newVerifyCommand(s streams) *cobra.Command {
 				ctx, cancel = context.WithTimeoutCause(ctx, timeout, fmt.Errorf("the Rego tests took longer than --timeout %s", timeout))
 				defer cancel()
 			}
-			pol, err := engine.Load(policies.FS())
+			results, err := checker.VerifyPolicies(ctx, dirs)
 			if err != nil {
 				return err
-			}
-			for _, dir := range dirs {
-				if err := pol.AddDir(dir); err != nil {
-					return err
-				}
-			}
-			e, err := engine.New(ctx, pol, policies.DefaultProfile)
-			if err != nil {
-				return err
-			}
-			if err := engine.CheckMetadata(e.Rules()); err != nil {
-				return err
-			}
-			results, err := engine.RunTests(ctx, pol)
-			if err != nil {
-				return err
-			}
-			if ctx.Err() != nil {
-				return fmt.Errorf("verify %s: %w", strings.Join(dirs, ", "), context.Cause(ctx))
 			}
 			failed := 0
 			for _, r := range results {
-				if !r.Pass() {
+				if !r.Passed {
 					failed++
-					fmt.Fprintf(s.out, "FAIL %s.%s (%s:%d)", r.Package, r.Name, r.Location.File, r.Location.Row)
-					if r.Error != nil {
-						fmt.Fprintf(s.out, ": %v", r.Error)
+					// A test's name and error come from the user's files.
+					fmt.Fprintf(s.out, "FAIL %s.%s (%s:%d)", safetext.Text(r.Package), safetext.Text(r.Name), safetext.Text(r.File), r.Line)
+					if r.Err != nil {
+						fmt.Fprintf(s.out, ": %s", safetext.Text(r.Err.Error()))
 					}
 					fmt.Fprintln(s.out)
 				}

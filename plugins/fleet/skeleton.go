@@ -52,7 +52,11 @@ type skeletonVM struct {
 // named in sources, for the release month of now. What a template cannot
 // say (the subscription, a region given by an expression, an unknown OS)
 // is written TODO, which Load rejects until someone fills it in.
-func WriteSkeleton(w io.Writer, vms []SkeletonVM, sources []string, now time.Time, tab *regions.Table) error {
+func WriteSkeleton(w io.Writer, vms []SkeletonVM, sources []string, now time.Time) error {
+	tab, err := regions.Load()
+	if err != nil {
+		return fmt.Errorf("region table: %w", err)
+	}
 	out := make([]skeletonVM, 0, len(vms))
 	for _, vm := range vms {
 		sv := skeletonVM{Name: vm.Name, Subscription: "TODO", Region: cmpTODO(programmaticRegion(tab, vm.Location)), Zone: vm.Zone,
