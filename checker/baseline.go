@@ -44,12 +44,12 @@ func loadBaseline(a *arm.Adapter, paths []string, maxSize int64) (baseline, erro
 			// VMs are matched by name: two deployed VMs of one name would
 			// make the judgement depend on which came last.
 			if prev, dup := b[strings.ToLower(f.Name)]; dup {
-				return nil, fmt.Errorf("baseline %s:%d:%d: VM %s is already in the baseline at %s:%d:%d; changes are matched by VM name, so give one baseline per VM name (e.g. one resource group at a time)",
-					in.Path, f.Loc.Line, f.Loc.Column, clip(f.Name), prev.Where.File, prev.Where.Line, prev.Where.Column)
+				return nil, fmt.Errorf("baseline %s: VM %s is already in the baseline at %s; changes are matched by VM name, so give one baseline per VM name (e.g. one resource group at a time)",
+					f.Loc.In(in.Path), clip(f.Name), prev.Where.Position)
 			}
 			b[strings.ToLower(f.Name)] = &model.Baseline{
 				PatchMode: f.PatchMode, EnableAutomaticUpdates: f.EnableAutomaticUpdates, OS: f.OS.Value,
-				Where: model.Related{File: in.Path, Line: f.Loc.Line, Column: f.Loc.Column, Pointer: f.Loc.Pointer,
+				Where: model.Related{Position: f.Loc.In(in.Path), Pointer: f.Loc.Pointer,
 					Message: fmt.Sprintf("%s as deployed today (patchMode %v, enableAutomaticUpdates %v)", clip(f.Name), clipValue(show(f.PatchMode)), show(f.EnableAutomaticUpdates))},
 			}
 		}

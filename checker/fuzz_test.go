@@ -49,7 +49,7 @@ func FuzzCheck(f *testing.F) {
 		}
 		for _, x := range file.Findings {
 			if x.Line < 1 || x.Column < 1 || x.RuleID == "" || x.Severity.Rank() == 0 {
-				t.Fatalf("malformed finding %+v", x)
+				t.Fatalf("malformed finding %#v", x)
 			}
 		}
 	})

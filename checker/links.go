@@ -195,7 +195,7 @@ func (l *Linter) unfollowedFindings(us []arm.Unfollowed) []model.Finding {
 			RuleID: rule.ID, Severity: rule.Severity, Title: rule.Title, Remediation: rule.Remediation,
 			Message: fmt.Sprintf("%s of deployment '%s' was not followed: %s; the VMs the linked template deploys were not checked",
 				u.Property, clip(u.Deployment), u.Reason),
-			File: u.File, Line: u.Loc.Line, Column: u.Loc.Column, Pointer: u.Loc.Pointer,
+			Position: u.Loc.In(u.File), Pointer: u.Loc.Pointer,
 			Resource: u.Deployment, ResourceType: u.Type, ResourcePointer: u.ResourcePointer, Via: u.Via,
 		})
 	}

@@ -145,7 +145,7 @@ func TestMessagesOfIssue12(t *testing.T) {
 					return
 				}
 			}
-			t.Errorf("no %s saying %q in %+v", tt.rule, tt.want, f.Findings)
+			t.Errorf("no %s saying %q in %#v", tt.rule, tt.want, f.Findings)
 		})
 	}
 }

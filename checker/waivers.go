@@ -71,7 +71,7 @@ func (w *waivers) apply(input string, vms []model.VM, findings []model.Finding) 
 		for _, iw := range inline[place{file, f.ResourcePointer}] {
 			if iw.Rule == f.RuleID && iw.Reason != "" && w.valid(iw.Expires) {
 				f.Suppression = &model.Suppression{Kind: "inSource", Reason: iw.Reason, Expires: iw.Expires,
-					Where: fmt.Sprintf("%s:%d:%d", file, iw.Loc.Line, iw.Loc.Column)}
+					Where: iw.Loc.In(file).String()}
 			}
 		}
 		if f.Suppression != nil || w.config == nil {
@@ -80,7 +80,7 @@ func (w *waivers) apply(input string, vms []model.VM, findings []model.Finding) 
 		for _, cw := range w.config.Waivers {
 			if cw.Rule == f.RuleID && w.valid(cw.Expires) && w.matchPath(cw.Path, file) && match(cw.Resource, f.Resource) {
 				f.Suppression = &model.Suppression{Kind: "external", Reason: cw.Reason, Expires: cw.Expires,
-					Where: fmt.Sprintf("%s:%d:%d", w.config.Path, cw.Line, cw.Column)}
+					Where: cw.Position.String()}
 				break
 			}
 		}
@@ -141,8 +141,8 @@ func (w *waivers) configProblems() *report.File {
 		}
 		out.Findings = append(out.Findings, model.Finding{
 			RuleID: rule.ID, Severity: sev, Title: rule.Title, Remediation: rule.Remediation,
-			Message: fmt.Sprintf("waiver for %s expired on %s (%s): its findings are reported again", cw.Rule, cw.Expires, cw.Reason),
-			File:    w.config.Path, Line: cw.Line, Column: cw.Column, Pointer: fmt.Sprintf("/waivers/%d", i),
+			Message:  fmt.Sprintf("waiver for %s expired on %s (%s): its findings are reported again", cw.Rule, cw.Expires, cw.Reason),
+			Position: cw.Position, Pointer: fmt.Sprintf("/waivers/%d", i),
 			Resource: "configuration", ResourceType: "patchcheck configuration",
 		})
 	}

@@ -37,7 +37,7 @@ func TestInlineWaiverExpiry(t *testing.T) {
 			}
 		}
 		if gotSuppressed != tc.suppressed || gotPC022 != tc.pc022 {
-			t.Errorf("at %s: suppressed %v (want %v), PC022 %v (want %v): %+v", tc.now, gotSuppressed, tc.suppressed, gotPC022, tc.pc022, f.Findings)
+			t.Errorf("at %s: suppressed %v (want %v), PC022 %v (want %v): %#v", tc.now, gotSuppressed, tc.suppressed, gotPC022, tc.pc022, f.Findings)
 		}
 	}
 }

@@ -283,7 +283,7 @@ func (w *walker) linked(r *jsonpos.Value, ptr, symbolic string, props, link *jso
 	inner.budget = w.scope.budget // one budget per input, linked templates included
 	inner.context = located(nestedContext(w.scope.context, r, name), doc.Name)
 	line, col := w.doc.Position(r.Offset)
-	via := model.Related{File: w.doc.Name, Line: line, Column: col, Pointer: ptr, Message: fmt.Sprintf("deployment '%s'", model.Clip(name))}
+	via := model.Related{Position: model.Position{File: w.doc.Name, Line: line, Column: col}, Pointer: ptr, Message: fmt.Sprintf("deployment '%s'", model.Clip(name))}
 	w.passLinkedParameters(inner, props, propsPtr, name)
 
 	saveDoc, saveScope, saveVia := w.doc, w.scope, w.via

@@ -282,7 +282,7 @@ func TestLinkedTemplates(t *testing.T) {
 					t.Errorf("VM %d: its document is not its file", i)
 				}
 				if want.via > 0 && (vm.Via[0].File != "t.json" || vm.Via[0].Message != "deployment 'linked'" || vm.Via[0].Line != 7) {
-					t.Errorf("VM %d: via %+v, want t.json line 7 deployment 'linked'", i, vm.Via[0])
+					t.Errorf("VM %d: via %#v, want t.json line 7 deployment 'linked'", i, vm.Via[0])
 				}
 			}
 			if len(x.Unfollowed) != len(tt.unfollowed) {

@@ -48,7 +48,7 @@ func (p *ParameterFile) supply(s *scope) {
 	for _, m := range params.Members {
 		name := m.Key
 		line, col := p.Doc.Position(m.KeyOffset)
-		origin := model.Related{File: p.Doc.Name, Line: line, Column: col, Pointer: "/parameters/" + schemas.EscapePointer(name),
+		origin := model.Related{Position: model.Position{File: p.Doc.Name, Line: line, Column: col}, Pointer: "/parameters/" + schemas.EscapePointer(name),
 			Message: fmt.Sprintf("parameter '%s' in the parameter file", name)}
 		switch {
 		case m.Value.Get("value") != nil:

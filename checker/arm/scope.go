@@ -113,7 +113,7 @@ func (s *scope) Variable(name string) any {
 
 func (s *scope) origin(offset int, msg string) model.Related {
 	line, col := s.doc.Position(offset)
-	return model.Related{File: s.doc.Name, Line: line, Column: col, Message: msg}
+	return model.Related{Position: model.Position{File: s.doc.Name, Line: line, Column: col}, Message: msg}
 }
 
 // memo computes a parameter or variable once, remembering its value and

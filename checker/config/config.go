@@ -18,6 +18,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/schemas"
 )
 
@@ -63,8 +64,8 @@ type Waiver struct {
 	Resource string `json:"resource"`
 	Reason   string `json:"reason"`
 	Expires  string `json:"expires"`
-	Line     int    `json:"-"` // in the configuration file
-	Column   int    `json:"-"`
+	// Position is the waiver's place in the configuration file, set by Load.
+	Position model.Position `json:"-"`
 }
 
 // ExpiresAt is the first moment a waiver with this expiry date no longer
@@ -106,10 +107,9 @@ func Find(dir string) string {
 
 // Error is a problem in the configuration file, with its place.
 type Error struct {
-	File         string
-	Line, Column int
-	Field        string
-	Message      string
+	model.Position
+	Field   string
+	Message string
 }
 
 func (e *Error) Error() string {
@@ -117,10 +117,7 @@ func (e *Error) Error() string {
 	if e.Field != "" {
 		msg = e.Field + ": " + msg
 	}
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, msg)
+	return e.Position.String() + ": " + msg
 }
 
 // Load reads and validates the configuration at path.
@@ -140,9 +137,10 @@ func Load(path string) (*Config, error) {
 	}
 	c.Path, c.Dir = path, dir
 	for i := range c.Waivers {
-		c.Waivers[i].Line, c.Waivers[i].Column = position(file, []string{"waivers", fmt.Sprint(i)})
+		line, col := position(file, []string{"waivers", fmt.Sprint(i)})
+		c.Waivers[i].Position = model.Position{File: path, Line: line, Column: col}
 		if _, ok := ExpiresAt(c.Waivers[i].Expires); !ok {
-			return nil, &Error{File: path, Line: c.Waivers[i].Line, Column: c.Waivers[i].Column, Field: fmt.Sprintf("waivers[%d].expires", i), Message: fmt.Sprintf("%q is not a date", c.Waivers[i].Expires)}
+			return nil, &Error{Position: c.Waivers[i].Position, Field: fmt.Sprintf("waivers[%d].expires", i), Message: fmt.Sprintf("%q is not a date", c.Waivers[i].Expires)}
 		}
 	}
 	if c.Context, err = c.context(plain, file); err != nil {
@@ -199,7 +197,7 @@ func validate(path string, file *ast.File, plain any, schemaName string, prefix 
 		var errs []error
 		for _, f := range failures {
 			at := append(append([]string(nil), prefix...), f.Instance...)
-			e := &Error{File: path, Field: field(at), Message: f.Message}
+			e := &Error{Position: model.Position{File: path}, Field: field(at), Message: f.Message}
 			e.Line, e.Column = position(file, at)
 			if schemaName == schemas.Context {
 				var key string
@@ -359,7 +357,7 @@ type limits struct {
 }
 
 func (l *limits) fail(n ast.Node, format string, args ...any) {
-	e := &Error{File: l.path, Message: fmt.Sprintf(format, args...)}
+	e := &Error{Position: model.Position{File: l.path}, Message: fmt.Sprintf(format, args...)}
 	if tk := n.GetToken(); tk != nil && tk.Position != nil {
 		e.Line, e.Column = tk.Position.Line, tk.Position.Column
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/schemas"
 )
 
@@ -53,7 +54,7 @@ func (c *Config) context(plain any, file *ast.File) (*Context, error) {
 		ctx, err := LoadContext(p)
 		if err != nil {
 			line, col := position(file, []string{"context"})
-			return nil, fmt.Errorf("%s:%d:%d: context: %w", c.Path, line, col, err)
+			return nil, fmt.Errorf("%s: context: %w", model.Position{File: c.Path, Line: line, Column: col}, err)
 		}
 		return ctx, nil
 	case map[string]any:

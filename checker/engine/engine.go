@@ -477,7 +477,7 @@ func (e *Engine) finding(file string, vm *model.VM, r rawFinding) (model.Finding
 	}
 	return model.Finding{
 		RuleID: rule.ID, Severity: sev, Title: rule.Title, Message: r.Message, Remediation: rule.Remediation,
-		File: file, Line: loc.Line, Column: loc.Column, Pointer: loc.Pointer,
+		Position: loc.In(file), Pointer: loc.Pointer,
 		// Names are substrings of the file's text: clone them so a
 		// finding does not keep the whole file in memory.
 		Resource: strings.Clone(vm.Name), ResourceType: strings.Clone(vm.Type), ResourcePointer: vm.Loc.Pointer,

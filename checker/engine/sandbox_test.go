@@ -122,7 +122,7 @@ func TestSchemaRefsStayInside(t *testing.T) {
 				}
 			}
 			if err == nil {
-				t.Fatalf("the policy compiled and ran (findings %v); want it refused as using an unavailable built-in", findings)
+				t.Fatalf("the policy compiled and ran (findings %#v); want it refused as using an unavailable built-in", findings)
 			}
 			if msg := err.Error(); !strings.Contains(msg, "evil.rego") || !strings.Contains(msg, "undefined function json.") {
 				t.Errorf("error %q: want the policy file named and the built-in refused as undefined", msg)

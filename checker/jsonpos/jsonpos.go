@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/model"
 )
 
 // Kind is the JSON type of a Value.
@@ -125,14 +127,12 @@ func (v *Value) Interface() any {
 
 // SyntaxError describes malformed input.
 type SyntaxError struct {
-	File   string
-	Line   int // 1-based
-	Column int // 1-based, in Unicode code points
-	Offset int // byte offset into the source
-	Msg    string
+	model.Position     // where the input breaks; Parse always sets the line
+	Offset         int // byte offset into the source
+	Msg            string
 }
 
 // Error returns "FILE:LINE:COL: MSG".
 func (e *SyntaxError) Error() string {
-	return e.File + ":" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Column) + ": " + e.Msg
+	return e.Position.String() + ": " + e.Msg
 }

@@ -24,18 +24,18 @@ func (s Severity) Rank() int {
 
 // Finding is one rule violation, pinned to a file position.
 type Finding struct {
-	RuleID          string   `json:"ruleId"`
-	Severity        Severity `json:"severity"`
-	Title           string   `json:"title"`
-	Message         string   `json:"message"`
-	Remediation     string   `json:"remediation"`
-	File            string   `json:"file"`
-	Line            int      `json:"line"`
-	Column          int      `json:"column"`
-	Pointer         string   `json:"pointer"`
-	Resource        string   `json:"resource"`
-	ResourceType    string   `json:"resourceType"`
-	ResourcePointer string   `json:"resourcePointer"`
+	RuleID      string   `json:"ruleId"`
+	Severity    Severity `json:"severity"`
+	Title       string   `json:"title"`
+	Message     string   `json:"message"`
+	Remediation string   `json:"remediation"`
+	// Position is where the finding is: the members "file", "line" and
+	// "column" in JSON.
+	Position
+	Pointer         string `json:"pointer"`
+	Resource        string `json:"resource"`
+	ResourceType    string `json:"resourceType"`
+	ResourcePointer string `json:"resourcePointer"`
 	// Related are the places that supplied the value the finding is about
 	// (a parameter file's line, a parameter's default, a variable).
 	Related []Related `json:"related,omitempty"`
@@ -57,7 +57,7 @@ type Suppression struct {
 	Kind    string `json:"kind"` // inSource (on the resource) or external (configuration)
 	Reason  string `json:"reason"`
 	Expires string `json:"expires"`
-	Where   string `json:"where"` // file:line of the waiver
+	Where   string `json:"where"` // file:line:column of the waiver
 }
 
 // Rule is one catalog entry, read from a rule's METADATA annotation.

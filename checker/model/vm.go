@@ -1,6 +1,13 @@
 // Package model defines the data exchanged between patchcheck's stages: the
 // normalised per-VM facts every adapter produces and the rules read, and the
 // findings the rules return.
+//
+// Every file, line and column that travels together is a [Position]
+// ("file:line:column" through its String method); findings, related
+// places, JSON syntax errors and the configuration's waivers and errors
+// embed or hold one. A place inside a file its holder already names, such
+// as a fact's [Loc], keeps only its line and column and becomes a Position
+// with [Loc.In].
 package model
 
 import (
@@ -9,7 +16,8 @@ import (
 	"strings"
 )
 
-// Loc is where a value came from in its input file.
+// Loc is where a value came from in its input file. It names no file:
+// every Loc of a VM is in the VM's file, and In makes it a Position.
 type Loc struct {
 	Pointer string `json:"pointer"` // RFC 6901 JSON pointer into the file
 	Line    int    `json:"line"`    // 1-based
@@ -47,9 +55,7 @@ type Fact struct {
 
 // Related is another place a finding depends on, possibly in another file.
 type Related struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
+	Position
 	Pointer string `json:"pointer,omitempty"`
 	Message string `json:"message"`
 }

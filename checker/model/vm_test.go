@@ -23,7 +23,7 @@ func TestSetMarketplace(t *testing.T) {
 }
 
 func TestUniqueRelated(t *testing.T) {
-	a, b := Related{File: "a", Line: 1}, Related{File: "b", Line: 2}
+	a, b := Related{Position: Position{File: "a", Line: 1}}, Related{Position: Position{File: "b", Line: 2}}
 	if got := UniqueRelated([]Related{a, b, a, b, a}); !reflect.DeepEqual(got, []Related{a, b}) {
 		t.Errorf("UniqueRelated = %v", got)
 	}

@@ -56,7 +56,7 @@ func (junitFormat) Format(w io.Writer, r *Report) error {
 		switch f.Status {
 		case Errored:
 			suite.Cases = append(suite.Cases, junitCase{Name: "input", Classname: f.Path,
-				Error: &junitProblem{Message: f.Error.Message, Type: "input", Text: position(f.Path, f.Error.Line, f.Error.Column) + ": " + f.Error.Message}})
+				Error: &junitProblem{Message: f.Error.Message, Type: "input", Text: f.Error.In(f.Path).String() + ": " + f.Error.Message}})
 			suite.Errors++
 		case Skipped:
 			suite.Cases = append(suite.Cases, junitCase{Name: "input", Classname: f.Path, Skipped: &junitProblem{Message: f.Reason}})
@@ -74,7 +74,7 @@ func (junitFormat) Format(w io.Writer, r *Report) error {
 			suite.Cases = append(suite.Cases, junitCase{
 				Name: fmt.Sprintf("%s %s (%s)", x.RuleID, x.Title, x.Resource), Classname: f.Path,
 				Failure: &junitProblem{Message: x.Message, Type: string(x.Severity),
-					Text: fmt.Sprintf("%s: %s %s: %s%s\nfix: %s", position(f.FindingFile(x), x.Line, x.Column), x.Severity, x.RuleID, x.Message, via, x.Remediation)},
+					Text: fmt.Sprintf("%s: %s %s: %s%s\nfix: %s", f.findingAt(x), x.Severity, x.RuleID, x.Message, via, x.Remediation)},
 			})
 			suite.Failures++
 		}
@@ -94,11 +94,4 @@ func (junitFormat) Format(w io.Writer, r *Report) error {
 	buf.WriteString("\n")
 	_, err := w.Write(safetext.XML(buf.Bytes()))
 	return err
-}
-
-func position(path string, line, col int) string {
-	if line == 0 {
-		return path
-	}
-	return fmt.Sprintf("%s:%d:%d", path, line, col)
 }

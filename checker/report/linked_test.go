@@ -19,17 +19,17 @@ import (
 // finding of its own, one in the linked file reached through the
 // deployment, with the value the deployment passes.
 func linkedReport() *report.Report {
-	via := []model.Related{{File: "azuredeploy.json", Line: 4, Column: 5, Pointer: "/resources/0", Message: "deployment 'vmDeployment'"}}
+	via := []model.Related{{Position: model.Position{File: "azuredeploy.json", Line: 4, Column: 5}, Pointer: "/resources/0", Message: "deployment 'vmDeployment'"}}
 	return &report.Report{
 		Tool: "patchcheck", Version: "test", Profile: report.Profile{Name: "2021-02"},
 		Files: []report.File{{
 			Path: "azuredeploy.json", Status: report.Checked, Kind: "template", VMs: 1, Linked: []string{"nested/vm.json"},
 			Findings: []model.Finding{
-				{RuleID: "PC011", Severity: model.Warning, Message: "remote", File: "azuredeploy.json", Line: 9, Column: 11,
+				{RuleID: "PC011", Severity: model.Warning, Message: "remote", Position: model.Position{File: "azuredeploy.json", Line: 9, Column: 11},
 					Resource: "diagnostics", ResourceType: "Microsoft.Resources/deployments"},
-				{RuleID: "PC007", Severity: model.Warning, Message: "effective patchMode is Manual", File: "nested/vm.json", Line: 7, Column: 98,
+				{RuleID: "PC007", Severity: model.Warning, Message: "effective patchMode is Manual", Position: model.Position{File: "nested/vm.json", Line: 7, Column: 98},
 					Resource: "vm1", ResourceType: "Microsoft.Compute/virtualMachines", Via: via,
-					Related: []model.Related{{File: "azuredeploy.json", Line: 6, Column: 38, Message: "parameter 'patchMode' passed by deployment 'vmDeployment'"}}},
+					Related: []model.Related{{Position: model.Position{File: "azuredeploy.json", Line: 6, Column: 38}, Message: "parameter 'patchMode' passed by deployment 'vmDeployment'"}}},
 			},
 		}},
 	}
@@ -157,14 +157,14 @@ func TestLinkedJSONMatchesSchema(t *testing.T) {
 // reached them, then by file and position.
 func TestSortFindingsPutsLinkedAfter(t *testing.T) {
 	dep := func(line int) []model.Related {
-		return []model.Related{{File: "azuredeploy.json", Line: line, Column: 5}}
+		return []model.Related{{Position: model.Position{File: "azuredeploy.json", Line: line, Column: 5}}}
 	}
 	fs := []model.Finding{
-		{RuleID: "PC007", File: "nested/b.json", Line: 1, Via: dep(20)},
-		{RuleID: "PC002", File: "nested/a.json", Line: 9, Via: dep(10)},
-		{RuleID: "PC011", File: "azuredeploy.json", Line: 30},
-		{RuleID: "PC001", File: "nested/a.json", Line: 3, Via: dep(10)},
-		{RuleID: "PC004", File: "azuredeploy.json", Line: 2},
+		{RuleID: "PC007", Position: model.Position{File: "nested/b.json", Line: 1}, Via: dep(20)},
+		{RuleID: "PC002", Position: model.Position{File: "nested/a.json", Line: 9}, Via: dep(10)},
+		{RuleID: "PC011", Position: model.Position{File: "azuredeploy.json", Line: 30}},
+		{RuleID: "PC001", Position: model.Position{File: "nested/a.json", Line: 3}, Via: dep(10)},
+		{RuleID: "PC004", Position: model.Position{File: "azuredeploy.json", Line: 2}},
 	}
 	report.SortFindings(fs)
 	var got []string

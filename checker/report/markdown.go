@@ -42,7 +42,7 @@ func (markdownFormat) Format(w io.Writer, r *Report) error {
 		fmt.Fprintln(bw, "|---|---|---|---|---|---|")
 		for _, f := range r.Files {
 			for _, x := range f.Active() {
-				where := safetext.MarkdownCode(position(f.FindingFile(x), x.Line, x.Column))
+				where := safetext.MarkdownCode(f.findingAt(x).String())
 				if len(x.Via) > 0 {
 					where += " via " + safetext.MarkdownCode(ViaText(x))
 				}
@@ -57,7 +57,7 @@ func (markdownFormat) Format(w io.Writer, r *Report) error {
 		fmt.Fprintln(bw)
 		for _, f := range r.Files {
 			if f.Status == Errored {
-				fmt.Fprintf(bw, "- %s: %s\n", safetext.MarkdownCode(position(f.Path, f.Error.Line, f.Error.Column)), safetext.Markdown(f.Error.Message))
+				fmt.Fprintf(bw, "- %s: %s\n", safetext.MarkdownCode(f.Error.In(f.Path).String()), safetext.Markdown(f.Error.Message))
 			}
 		}
 	}

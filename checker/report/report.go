@@ -21,11 +21,18 @@ const (
 	Errored Status = "error"   // could not be read, parsed or evaluated: the run fails closed (exit 2)
 )
 
-// FileError says what went wrong with a file and where.
+// FileError says what went wrong with a file and where. It holds a line
+// and a column, not a model.Position: its file is the File's Path, and its
+// JSON leaves out a line it does not know. In gives the Position.
 type FileError struct {
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
 	Message string `json:"message"`
+}
+
+// In returns the error's position in path, the file it is about.
+func (e FileError) In(path string) model.Position {
+	return model.Position{File: path, Line: e.Line, Column: e.Column}
 }
 
 // File is the outcome for one input.
@@ -154,14 +161,8 @@ func SortFindings(fs []model.Finding) {
 		if c := compareVia(a.Via, b.Via); c != 0 {
 			return c < 0
 		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
+		if c := a.Position.Compare(b.Position); c != 0 {
+			return c < 0
 		}
 		if a.RuleID != b.RuleID {
 			return a.RuleID < b.RuleID
@@ -174,14 +175,8 @@ func SortFindings(fs []model.Finding) {
 // by the position of each deployment on the way.
 func compareVia(a, b []model.Related) int {
 	for i := range min(len(a), len(b)) {
-		x, y := a[i], b[i]
-		switch {
-		case x.File != y.File:
-			return strings.Compare(x.File, y.File)
-		case x.Line != y.Line:
-			return x.Line - y.Line
-		case x.Column != y.Column:
-			return x.Column - y.Column
+		if c := a[i].Position.Compare(b[i].Position); c != 0 {
+			return c
 		}
 	}
 	return len(a) - len(b)
@@ -196,13 +191,20 @@ func (f File) FindingFile(x model.Finding) string {
 	return f.Path
 }
 
+// findingAt is where a finding is, in the file FindingFile names.
+func (f File) findingAt(x model.Finding) model.Position {
+	p := x.Position
+	p.File = f.FindingFile(x)
+	return p
+}
+
 // ViaText says, on one line, which deployments led to a finding's file
 // ("azuredeploy.json:40:5 deployment 'vm'"), outermost first; "" when the
 // file is the input itself.
 func ViaText(x model.Finding) string {
 	parts := make([]string, len(x.Via))
 	for i, v := range x.Via {
-		parts[i] = fmt.Sprintf("%s:%d:%d %s", v.File, v.Line, v.Column, v.Message)
+		parts[i] = v.Position.String() + " " + v.Message
 	}
 	return strings.Join(parts, ", then ")
 }

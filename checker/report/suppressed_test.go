@@ -15,8 +15,8 @@ import (
 func TestWaivedFindingsNotActive(t *testing.T) {
 	r := &report.Report{Tool: "patchcheck", Version: "0.0.0-test", Profile: report.Profile{Name: "2021-02"},
 		Files: []report.File{{Path: "vm.json", Status: report.Checked, VMs: 1, Findings: []model.Finding{
-			{RuleID: "PC001", Title: "Active rule", Severity: model.Error, Line: 3, Column: 5, Message: "ACTIVE-FINDING", Resource: "vm1"},
-			{RuleID: "PC007", Title: "Waived rule", Severity: model.Error, Line: 9, Column: 7, Message: "WAIVED-FINDING", Resource: "vm1",
+			{RuleID: "PC001", Title: "Active rule", Severity: model.Error, Position: model.Position{Line: 3, Column: 5}, Message: "ACTIVE-FINDING", Resource: "vm1"},
+			{RuleID: "PC007", Title: "Waived rule", Severity: model.Error, Position: model.Position{Line: 9, Column: 7}, Message: "WAIVED-FINDING", Resource: "vm1",
 				Suppression: &model.Suppression{Kind: "inSource", Reason: "legacy app", Expires: "2099-01-01", Where: "vm.json:12"}},
 		}}}}
 	tests := []struct {

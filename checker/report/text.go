@@ -52,11 +52,7 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 		path := text(f.Path)
 		switch f.Status {
 		case Errored:
-			pos := path
-			if f.Error.Line > 0 {
-				pos = fmt.Sprintf("%s:%d:%d", path, f.Error.Line, f.Error.Column)
-			}
-			fmt.Fprintf(bw, "%s  %s  %s\n", pos, t.paint(ansiRed+ansiBold, "ERROR  "), text(f.Error.Message))
+			fmt.Fprintf(bw, "%s  %s  %s\n", f.Error.In(path), t.paint(ansiRed+ansiBold, "ERROR  "), text(f.Error.Message))
 		case Skipped:
 			fmt.Fprintf(bw, "%s  %s  %s\n", path, t.paint(ansiDim, "SKIPPED"), text(f.Reason))
 		case Checked:
@@ -68,13 +64,13 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 			if x.Suppression != nil {
 				continue // counted in the summary; listed in json and sarif
 			}
-			fmt.Fprintf(bw, "%s:%d:%d  %s  %s  %s\n", text(f.FindingFile(x)), x.Line, x.Column, t.severity(x.Severity), text(x.RuleID), text(x.Message))
+			fmt.Fprintf(bw, "%s  %s  %s  %s\n", textAt(f.findingAt(x)), t.severity(x.Severity), text(x.RuleID), text(x.Message))
 			fmt.Fprintf(bw, "    %s %s (%s)\n", t.paint(ansiDim, "resource:"), text(x.Resource), text(x.ResourceType))
 			for _, v := range x.Via {
-				fmt.Fprintf(bw, "    %s %s:%d:%d %s\n", t.paint(ansiDim, "via:"), text(v.File), v.Line, v.Column, text(v.Message))
+				fmt.Fprintf(bw, "    %s %s %s\n", t.paint(ansiDim, "via:"), textAt(v.Position), text(v.Message))
 			}
 			for _, r := range x.Related {
-				fmt.Fprintf(bw, "    %s %s:%d:%d %s\n", t.paint(ansiDim, "value from:"), text(r.File), r.Line, r.Column, text(r.Message))
+				fmt.Fprintf(bw, "    %s %s %s\n", t.paint(ansiDim, "value from:"), textAt(r.Position), text(r.Message))
 			}
 			fmt.Fprintf(bw, "    %s %s\n", t.paint(ansiDim, "fix:"), text(x.Remediation))
 		}
@@ -91,6 +87,13 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "%d %s suppressed by waivers (see --format json or sarif)\n", s.Suppressed, plural(s.Suppressed, "finding", "findings"))
 	}
 	return bw.Flush()
+}
+
+// textAt is p with its file name made safe for a terminal; the numbers
+// and the colons between them need no escaping.
+func textAt(p model.Position) model.Position {
+	p.File = safetext.Text(p.File)
+	return p
 }
 
 func plural(n int, one, many string) string {

@@ -16,10 +16,10 @@ import (
 // every field a format prints.
 func hostileReport(p string) *report.Report {
 	finding := func(id string, sev model.Severity, line int) model.Finding {
-		return model.Finding{RuleID: id, Severity: sev, Title: p, Message: p, Remediation: p, File: p, Line: line, Column: 2,
+		return model.Finding{RuleID: id, Severity: sev, Title: p, Message: p, Remediation: p, Position: model.Position{File: p, Line: line, Column: 2},
 			Pointer: "/resources/0" + p, Resource: p, ResourceType: p, ResourcePointer: "/resources/0" + p,
-			Related: []model.Related{{File: p, Line: 1, Column: 1, Message: p}},
-			Via:     []model.Related{{File: p, Line: 4, Column: 5, Pointer: "/resources/1" + p, Message: p}}}
+			Related: []model.Related{{Position: model.Position{File: p, Line: 1, Column: 1}, Message: p}},
+			Via:     []model.Related{{Position: model.Position{File: p, Line: 4, Column: 5}, Pointer: "/resources/1" + p, Message: p}}}
 	}
 	waived := finding("PC007", model.Warning, 9)
 	waived.Suppression = &model.Suppression{Kind: "external", Reason: p, Expires: "2999-01-01", Where: p}

@@ -215,11 +215,7 @@ func writeErrors(w io.Writer, r *report.Report) {
 		if f.Status != report.Errored {
 			continue
 		}
-		if f.Error.Line > 0 {
-			fmt.Fprintf(w, "patchcheck: %s:%d:%d: %s\n", safetext.Text(f.Path), f.Error.Line, f.Error.Column, safetext.Text(f.Error.Message))
-		} else {
-			fmt.Fprintf(w, "patchcheck: %s: %s\n", safetext.Text(f.Path), safetext.Text(f.Error.Message))
-		}
+		fmt.Fprintf(w, "patchcheck: %s: %s\n", f.Error.In(safetext.Text(f.Path)), safetext.Text(f.Error.Message))
 	}
 }
 
