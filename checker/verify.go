@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/patchcheck/patchcheck/checker/engine"
+	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/policies"
 )
 
@@ -13,9 +14,8 @@ import (
 // *_test.rego file).
 type PolicyTest struct {
 	Package, Name string
-	File          string
-	Line          int
-	Err           error // why the test could not run; nil when it ran
+	Position      model.Position // where the test is; Column is OPA's
+	Err           error          // why the test could not run; nil when it ran
 	Passed        bool
 }
 
@@ -52,7 +52,7 @@ func VerifyPolicies(ctx context.Context, dirs []string) ([]PolicyTest, error) {
 	for _, r := range results {
 		t := PolicyTest{Package: r.Package, Name: r.Name, Err: r.Error, Passed: r.Pass()}
 		if r.Location != nil {
-			t.File, t.Line = r.Location.File, r.Location.Row
+			t.Position = model.Position{File: r.Location.File, Line: r.Location.Row, Column: r.Location.Col}
 		}
 		out = append(out, t)
 	}

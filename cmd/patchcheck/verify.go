@@ -40,7 +40,7 @@ func newVerifyCommand(s streams) *cobra.Command {
 				if !r.Passed {
 					failed++
 					// A test's name and error come from the user's files.
-					fmt.Fprintf(s.out, "FAIL %s.%s (%s:%d)", safetext.Text(r.Package), safetext.Text(r.Name), safetext.Text(r.File), r.Line)
+					fmt.Fprintf(s.out, "FAIL %s.%s (%s:%d)", safetext.Text(r.Package), safetext.Text(r.Name), safetext.Text(r.Position.File), r.Position.Line)
 					if r.Err != nil {
 						fmt.Fprintf(s.out, ": %s", safetext.Text(r.Err.Error()))
 					}
