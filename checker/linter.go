@@ -70,6 +70,7 @@ type Options struct {
 type Linter struct {
 	opts      Options
 	adapter   *arm.Adapter
+	modes     policies.PatchModeDefaults // the profile's, for checker/tfplan as for the adapter
 	validator *schema.Validator
 	engine    *engine.Engine
 	profile   report.Profile
@@ -112,7 +113,13 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	if err := engine.CheckMetadata(eng.Rules()); err != nil {
 		return nil, err
 	}
-	adapter, err := arm.NewAdapter()
+	// Azure's defaults that the adapters assume come from the same profile
+	// the rules read.
+	profile, err := policies.LoadProfile(opts.Profile)
+	if err != nil {
+		return nil, fmt.Errorf("load profile: %w", err)
+	}
+	adapter, err := arm.NewAdapter(profile.DefaultPatchMode)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +145,7 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 		title, _ = p["title"].(string)
 	}
 	return &Linter{
-		opts: opts, adapter: adapter, validator: validator, engine: eng,
+		opts: opts, adapter: adapter, modes: profile.DefaultPatchMode, validator: validator, engine: eng,
 		profile: report.Profile{Name: opts.Profile, Title: title}, baseline: base,
 		waivers: newWaivers(opts, eng),
 	}, nil
@@ -310,7 +317,7 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		}
 		x.skip = "not an ARM template: " + why
 	case kindTerraformPlan:
-		x.facts, err = tfplan.Extract(doc, data)
+		x.facts, err = tfplan.Extract(doc, data, l.modes)
 	case kindREST:
 		x.vms, err = l.adapter.ExtractREST(doc)
 	case kindInstanceView:

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
+	"strings"
 )
 
 // Profile is the part of a knowledge profile Go code reads directly (the
-// simulator's eligibility); the rules read the same file from Rego.
+// linter's adapters, the simulator's eligibility); the rules read the same
+// file from Rego.
 type Profile struct {
 	Name            string `json:"name"`
 	Title           string `json:"title"`
@@ -27,6 +30,38 @@ type Profile struct {
 	// rather than a comparison of profile names so that a new profile
 	// states it.
 	AvailabilitySetCap bool `json:"availabilitySetCap"`
+	// MinLinuxAgent is the oldest Linux VM agent version that supports the
+	// feature (D16), dotted numbers; rule PC006 and the simulator's
+	// eligibility compare with it.
+	MinLinuxAgent string `json:"minLinuxAgent"`
+	// DefaultPatchMode is what Azure runs a VM with when it sets no
+	// patchMode: the linter's adapters assume it, and the simulator request
+	// carries it to the plugin.
+	DefaultPatchMode PatchModeDefaults `json:"defaultPatchMode"`
+}
+
+// PatchModeDefaults are Azure's patch modes for a VM that sets none (D14).
+type PatchModeDefaults struct {
+	Windows string `json:"windows"`
+	Linux   string `json:"linux"`
+	// WindowsAutomaticUpdatesOff is the mode of a Windows VM whose
+	// enableAutomaticUpdates is false: Azure accepts it without a mode and
+	// leaves the VM unpatched by the OS, as Manual does.
+	WindowsAutomaticUpdatesOff string `json:"windowsAutomaticUpdatesOff"`
+}
+
+// For is the default mode of a VM with the given OS ("windows" or
+// "linux", any case) and enableAutomaticUpdates; "" for another OS.
+func (d PatchModeDefaults) For(os string, automaticUpdates bool) string {
+	switch {
+	case strings.EqualFold(os, "windows") && !automaticUpdates:
+		return d.WindowsAutomaticUpdatesOff
+	case strings.EqualFold(os, "windows"):
+		return d.Windows
+	case strings.EqualFold(os, "linux"):
+		return d.Linux
+	}
+	return ""
 }
 
 // LoadProfile reads profiles/<name>.json from the embedded tree.
@@ -35,12 +70,29 @@ func LoadProfile(name string) (*Profile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unknown profile %q (available: 2021-02, current)", name)
 	}
+	return parseProfile(name, data)
+}
+
+// parseProfile reads one profile's JSON. The facts Go code relies on must
+// be there: a profile without them would make the linter and the simulator
+// assume nothing, silently.
+func parseProfile(name string, data []byte) (*Profile, error) {
 	var p Profile
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("parse profile %s: %w", name, err)
 	}
+	d := p.DefaultPatchMode
+	switch {
+	case !agentVersion.MatchString(p.MinLinuxAgent):
+		return nil, fmt.Errorf("profile %s: minLinuxAgent %q is not a dotted version such as 2.2.53.1", name, p.MinLinuxAgent)
+	case d.Windows == "" || d.Linux == "" || d.WindowsAutomaticUpdatesOff == "":
+		return nil, fmt.Errorf("profile %s: defaultPatchMode needs windows, linux and windowsAutomaticUpdatesOff", name)
+	}
 	return &p, nil
 }
+
+// agentVersion is the shape of a VM agent version: 1 to 4 dotted numbers.
+var agentVersion = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,3}$`)
 
 // ImageKeys lists the supported images as lower-case publisher:offer:sku.
 func (p *Profile) ImageKeys() []string {

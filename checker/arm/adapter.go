@@ -10,6 +10,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/policies"
 	"github.com/patchcheck/patchcheck/schemas"
 )
 
@@ -36,15 +37,20 @@ const MaxTemplateDepth = 64
 type Adapter struct {
 	images  *imageOS
 	context *Context // what the user told of the deployment; nil: nothing
+	// modes are Azure's patch modes for a VM that sets none, from the
+	// knowledge profile the linter runs with.
+	modes policies.PatchModeDefaults
 }
 
-// NewAdapter loads the adapter's embedded data.
-func NewAdapter() (*Adapter, error) {
+// NewAdapter loads the adapter's embedded data. modes are the default patch
+// modes of the profile in use (policies.Profile.DefaultPatchMode), which
+// the facts of a VM without a patchMode take.
+func NewAdapter(modes policies.PatchModeDefaults) (*Adapter, error) {
 	t, err := loadImageOS()
 	if err != nil {
 		return nil, err
 	}
-	return &Adapter{images: t}, nil
+	return &Adapter{images: t, modes: modes}, nil
 }
 
 // VM is one extracted machine: its facts and the raw osProfile subtree the

@@ -8,7 +8,19 @@ import (
 	"github.com/patchcheck/patchcheck/checker/arm"
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/policies"
 )
+
+// seedModes are the default patch modes of the default profile, which the
+// linter gives the adapter.
+func seedModes(t testing.TB) policies.PatchModeDefaults {
+	t.Helper()
+	p, err := policies.LoadProfile(policies.DefaultProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.DefaultPatchMode
+}
 
 func extract(t *testing.T, src string) []arm.VM {
 	t.Helper()
@@ -16,7 +28,7 @@ func extract(t *testing.T, src string) []arm.VM {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := arm.NewAdapter()
+	a, err := arm.NewAdapter(seedModes(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,6 +341,40 @@ func TestWindowsWithUpdatesOffAndNoModeIsManual(t *testing.T) {
 	expectFact(t, vms[0].Facts.PatchMode, model.Default, "Manual")
 }
 
+// TestDefaultPatchModesComeFromTheProfile: a VM without a patchMode takes
+// the mode the adapter was given (the profile's), never one of its own.
+func TestDefaultPatchModesComeFromTheProfile(t *testing.T) {
+	modes := policies.PatchModeDefaults{Windows: "WindowsDefault", Linux: "LinuxDefault", WindowsAutomaticUpdatesOff: "WindowsOff"}
+	a, err := arm.NewAdapter(modes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, osProfile string
+		state           model.State
+		want            any
+	}{
+		{"windows", `{"windowsConfiguration":{}}`, model.Default, "WindowsDefault"},
+		{"windows, automatic updates on", `{"windowsConfiguration":{"enableAutomaticUpdates":true}}`, model.Default, "WindowsDefault"},
+		{"windows, automatic updates off", `{"windowsConfiguration":{"enableAutomaticUpdates":false}}`, model.Default, "WindowsOff"},
+		{"linux", `{"linuxConfiguration":{}}`, model.Default, "LinuxDefault"},
+		{"a mode of its own", `{"linuxConfiguration":{"patchSettings":{"patchMode":"AutomaticByPlatform"}}}`, model.Literal, "AutomaticByPlatform"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := jsonpos.Parse("t.json", []byte(vmTemplate(`{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":`+tt.osProfile+`}}`)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			vms, err := a.Extract(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			expectFact(t, vms[0].Facts.PatchMode, tt.state, tt.want)
+		})
+	}
+}
+
 func TestImageReferenceThatIsNotAnObject(t *testing.T) {
 	vms := extract(t, vmTemplate(`{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"storageProfile":{"imageReference":"ubuntu"}}}`))
 	vm := vms[0].Facts
@@ -342,7 +388,7 @@ func TestREST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := arm.NewAdapter()
+	a, _ := arm.NewAdapter(seedModes(t))
 	vms, err := a.ExtractREST(doc)
 	if err != nil || len(vms) != 1 {
 		t.Fatalf("%d VMs, want 1 (%v)", len(vms), err)
@@ -388,7 +434,7 @@ func TestRESTExamples(t *testing.T) {
 			kind: arm.Unknown, refused: true,
 		},
 	}
-	a, _ := arm.NewAdapter()
+	a, _ := arm.NewAdapter(seedModes(t))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := jsonpos.Parse("example.json", []byte(tt.src))
@@ -437,7 +483,7 @@ func TestExtractDeployed(t *testing.T) {
     "osProfile": {"windowsConfiguration": {"patchSettings": {"patchMode": "AutomaticByOS"}}}}}
 ]}`, "web", "", "AutomaticByOS", 2},
 	}
-	a, err := arm.NewAdapter()
+	a, err := arm.NewAdapter(seedModes(t))
 	if err != nil {
 		t.Fatal(err)
 	}

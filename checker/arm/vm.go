@@ -410,16 +410,14 @@ func (f *facts) applyDefaults() {
 			// Azure's default mode follows enableAutomaticUpdates, which
 			// is unknown: no default is assumed (PC011 names the
 			// expression).
-		case os == "windows" && eau.Known() && eau.Value == false:
-			// Azure accepts enableAutomaticUpdates false without a mode and
-			// runs the VM unpatched by the OS: in effect Manual (the CLI's
-			// --enable-auto-updates false sets Manual too). Assuming
-			// AutomaticByOS would report a contradiction Azure does not see.
-			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "Manual"
-		case os == "windows":
-			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "AutomaticByOS"
-		case os == "linux":
-			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "ImageDefault"
+		case os == "windows" || os == "linux":
+			// With enableAutomaticUpdates false Azure runs a Windows VM
+			// without a mode unpatched by the OS (the profile's
+			// windowsAutomaticUpdatesOff, Manual): assuming the plain
+			// Windows default would report a contradiction Azure does not
+			// see.
+			off := os == "windows" && eau.Known() && eau.Value == false
+			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, f.w.a.modes.For(os, !off)
 		}
 	}
 	if f.vm.ProvisionVMAgent.State == model.Absent {

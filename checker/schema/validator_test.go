@@ -8,7 +8,19 @@ import (
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/checker/schema"
+	"github.com/patchcheck/patchcheck/policies"
 )
+
+// seedModes are the default patch modes of the default profile, which the
+// linter gives the adapter.
+func seedModes(t testing.TB) policies.PatchModeDefaults {
+	t.Helper()
+	p, err := policies.LoadProfile(policies.DefaultProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.DefaultPatchMode
+}
 
 func check(t *testing.T, osProfile string) []model.SchemaError {
 	t.Helper()
@@ -17,7 +29,7 @@ func check(t *testing.T, osProfile string) []model.SchemaError {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := arm.NewAdapter()
+	a, _ := arm.NewAdapter(seedModes(t))
 	vms, err := a.Extract(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +83,7 @@ func TestSchemaErrors(t *testing.T) {
 func TestInvalidValueIsNotUsedByRules(t *testing.T) {
 	src := `{"resources":[{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"Automatic"}}}}}]}`
 	doc, _ := jsonpos.Parse("t.json", []byte(src))
-	a, _ := arm.NewAdapter()
+	a, _ := arm.NewAdapter(seedModes(t))
 	vms, err := a.Extract(doc)
 	if err != nil {
 		t.Fatal(err)

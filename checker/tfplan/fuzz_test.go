@@ -44,13 +44,14 @@ func FuzzExtract(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	modes := seedModes(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := jsonpos.Parse("fuzz.json", data)
 		if err != nil {
 			return
 		}
 		tfplan.Detect(doc)
-		vms, err := tfplan.Extract(doc, data)
+		vms, err := tfplan.Extract(doc, data, modes)
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatal("error without a message")

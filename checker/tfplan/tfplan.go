@@ -23,6 +23,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/policies"
 	"github.com/patchcheck/patchcheck/schemas"
 )
 
@@ -73,10 +74,11 @@ func Detect(doc *jsonpos.Document) bool {
 // plan, as it will be after the change: from resource_changes (resources
 // being deleted or forgotten, deposed objects and data sources are skipped),
 // or, when the plan has no resource changes, from planned_values.root_module
-// and its child modules. data is the file doc was parsed from. The error
-// reports a plan terraform-json cannot decode, such as an unsupported
-// format_version.
-func Extract(doc *jsonpos.Document, data []byte) ([]model.VM, error) {
+// and its child modules. data is the file doc was parsed from; modes are
+// the default patch modes of the profile in use (Profile.DefaultPatchMode),
+// which a VM without a mode takes. The error reports a plan terraform-json
+// cannot decode, such as an unsupported format_version.
+func Extract(doc *jsonpos.Document, data []byte, modes policies.PatchModeDefaults) ([]model.VM, error) {
 	if doc == nil || doc.Root == nil {
 		return nil, fmt.Errorf("no parsed document")
 	}
@@ -86,7 +88,7 @@ func Extract(doc *jsonpos.Document, data []byte) ([]model.VM, error) {
 	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\uFEFF")), &plan); err != nil {
 		return nil, fmt.Errorf("%s: not a Terraform plan terraform-json can read: %w", doc.Name, err)
 	}
-	w := &walker{doc: doc, vms: []model.VM{}}
+	w := &walker{doc: doc, vms: []model.VM{}, modes: modes}
 	root := doc.Root
 	if len(plan.ResourceChanges) > 0 {
 		changes := field(root, "resource_changes")
@@ -108,6 +110,9 @@ type walker struct {
 	// healthTargets are the ids of machines that a separate
 	// Application Health extension resource is installed on.
 	healthTargets []string
+	// modes are Azure's patch modes for a VM that sets none, from the
+	// knowledge profile the linter runs with.
+	modes policies.PatchModeDefaults
 }
 
 func (w *walker) loc(offset int, ptr string) model.Loc {

@@ -14,7 +14,19 @@ import (
 	"github.com/patchcheck/patchcheck/checker/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/checker/tfplan"
+	"github.com/patchcheck/patchcheck/policies"
 )
+
+// seedModes are the default patch modes of the default profile, which the
+// linter gives the adapter.
+func seedModes(t testing.TB) policies.PatchModeDefaults {
+	t.Helper()
+	p, err := policies.LoadProfile(policies.DefaultProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.DefaultPatchMode
+}
 
 const planPath = "../../testdata/tfplan/plan.json"
 
@@ -36,7 +48,7 @@ func extract(t testing.TB, name string, data []byte) []model.VM {
 	if !tfplan.Detect(doc) {
 		t.Fatalf("%s: not detected as a Terraform plan", name)
 	}
-	vms, err := tfplan.Extract(doc, data)
+	vms, err := tfplan.Extract(doc, data, seedModes(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -728,13 +740,13 @@ func TestExtractErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			vms, err := tfplan.Extract(doc, []byte(tt.src))
+			vms, err := tfplan.Extract(doc, []byte(tt.src), seedModes(t))
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "bad.json: ") {
 				t.Errorf("Extract = %v, %v; want an error containing %q", vms, err, tt.want)
 			}
 		})
 	}
-	if _, err := tfplan.Extract(nil, nil); err == nil {
+	if _, err := tfplan.Extract(nil, nil, seedModes(t)); err == nil {
 		t.Error("Extract(nil) succeeded")
 	}
 }
@@ -743,5 +755,41 @@ func TestNoVMs(t *testing.T) {
 	vms := extract(t, "t.json", []byte(plan(create("azurerm_resource_group.rg", "azurerm_resource_group", `{"name":"rg"}`, `{}`))))
 	if vms == nil || len(vms) != 0 {
 		t.Errorf("got %#v, want an empty non-nil slice", vms)
+	}
+}
+
+// TestDefaultPatchModesComeFromTheProfile: a VM without a patch_mode takes
+// the mode Extract was given (the profile's), never one of its own.
+func TestDefaultPatchModesComeFromTheProfile(t *testing.T) {
+	modes := policies.PatchModeDefaults{Windows: "WindowsDefault", Linux: "LinuxDefault", WindowsAutomaticUpdatesOff: "WindowsOff"}
+	tests := []struct {
+		name, typ, after string
+		state            model.State
+		want             any
+	}{
+		{"windows", "azurerm_windows_virtual_machine", `{}`, model.Default, "WindowsDefault"},
+		{"windows, automatic updates off", "azurerm_windows_virtual_machine", `{"automatic_updates_enabled":false}`, model.Default, "WindowsOff"},
+		{"legacy windows, automatic updates unset", "azurerm_virtual_machine", `{"os_profile_windows_config":[{}]}`, model.Default, "WindowsOff"},
+		{"linux", "azurerm_linux_virtual_machine", `{}`, model.Default, "LinuxDefault"},
+		{"a mode of its own", "azurerm_linux_virtual_machine", `{"patch_mode":"AutomaticByPlatform"}`, model.Literal, "AutomaticByPlatform"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(plan(create(tt.typ+".a", tt.typ, tt.after, `{}`)))
+			doc, err := jsonpos.Parse("t.json", data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vms, err := tfplan.Extract(doc, data, modes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(vms) != 1 {
+				t.Fatalf("%d VMs, want 1", len(vms))
+			}
+			if got := vms[0].PatchMode; got.State != tt.state || got.Value != tt.want {
+				t.Errorf("patchMode %s %v, want %s %v", got.State, got.Value, tt.state, tt.want)
+			}
+		})
 	}
 }

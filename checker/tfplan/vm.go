@@ -390,15 +390,10 @@ func (f *facts) applyDefaults(legacyWindows bool) {
 		if legacyWindows && eau.State == model.Absent {
 			eauFalse = true
 		}
-		switch {
-		case os == "windows" && eauFalse:
+		if os == "windows" || os == "linux" {
 			// Azure runs a Windows VM with automatic updates off and no mode
-			// as Manual.
-			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "Manual"
-		case os == "windows":
-			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "AutomaticByOS"
-		case os == "linux":
-			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, "ImageDefault"
+			// as the profile's windowsAutomaticUpdatesOff (Manual).
+			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, f.w.modes.For(os, !eauFalse)
 		}
 	}
 	if f.vm.ProvisionVMAgent.State == model.Absent {

@@ -17,6 +17,7 @@ import (
 	"github.com/patchcheck/patchcheck/plugins/fleet"
 	"github.com/patchcheck/patchcheck/plugins/forecast"
 	"github.com/patchcheck/patchcheck/plugins/regions"
+	"github.com/patchcheck/patchcheck/plugins/request"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/plugins/simulator/reference"
 	"github.com/patchcheck/patchcheck/policies"
@@ -154,10 +155,8 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 	return nil
 }
 
-// buildRequest loads the fleet and adds what the host knows: the profile's
-// supported images and rules (the Windows auto-updates rule, the
-// availability-set cap), the region-pair graph and the default Azure-wide
-// plan, both extended by the regions the fleet declares.
+// buildRequest reads and loads the fleet, the profile and the region table;
+// request.Build adds what the host knows to the fleet.
 func buildRequest(s streams, f simulateFlags, path string) (simulator.Request, error) {
 	// The fleet may come from a pull request: a regular file only (a FIFO
 	// would block the open) and never past the size cap.
@@ -188,20 +187,7 @@ func buildRequest(s streams, f simulateFlags, path string) (simulator.Request, e
 	if err != nil {
 		return simulator.Request{}, fmt.Errorf("region table: %w", err)
 	}
-	// The plan is Azure's, not the fleet's: declared regions only join it
-	// (no table region moves), and their pairs join the conflict graph.
-	declared := fleet.DeclaredRegions(fl)
-	req := simulator.Request{
-		Fleet: fl, Seed: f.seed, Trials: f.trials, Profile: profile.Name,
-		SupportedImages: profile.ImageKeys(), RegionPairs: tab.With(declared).Conflicts(),
-		WindowsNeedsAutoUpdates: profile.WindowsPlatformNeedsAutoUpdates(),
-		AvailabilitySetCap:      profile.AvailabilitySetCap,
-		DefaultPhases:           tab.DefaultPlan(declared),
-	}
-	for _, p := range profile.SupportedImages.SkuPatterns {
-		req.ImagePatterns = append(req.ImagePatterns, simulator.ImagePattern{Publisher: p.Publisher, Offer: p.Offer, SkuRegex: p.SkuRegex})
-	}
-	return req, nil
+	return request.Build(fl, profile, tab, f.seed, f.trials), nil
 }
 
 // openSimulator starts the simulator plugin: this binary re-executed in

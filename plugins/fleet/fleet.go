@@ -34,8 +34,6 @@ const (
 	DefaultEnablement              = simulator.EnablementDone // most VMs were enabled in an earlier month
 	DefaultEnableAutomaticUpdates  = true
 	DefaultUpdateDomain            = 0
-	DefaultWindowsPatchMode        = "AutomaticByOS" // Azure's default for Windows
-	DefaultLinuxPatchMode          = "ImageDefault"  // Azure's default for Linux
 	DefaultAssessmentIntervalHours = 72.0
 	DefaultEnablementMinutes       = 200
 	DefaultHealthThreshold         = 0.2
@@ -387,11 +385,10 @@ func resolveVM(vm *simulator.VM, v, d *fileVM, zone string) {
 	for _, o := range outages {
 		vm.PowerOff = append(vm.PowerOff, simulator.Outage{From: o.From, To: o.To})
 	}
-	defaultMode := DefaultLinuxPatchMode
-	if vm.OS == "windows" {
-		defaultMode = DefaultWindowsPatchMode
-	}
-	vm.PatchMode = cmp.Or(v.PatchMode, d.PatchMode, defaultMode)
+	// A mode neither the VM nor the defaults give stays empty: Azure's
+	// default is a fact of the knowledge profile, which the request carries
+	// (simulator.Request.DefaultPatchModes).
+	vm.PatchMode = cmp.Or(v.PatchMode, d.PatchMode)
 	vm.TimeZone = zone
 }
 

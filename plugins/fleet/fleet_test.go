@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,13 +54,12 @@ func sampleFleet() simulator.Fleet {
 			{
 				Name: "app-01", Subscription: "contoso-prod", Region: "eastus2", AvailabilitySet: "app-as", UpdateDomain: 3, OS: "linux",
 				Image:       simulator.Image{Publisher: "Canonical", Offer: "0001-com-ubuntu-server-jammy", Sku: "22_04-lts-gen2"},
-				CustomImage: true, PatchMode: "ImageDefault", EnableAutomaticUpdates: true,
+				CustomImage: true, EnableAutomaticUpdates: true, // no patchMode: Azure's default comes in the request
 				TimeZone: "Europe/Berlin", OffPeak: simulator.Window{Start: "23:00", End: "05:00"},
 				InstallMinutes: 90, FailureProbability: 0.01, Enablement: "done",
 			},
 			{
-				Name: "db-01", Subscription: "contoso-data", Region: "northeurope", Zone: "2", OS: "windows",
-				PatchMode: "AutomaticByOS", EnableAutomaticUpdates: true,
+				Name: "db-01", Subscription: "contoso-data", Region: "northeurope", Zone: "2", OS: "windows", EnableAutomaticUpdates: true,
 				TimeZone: "Europe/Berlin", OffPeak: simulator.Window{Start: "01:00", End: "04:30"},
 				InstallMinutes: 45, FailureProbability: 0.05, Enablement: "done",
 			},
@@ -119,8 +119,8 @@ func TestBuiltInDefaults(t *testing.T) {
 		UnhealthyProbability: 0, Enablement: "done",
 	}
 	win, lin := base, base
-	win.Name, win.OS, win.PatchMode = "a", "windows", "AutomaticByOS"
-	lin.Name, lin.OS, lin.PatchMode = "b", "linux", "ImageDefault"
+	win.Name, win.OS = "a", "windows"
+	lin.Name, lin.OS = "b", "linux"
 	if !reflect.DeepEqual(f.VMs, []simulator.VM{win, lin}) {
 		t.Errorf("VMs = %+v\nwant %+v", f.VMs, []simulator.VM{win, lin})
 	}
@@ -193,14 +193,26 @@ vms:
 	}
 }
 
-func TestPatchModeDefaultFollowsOSFromDefaults(t *testing.T) {
+// TestPatchModeNotSetStaysEmpty: the reader assumes no patch mode of
+// Azure's (a fact of the profile, which the request carries); a mode of
+// the VM or of the defaults block is kept.
+func TestPatchModeNotSetStaysEmpty(t *testing.T) {
 	f := mustLoad(t, `
 release: {month: "2026-12"}
 defaults: {os: windows, subscription: s, region: eastus}
-vms: [{name: a}, {name: b, os: linux}]
+vms: [{name: a}, {name: b, os: linux}, {name: c, enableAutomaticUpdates: false}, {name: d, patchMode: Manual, enableAutomaticUpdates: false}]
 `)
-	if f.VMs[0].PatchMode != "AutomaticByOS" || f.VMs[1].PatchMode != "ImageDefault" {
-		t.Errorf("patch modes = %q, %q; want AutomaticByOS (windows), ImageDefault (linux)", f.VMs[0].PatchMode, f.VMs[1].PatchMode)
+	got := []string{f.VMs[0].PatchMode, f.VMs[1].PatchMode, f.VMs[2].PatchMode, f.VMs[3].PatchMode}
+	if want := []string{"", "", "", "Manual"}; !slices.Equal(got, want) {
+		t.Errorf("patch modes = %q, want %q", got, want)
+	}
+	f = mustLoad(t, `
+release: {month: "2026-12"}
+defaults: {os: linux, subscription: s, region: eastus, patchMode: AutomaticByPlatform}
+vms: [{name: a}]
+`)
+	if f.VMs[0].PatchMode != "AutomaticByPlatform" {
+		t.Errorf("patch mode %q, want the defaults block's AutomaticByPlatform", f.VMs[0].PatchMode)
 	}
 }
 

@@ -11,6 +11,7 @@ package simulator
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -84,11 +85,48 @@ type Request struct {
 	// a set of fewer than 10, may install at once inside an update domain.
 	// The 2021 doc has only "one update domain at a time".
 	AvailabilitySetCap bool `json:"availabilitySetCap"`
+	// MinLinuxAgent is the profile's oldest Linux VM agent version that
+	// supports platform orchestration (D16), dotted numbers: a Linux VM
+	// whose AgentVersion is older, compared part by part (missing parts
+	// are 0), or does not parse is not eligible; an empty AgentVersion
+	// says nothing and passes.
+	MinLinuxAgent string `json:"minLinuxAgent"`
+	// DefaultPatchModes are the profile's facts on what Azure runs a VM
+	// with when it sets no patch mode: a VM whose PatchMode is empty has
+	// the mode DefaultPatchModes.For gives.
+	DefaultPatchModes DefaultPatchModes `json:"defaultPatchModes"`
 	// DefaultPhases is Azure's rollout plan as the host knows it (every
 	// public region, canary first, paired regions never together), used
 	// when the fleet gives no explicit plan. A VM follows its region's phase;
 	// the plan does not depend on the fleet.
 	DefaultPhases [][]string `json:"defaultPhases,omitempty"`
+}
+
+// DefaultPatchModes are Azure's patch modes for a VM that sets none (D14).
+type DefaultPatchModes struct {
+	Windows string `json:"windows"` // e.g. AutomaticByOS
+	Linux   string `json:"linux"`   // e.g. ImageDefault
+	// WindowsAutomaticUpdatesOff is the mode of a Windows VM whose
+	// EnableAutomaticUpdates is false (Manual): Azure leaves it unpatched
+	// by the OS.
+	WindowsAutomaticUpdatesOff string `json:"windowsAutomaticUpdatesOff"`
+}
+
+// For is vm's patch mode: its own, else the default for its OS ("windows"
+// or "linux", any case) and its EnableAutomaticUpdates; "" for a VM of
+// another OS that sets none.
+func (d DefaultPatchModes) For(vm *VM) string {
+	switch {
+	case vm.PatchMode != "":
+		return vm.PatchMode
+	case strings.EqualFold(vm.OS, "windows") && !vm.EnableAutomaticUpdates:
+		return d.WindowsAutomaticUpdatesOff
+	case strings.EqualFold(vm.OS, "windows"):
+		return d.Windows
+	case strings.EqualFold(vm.OS, "linux"):
+		return d.Linux
+	}
+	return ""
 }
 
 // ImagePattern matches a family of SKUs (e.g. RHEL 7.x) by regular expression.
@@ -98,7 +136,8 @@ type ImagePattern struct {
 	SkuRegex  string `json:"skuRegex"`
 }
 
-// Fleet is a validated fleet file with every default applied (SPEC §4.1).
+// Fleet is a validated fleet file with every default applied but Azure's
+// patch mode (see VM) (SPEC §4.1).
 type Fleet struct {
 	Release  Release    `json:"release"`
 	Settings Settings   `json:"settings"`
@@ -167,7 +206,10 @@ type Image struct {
 	Sku       string `json:"sku"`
 }
 
-// VM is one machine of the fleet with defaults applied.
+// VM is one machine of the fleet with defaults applied, except Azure's
+// patch mode: a VM that sets none (nor the file's defaults) keeps an empty
+// PatchMode, and the request's DefaultPatchModes says which mode Azure runs
+// it with.
 type VM struct {
 	Name                   string        `json:"name"`
 	Subscription           string        `json:"subscription"`
@@ -178,7 +220,7 @@ type VM struct {
 	OS                     string        `json:"os"` // windows | linux
 	Image                  Image         `json:"image"`
 	CustomImage            bool          `json:"customImage,omitempty"`
-	PatchMode              string        `json:"patchMode"`
+	PatchMode              string        `json:"patchMode"` // "": none set, Request.DefaultPatchModes applies
 	EnableAutomaticUpdates bool          `json:"enableAutomaticUpdates"`
 	AgentVersion           string        `json:"agentVersion,omitempty"`
 	TimeZone               string        `json:"timeZone"` // IANA name (Windows IDs are converted when the fleet is loaded)

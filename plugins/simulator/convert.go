@@ -134,6 +134,12 @@ func requestHeader(req *Request) *pb.RequestHeader {
 		WindowsNeedsAutoUpdates: req.WindowsNeedsAutoUpdates,
 		AvailabilitySetCap:      req.AvailabilitySetCap,
 		DefaultPhases:           regionLists(req.DefaultPhases),
+		MinLinuxAgent:           req.MinLinuxAgent,
+		DefaultPatchModes: &pb.DefaultPatchModes{
+			Windows:                    req.DefaultPatchModes.Windows,
+			Linux:                      req.DefaultPatchModes.Linux,
+			WindowsAutomaticUpdatesOff: req.DefaultPatchModes.WindowsAutomaticUpdatesOff,
+		},
 	}
 	for _, r := range fl.Regions {
 		h.Fleet.Regions = append(h.Fleet.Regions, &pb.DeclaredRegion{Name: r.Name, PairedRegion: r.PairedRegion, HasAvailabilityZones: r.HasAvailabilityZones})
@@ -167,6 +173,12 @@ func fromRequestHeader(h *pb.RequestHeader) Request {
 		WindowsNeedsAutoUpdates: h.GetWindowsNeedsAutoUpdates(),
 		AvailabilitySetCap:      h.GetAvailabilitySetCap(),
 		DefaultPhases:           fromRegionLists(h.GetDefaultPhases()),
+		MinLinuxAgent:           h.GetMinLinuxAgent(),
+		DefaultPatchModes: DefaultPatchModes{
+			Windows:                    h.GetDefaultPatchModes().GetWindows(),
+			Linux:                      h.GetDefaultPatchModes().GetLinux(),
+			WindowsAutomaticUpdatesOff: h.GetDefaultPatchModes().GetWindowsAutomaticUpdatesOff(),
+		},
 	}
 	for _, r := range fl.GetRegions() {
 		req.Fleet.Regions = append(req.Fleet.Regions, DeclaredRegion{Name: r.GetName(), PairedRegion: r.GetPairedRegion(), HasAvailabilityZones: r.GetHasAvailabilityZones()})

@@ -193,6 +193,8 @@ func randomRequest(rng *rand.Rand) Request {
 		WindowsNeedsAutoUpdates: rng.IntN(2) == 0,
 		AvailabilitySetCap:      rng.IntN(2) == 0,
 		DefaultPhases:           lists(),
+		MinLinuxAgent:           str(),
+		DefaultPatchModes:       DefaultPatchModes{Windows: str(), Linux: str(), WindowsAutomaticUpdatesOff: str()},
 	}
 	for range rng.IntN(3) {
 		req.Fleet.Regions = append(req.Fleet.Regions, DeclaredRegion{Name: str(), PairedRegion: str(), HasAvailabilityZones: rng.IntN(2) == 0})

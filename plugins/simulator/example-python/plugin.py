@@ -66,7 +66,7 @@ GENERATED_SHA256 = {
     "grpc_stdio_pb2_grpc": "d6c83a8a18ad094f5a4ea741b6ffdcc1ba153ee20ff6e79fb79d2edcaf26ec54",
     "health_pb2": "14f17374e451738927ed82329732e16109e23c23554ef0bbae4bfe48f6333e0c",
     "health_pb2_grpc": "f9eb8adc70c6100258362b220c488da4ee9455d675618688100794969f30149f",
-    "simulator_pb2": "b8853cbb314ec4dbd51e2d5ae739d5b091051a5d26ecbc707c18c9c6b1fbec29",
+    "simulator_pb2": "a5dd0b255d8dbf904ae206b5fb961e7e91b2c18a779b550ff5c18edefa03ca57",
     "simulator_pb2_grpc": "c8a9af221ebe9fa9025a4b6295c2cd88d9b627c65ce47c3a1aaf987e582b5bd3",
 }
 # END generated module pins
@@ -254,9 +254,6 @@ class Request:
     def __init__(self, **kw):
         for k in self.__slots__:
             setattr(self, k, kw[k])
-
-
-MIN_LINUX_AGENT = "2.2.53.1"
 
 
 def version_at_least(v, minimum):
@@ -717,9 +714,22 @@ def read_request(request_iterator, check_cancelled):
     return header, vms
 
 
+def default_patch_mode(modes, v):
+    """The mode Azure runs a VM with when it sets none: the request's
+    default for its OS (and, on Windows, its automatic updates setting)."""
+    os_ = v.os.lower()
+    if os_ == "windows":
+        return modes.windows if v.enable_automatic_updates else modes.windows_automatic_updates_off
+    return modes.linux if os_ == "linux" else ""
+
+
 def model_request(h, vms):
-    """The model's view of a request."""
+    """The model's view of a request. The profile's facts (minimum Linux
+    agent, default patch modes) come from the request, never from here."""
+    if not h.min_linux_agent:
+        raise ModelError("the request carries no minimum Linux agent version")
     fl, st = h.fleet, h.fleet.settings
+    modes = h.default_patch_modes
     return Request(
         release=instant(fl.release.date),
         deadline_days=st.deadline_days,
@@ -733,11 +743,11 @@ def model_request(h, vms):
         image_patterns=[(p.publisher, p.offer, p.sku_regex) for p in h.image_patterns],
         windows_needs_auto_updates=h.windows_needs_auto_updates,
         availability_set_cap=h.availability_set_cap,
-        min_linux_agent=MIN_LINUX_AGENT,
+        min_linux_agent=h.min_linux_agent,
         vms=[VM(name=v.name, subscription=v.subscription, region=v.region, zone=v.zone,
                 availability_set=v.availability_set, update_domain=v.update_domain, os=v.os,
                 publisher=v.image.publisher, offer=v.image.offer, sku=v.image.sku,
-                custom_image=v.custom_image, patch_mode=v.patch_mode,
+                custom_image=v.custom_image, patch_mode=v.patch_mode or default_patch_mode(modes, v),
                 automatic_updates=v.enable_automatic_updates, agent_version=v.agent_version,
                 time_zone=v.time_zone, off_peak=(v.off_peak.start, v.off_peak.end),
                 power=tuple((tuple(p.days), p.start, p.end) for p in v.power_schedule),

@@ -121,7 +121,8 @@ func TestConformance(t *testing.T) {
 
 // TestModelErrorReachesHost: a request the model cannot simulate ends the
 // call with the model's message, and nothing (no traceback) is shown on
-// stderr besides.
+// stderr besides. A request without the profile's minimum Linux agent is
+// one: the model has no version of its own to fall back on.
 func TestModelErrorReachesHost(t *testing.T) {
 	requirePython(t)
 	var stderr lockedBuffer
@@ -130,12 +131,24 @@ func TestModelErrorReachesHost(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	defer closeFn()
-	req := simulatortest.Fixtures()[0].Request
-	req.Fleet.VMs = slices.Clone(req.Fleet.VMs)
-	req.Fleet.VMs[0].TimeZone = "Mars/Olympus_Mons"
-	f, err := sim.Simulate(context.Background(), req)
-	if err == nil || f != nil || !strings.Contains(err.Error(), `time zone 'Mars/Olympus_Mons'`) {
-		t.Fatalf("Simulate = %v, %v; want the model's error naming the time zone", f, err)
+	cases := []struct {
+		name string
+		edit func(*simulator.Request)
+		want string
+	}{
+		{"unknown time zone", func(r *simulator.Request) { r.Fleet.VMs[0].TimeZone = "Mars/Olympus_Mons" }, `time zone 'Mars/Olympus_Mons'`},
+		{"no minimum Linux agent", func(r *simulator.Request) { r.MinLinuxAgent = "" }, "no minimum Linux agent version"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := simulatortest.Fixtures()[0].Request
+			req.Fleet.VMs = slices.Clone(req.Fleet.VMs)
+			tc.edit(&req)
+			f, err := sim.Simulate(context.Background(), req)
+			if err == nil || f != nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Simulate = %v, %v; want the model's error containing %q", f, err, tc.want)
+			}
+		})
 	}
 	closeFn()
 	if s := stderr.String(); s != "" {

@@ -54,10 +54,6 @@ import (
 
 const day = 24 * time.Hour
 
-// minLinuxAgent is the oldest Linux VM agent platform orchestration
-// supports.
-const minLinuxAgent = "2.2.53.1"
-
 type exampleSimulator struct{}
 
 func (exampleSimulator) Describe(context.Context) (simulator.Description, error) {
@@ -79,6 +75,11 @@ type vmState struct {
 
 func (s exampleSimulator) Simulate(ctx context.Context, req simulator.Request) (*simulator.Forecast, error) {
 	desc, _ := s.Describe(ctx)
+	if req.MinLinuxAgent == "" {
+		// The profile's facts come with the request; without them the
+		// model would judge Linux agents by nothing.
+		return nil, fmt.Errorf("the request carries no minimum Linux agent version")
+	}
 	fl := &req.Fleet
 	release := fl.Release.Date.UTC()
 	days := fl.Settings.DeadlineDays
@@ -378,22 +379,26 @@ func overlapsAny(spans []span, s, e time.Time) bool {
 	return slices.ContainsFunc(spans, func(sp span) bool { return sp.start.Before(e) && s.Before(sp.end) })
 }
 
-// eligible says whether the platform orchestrates vm, and if not, why.
+// eligible says whether the platform orchestrates vm, and if not, why, by
+// the profile's facts the request carries: a VM without a patch mode has
+// the request's default for its OS, and the minimum Linux agent is the
+// request's.
 func eligible(req *simulator.Request, vm *simulator.VM) (bool, string) {
 	os := strings.ToLower(vm.OS)
+	mode := req.DefaultPatchModes.For(vm)
 	switch {
 	case os != "windows" && os != "linux":
 		return false, fmt.Sprintf("unknown OS %q", vm.OS)
-	case !strings.EqualFold(vm.PatchMode, "AutomaticByPlatform"):
-		return false, fmt.Sprintf("patch mode %s is not AutomaticByPlatform", vm.PatchMode)
+	case !strings.EqualFold(mode, "AutomaticByPlatform"):
+		return false, fmt.Sprintf("patch mode %s is not AutomaticByPlatform", mode)
 	case vm.CustomImage:
 		return false, "custom image"
 	case !supported(req, vm.Image):
 		return false, fmt.Sprintf("image %s:%s:%s is not supported", vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku)
 	case os == "windows" && req.WindowsNeedsAutoUpdates && !vm.EnableAutomaticUpdates:
 		return false, "Windows with enableAutomaticUpdates false"
-	case os == "linux" && vm.AgentVersion != "" && !atLeast(vm.AgentVersion, minLinuxAgent):
-		return false, fmt.Sprintf("Linux agent %s is older than %s", vm.AgentVersion, minLinuxAgent)
+	case os == "linux" && vm.AgentVersion != "" && !atLeast(vm.AgentVersion, req.MinLinuxAgent):
+		return false, fmt.Sprintf("Linux agent %s is older than %s", vm.AgentVersion, req.MinLinuxAgent)
 	}
 	return true, ""
 }

@@ -92,3 +92,14 @@ func TestImportsOnlyTheContract(t *testing.T) {
 		}
 	}
 }
+
+// TestNeedsTheRequestsAgentMinimum: the example has no minimum Linux agent
+// of its own, so a request without one is refused, not judged by nothing.
+func TestNeedsTheRequestsAgentMinimum(t *testing.T) {
+	req := simulatortest.Fixtures()[0].Request
+	req.MinLinuxAgent = ""
+	f, err := exampleSimulator{}.Simulate(t.Context(), req)
+	if err == nil || f != nil || !strings.Contains(err.Error(), "minimum Linux agent") {
+		t.Errorf("Simulate = %v, %v; want a refusal naming the minimum Linux agent", f != nil, err)
+	}
+}

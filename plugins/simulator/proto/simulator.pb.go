@@ -233,8 +233,21 @@ type RequestHeader struct {
 	// Azure's rollout plan as the host knows it, used when the fleet gives
 	// none: each phase's regions.
 	DefaultPhases []*RegionList `protobuf:"bytes,12,rep,name=default_phases,json=defaultPhases,proto3" json:"default_phases,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The profile's oldest Linux VM agent version that supports platform
+	// orchestration (D16), dotted numbers such as "2.2.53.1": a Linux VM
+	// whose agent_version is older, compared part by part (missing parts are
+	// 0), or does not parse is not eligible; a VM without agent_version
+	// passes. The host always sends it, from the profile's data; a plugin
+	// judges by it and never by a version of its own, and may refuse a
+	// request without it (the built-in model and both examples do).
+	MinLinuxAgent string `protobuf:"bytes,13,opt,name=min_linux_agent,json=minLinuxAgent,proto3" json:"min_linux_agent,omitempty"`
+	// Azure's patch modes for a VM that sets none, from the profile's data.
+	// The host's fleet reader leaves a mode the fleet file does not give
+	// empty (Vm.patch_mode), so these are the one place a plugin learns what
+	// Azure runs such a VM with. The host always sends all three.
+	DefaultPatchModes *DefaultPatchModes `protobuf:"bytes,14,opt,name=default_patch_modes,json=defaultPatchModes,proto3" json:"default_patch_modes,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *RequestHeader) Reset() {
@@ -344,6 +357,83 @@ func (x *RequestHeader) GetDefaultPhases() []*RegionList {
 	return nil
 }
 
+func (x *RequestHeader) GetMinLinuxAgent() string {
+	if x != nil {
+		return x.MinLinuxAgent
+	}
+	return ""
+}
+
+func (x *RequestHeader) GetDefaultPatchModes() *DefaultPatchModes {
+	if x != nil {
+		return x.DefaultPatchModes
+	}
+	return nil
+}
+
+// simulator.DefaultPatchModes: the mode of a Vm whose patch_mode is empty.
+type DefaultPatchModes struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Windows string                 `protobuf:"bytes,1,opt,name=windows,proto3" json:"windows,omitempty"` // a Windows VM (e.g. "AutomaticByOS")
+	Linux   string                 `protobuf:"bytes,2,opt,name=linux,proto3" json:"linux,omitempty"`     // a Linux VM (e.g. "ImageDefault")
+	// A Windows VM whose enable_automatic_updates is false (e.g. "Manual"):
+	// Azure leaves it unpatched by the OS.
+	WindowsAutomaticUpdatesOff string `protobuf:"bytes,3,opt,name=windows_automatic_updates_off,json=windowsAutomaticUpdatesOff,proto3" json:"windows_automatic_updates_off,omitempty"`
+	unknownFields              protoimpl.UnknownFields
+	sizeCache                  protoimpl.SizeCache
+}
+
+func (x *DefaultPatchModes) Reset() {
+	*x = DefaultPatchModes{}
+	mi := &file_simulator_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DefaultPatchModes) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DefaultPatchModes) ProtoMessage() {}
+
+func (x *DefaultPatchModes) ProtoReflect() protoreflect.Message {
+	mi := &file_simulator_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DefaultPatchModes.ProtoReflect.Descriptor instead.
+func (*DefaultPatchModes) Descriptor() ([]byte, []int) {
+	return file_simulator_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *DefaultPatchModes) GetWindows() string {
+	if x != nil {
+		return x.Windows
+	}
+	return ""
+}
+
+func (x *DefaultPatchModes) GetLinux() string {
+	if x != nil {
+		return x.Linux
+	}
+	return ""
+}
+
+func (x *DefaultPatchModes) GetWindowsAutomaticUpdatesOff() string {
+	if x != nil {
+		return x.WindowsAutomaticUpdatesOff
+	}
+	return ""
+}
+
 // simulator.Fleet without its VMs, which follow in VmChunk messages.
 type Fleet struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -362,7 +452,7 @@ type Fleet struct {
 
 func (x *Fleet) Reset() {
 	*x = Fleet{}
-	mi := &file_simulator_proto_msgTypes[4]
+	mi := &file_simulator_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -374,7 +464,7 @@ func (x *Fleet) String() string {
 func (*Fleet) ProtoMessage() {}
 
 func (x *Fleet) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[4]
+	mi := &file_simulator_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -387,7 +477,7 @@ func (x *Fleet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Fleet.ProtoReflect.Descriptor instead.
 func (*Fleet) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{4}
+	return file_simulator_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Fleet) GetRelease() *Release {
@@ -436,7 +526,7 @@ type Release struct {
 
 func (x *Release) Reset() {
 	*x = Release{}
-	mi := &file_simulator_proto_msgTypes[5]
+	mi := &file_simulator_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -448,7 +538,7 @@ func (x *Release) String() string {
 func (*Release) ProtoMessage() {}
 
 func (x *Release) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[5]
+	mi := &file_simulator_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -461,7 +551,7 @@ func (x *Release) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Release.ProtoReflect.Descriptor instead.
 func (*Release) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{5}
+	return file_simulator_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Release) GetMonth() string {
@@ -496,7 +586,7 @@ type Settings struct {
 
 func (x *Settings) Reset() {
 	*x = Settings{}
-	mi := &file_simulator_proto_msgTypes[6]
+	mi := &file_simulator_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -508,7 +598,7 @@ func (x *Settings) String() string {
 func (*Settings) ProtoMessage() {}
 
 func (x *Settings) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[6]
+	mi := &file_simulator_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -521,7 +611,7 @@ func (x *Settings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settings.ProtoReflect.Descriptor instead.
 func (*Settings) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{6}
+	return file_simulator_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Settings) GetAssessmentIntervalHours() float64 {
@@ -592,7 +682,7 @@ type Window struct {
 
 func (x *Window) Reset() {
 	*x = Window{}
-	mi := &file_simulator_proto_msgTypes[7]
+	mi := &file_simulator_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -604,7 +694,7 @@ func (x *Window) String() string {
 func (*Window) ProtoMessage() {}
 
 func (x *Window) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[7]
+	mi := &file_simulator_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -617,7 +707,7 @@ func (x *Window) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Window.ProtoReflect.Descriptor instead.
 func (*Window) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{7}
+	return file_simulator_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Window) GetStart() string {
@@ -646,7 +736,7 @@ type DeclaredRegion struct {
 
 func (x *DeclaredRegion) Reset() {
 	*x = DeclaredRegion{}
-	mi := &file_simulator_proto_msgTypes[8]
+	mi := &file_simulator_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -658,7 +748,7 @@ func (x *DeclaredRegion) String() string {
 func (*DeclaredRegion) ProtoMessage() {}
 
 func (x *DeclaredRegion) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[8]
+	mi := &file_simulator_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -671,7 +761,7 @@ func (x *DeclaredRegion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclaredRegion.ProtoReflect.Descriptor instead.
 func (*DeclaredRegion) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{8}
+	return file_simulator_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DeclaredRegion) GetName() string {
@@ -707,7 +797,7 @@ type ImagePattern struct {
 
 func (x *ImagePattern) Reset() {
 	*x = ImagePattern{}
-	mi := &file_simulator_proto_msgTypes[9]
+	mi := &file_simulator_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -719,7 +809,7 @@ func (x *ImagePattern) String() string {
 func (*ImagePattern) ProtoMessage() {}
 
 func (x *ImagePattern) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[9]
+	mi := &file_simulator_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -732,7 +822,7 @@ func (x *ImagePattern) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImagePattern.ProtoReflect.Descriptor instead.
 func (*ImagePattern) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{9}
+	return file_simulator_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ImagePattern) GetPublisher() string {
@@ -766,7 +856,7 @@ type RegionList struct {
 
 func (x *RegionList) Reset() {
 	*x = RegionList{}
-	mi := &file_simulator_proto_msgTypes[10]
+	mi := &file_simulator_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -778,7 +868,7 @@ func (x *RegionList) String() string {
 func (*RegionList) ProtoMessage() {}
 
 func (x *RegionList) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[10]
+	mi := &file_simulator_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -791,7 +881,7 @@ func (x *RegionList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegionList.ProtoReflect.Descriptor instead.
 func (*RegionList) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{10}
+	return file_simulator_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RegionList) GetRegions() []string {
@@ -811,7 +901,7 @@ type VmChunk struct {
 
 func (x *VmChunk) Reset() {
 	*x = VmChunk{}
-	mi := &file_simulator_proto_msgTypes[11]
+	mi := &file_simulator_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +913,7 @@ func (x *VmChunk) String() string {
 func (*VmChunk) ProtoMessage() {}
 
 func (x *VmChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[11]
+	mi := &file_simulator_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +926,7 @@ func (x *VmChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VmChunk.ProtoReflect.Descriptor instead.
 func (*VmChunk) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{11}
+	return file_simulator_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *VmChunk) GetVms() []*Vm {
@@ -848,21 +938,23 @@ func (x *VmChunk) GetVms() []*Vm {
 
 // simulator.VM: one machine of the fleet, with every default applied.
 type Vm struct {
-	state                  protoimpl.MessageState `protogen:"open.v1"`
-	Name                   string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Subscription           string                 `protobuf:"bytes,2,opt,name=subscription,proto3" json:"subscription,omitempty"`
-	Region                 string                 `protobuf:"bytes,3,opt,name=region,proto3" json:"region,omitempty"`
-	Zone                   string                 `protobuf:"bytes,4,opt,name=zone,proto3" json:"zone,omitempty"`
-	AvailabilitySet        string                 `protobuf:"bytes,5,opt,name=availability_set,json=availabilitySet,proto3" json:"availability_set,omitempty"`
-	UpdateDomain           int64                  `protobuf:"varint,6,opt,name=update_domain,json=updateDomain,proto3" json:"update_domain,omitempty"`
-	Os                     string                 `protobuf:"bytes,7,opt,name=os,proto3" json:"os,omitempty"` // "windows" or "linux"
-	Image                  *Image                 `protobuf:"bytes,8,opt,name=image,proto3" json:"image,omitempty"`
-	CustomImage            bool                   `protobuf:"varint,9,opt,name=custom_image,json=customImage,proto3" json:"custom_image,omitempty"`
-	PatchMode              string                 `protobuf:"bytes,10,opt,name=patch_mode,json=patchMode,proto3" json:"patch_mode,omitempty"`
-	EnableAutomaticUpdates bool                   `protobuf:"varint,11,opt,name=enable_automatic_updates,json=enableAutomaticUpdates,proto3" json:"enable_automatic_updates,omitempty"`
-	AgentVersion           string                 `protobuf:"bytes,12,opt,name=agent_version,json=agentVersion,proto3" json:"agent_version,omitempty"`
-	TimeZone               string                 `protobuf:"bytes,13,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"` // IANA name
-	OffPeak                *Window                `protobuf:"bytes,14,opt,name=off_peak,json=offPeak,proto3" json:"off_peak,omitempty"`
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Name            string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Subscription    string                 `protobuf:"bytes,2,opt,name=subscription,proto3" json:"subscription,omitempty"`
+	Region          string                 `protobuf:"bytes,3,opt,name=region,proto3" json:"region,omitempty"`
+	Zone            string                 `protobuf:"bytes,4,opt,name=zone,proto3" json:"zone,omitempty"`
+	AvailabilitySet string                 `protobuf:"bytes,5,opt,name=availability_set,json=availabilitySet,proto3" json:"availability_set,omitempty"`
+	UpdateDomain    int64                  `protobuf:"varint,6,opt,name=update_domain,json=updateDomain,proto3" json:"update_domain,omitempty"`
+	Os              string                 `protobuf:"bytes,7,opt,name=os,proto3" json:"os,omitempty"` // "windows" or "linux"
+	Image           *Image                 `protobuf:"bytes,8,opt,name=image,proto3" json:"image,omitempty"`
+	CustomImage     bool                   `protobuf:"varint,9,opt,name=custom_image,json=customImage,proto3" json:"custom_image,omitempty"`
+	// Empty when the fleet sets none: RequestHeader.default_patch_modes says
+	// which mode Azure runs the VM with.
+	PatchMode              string  `protobuf:"bytes,10,opt,name=patch_mode,json=patchMode,proto3" json:"patch_mode,omitempty"`
+	EnableAutomaticUpdates bool    `protobuf:"varint,11,opt,name=enable_automatic_updates,json=enableAutomaticUpdates,proto3" json:"enable_automatic_updates,omitempty"`
+	AgentVersion           string  `protobuf:"bytes,12,opt,name=agent_version,json=agentVersion,proto3" json:"agent_version,omitempty"`
+	TimeZone               string  `protobuf:"bytes,13,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"` // IANA name
+	OffPeak                *Window `protobuf:"bytes,14,opt,name=off_peak,json=offPeak,proto3" json:"off_peak,omitempty"`
 	// When the VM is on; empty: always.
 	PowerSchedule []*PowerWindow `protobuf:"bytes,15,rep,name=power_schedule,json=powerSchedule,proto3" json:"power_schedule,omitempty"`
 	// Dated periods when it is off.
@@ -877,7 +969,7 @@ type Vm struct {
 
 func (x *Vm) Reset() {
 	*x = Vm{}
-	mi := &file_simulator_proto_msgTypes[12]
+	mi := &file_simulator_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -889,7 +981,7 @@ func (x *Vm) String() string {
 func (*Vm) ProtoMessage() {}
 
 func (x *Vm) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[12]
+	mi := &file_simulator_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -902,7 +994,7 @@ func (x *Vm) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Vm.ProtoReflect.Descriptor instead.
 func (*Vm) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{12}
+	return file_simulator_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Vm) GetName() string {
@@ -1057,7 +1149,7 @@ type Image struct {
 
 func (x *Image) Reset() {
 	*x = Image{}
-	mi := &file_simulator_proto_msgTypes[13]
+	mi := &file_simulator_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1069,7 +1161,7 @@ func (x *Image) String() string {
 func (*Image) ProtoMessage() {}
 
 func (x *Image) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[13]
+	mi := &file_simulator_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1082,7 +1174,7 @@ func (x *Image) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Image.ProtoReflect.Descriptor instead.
 func (*Image) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{13}
+	return file_simulator_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Image) GetPublisher() string {
@@ -1118,7 +1210,7 @@ type PowerWindow struct {
 
 func (x *PowerWindow) Reset() {
 	*x = PowerWindow{}
-	mi := &file_simulator_proto_msgTypes[14]
+	mi := &file_simulator_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1130,7 +1222,7 @@ func (x *PowerWindow) String() string {
 func (*PowerWindow) ProtoMessage() {}
 
 func (x *PowerWindow) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[14]
+	mi := &file_simulator_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1143,7 +1235,7 @@ func (x *PowerWindow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PowerWindow.ProtoReflect.Descriptor instead.
 func (*PowerWindow) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{14}
+	return file_simulator_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *PowerWindow) GetDays() []string {
@@ -1178,7 +1270,7 @@ type Outage struct {
 
 func (x *Outage) Reset() {
 	*x = Outage{}
-	mi := &file_simulator_proto_msgTypes[15]
+	mi := &file_simulator_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1190,7 +1282,7 @@ func (x *Outage) String() string {
 func (*Outage) ProtoMessage() {}
 
 func (x *Outage) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[15]
+	mi := &file_simulator_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1203,7 +1295,7 @@ func (x *Outage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Outage.ProtoReflect.Descriptor instead.
 func (*Outage) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{15}
+	return file_simulator_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Outage) GetFromDate() string {
@@ -1236,7 +1328,7 @@ type SimulateResponse struct {
 
 func (x *SimulateResponse) Reset() {
 	*x = SimulateResponse{}
-	mi := &file_simulator_proto_msgTypes[16]
+	mi := &file_simulator_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1248,7 +1340,7 @@ func (x *SimulateResponse) String() string {
 func (*SimulateResponse) ProtoMessage() {}
 
 func (x *SimulateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[16]
+	mi := &file_simulator_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1261,7 +1353,7 @@ func (x *SimulateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SimulateResponse.ProtoReflect.Descriptor instead.
 func (*SimulateResponse) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{16}
+	return file_simulator_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *SimulateResponse) GetPart() isSimulateResponse_Part {
@@ -1330,7 +1422,7 @@ type PlanChunk struct {
 
 func (x *PlanChunk) Reset() {
 	*x = PlanChunk{}
-	mi := &file_simulator_proto_msgTypes[17]
+	mi := &file_simulator_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1342,7 +1434,7 @@ func (x *PlanChunk) String() string {
 func (*PlanChunk) ProtoMessage() {}
 
 func (x *PlanChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[17]
+	mi := &file_simulator_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1355,7 +1447,7 @@ func (x *PlanChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanChunk.ProtoReflect.Descriptor instead.
 func (*PlanChunk) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{17}
+	return file_simulator_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PlanChunk) GetSteps() []*Step {
@@ -1380,7 +1472,7 @@ type Step struct {
 
 func (x *Step) Reset() {
 	*x = Step{}
-	mi := &file_simulator_proto_msgTypes[18]
+	mi := &file_simulator_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1392,7 +1484,7 @@ func (x *Step) String() string {
 func (*Step) ProtoMessage() {}
 
 func (x *Step) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[18]
+	mi := &file_simulator_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1405,7 +1497,7 @@ func (x *Step) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Step.ProtoReflect.Descriptor instead.
 func (*Step) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{18}
+	return file_simulator_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Step) GetPhase() int64 {
@@ -1461,7 +1553,7 @@ type VmResultChunk struct {
 
 func (x *VmResultChunk) Reset() {
 	*x = VmResultChunk{}
-	mi := &file_simulator_proto_msgTypes[19]
+	mi := &file_simulator_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1473,7 +1565,7 @@ func (x *VmResultChunk) String() string {
 func (*VmResultChunk) ProtoMessage() {}
 
 func (x *VmResultChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[19]
+	mi := &file_simulator_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1486,7 +1578,7 @@ func (x *VmResultChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VmResultChunk.ProtoReflect.Descriptor instead.
 func (*VmResultChunk) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{19}
+	return file_simulator_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *VmResultChunk) GetVms() []*VmResult {
@@ -1523,7 +1615,7 @@ type VmResult struct {
 
 func (x *VmResult) Reset() {
 	*x = VmResult{}
-	mi := &file_simulator_proto_msgTypes[20]
+	mi := &file_simulator_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1535,7 +1627,7 @@ func (x *VmResult) String() string {
 func (*VmResult) ProtoMessage() {}
 
 func (x *VmResult) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[20]
+	mi := &file_simulator_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1548,7 +1640,7 @@ func (x *VmResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VmResult.ProtoReflect.Descriptor instead.
 func (*VmResult) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{20}
+	return file_simulator_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *VmResult) GetName() string {
@@ -1693,7 +1785,7 @@ type ForecastTrailer struct {
 
 func (x *ForecastTrailer) Reset() {
 	*x = ForecastTrailer{}
-	mi := &file_simulator_proto_msgTypes[21]
+	mi := &file_simulator_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1705,7 +1797,7 @@ func (x *ForecastTrailer) String() string {
 func (*ForecastTrailer) ProtoMessage() {}
 
 func (x *ForecastTrailer) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[21]
+	mi := &file_simulator_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1718,7 +1810,7 @@ func (x *ForecastTrailer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForecastTrailer.ProtoReflect.Descriptor instead.
 func (*ForecastTrailer) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{21}
+	return file_simulator_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ForecastTrailer) GetVmCount() uint64 {
@@ -1815,7 +1907,7 @@ type Phase struct {
 
 func (x *Phase) Reset() {
 	*x = Phase{}
-	mi := &file_simulator_proto_msgTypes[22]
+	mi := &file_simulator_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1827,7 +1919,7 @@ func (x *Phase) String() string {
 func (*Phase) ProtoMessage() {}
 
 func (x *Phase) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[22]
+	mi := &file_simulator_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1840,7 +1932,7 @@ func (x *Phase) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Phase.ProtoReflect.Descriptor instead.
 func (*Phase) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{22}
+	return file_simulator_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Phase) GetIndex() int64 {
@@ -1913,7 +2005,7 @@ type CurvePoint struct {
 
 func (x *CurvePoint) Reset() {
 	*x = CurvePoint{}
-	mi := &file_simulator_proto_msgTypes[23]
+	mi := &file_simulator_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1925,7 +2017,7 @@ func (x *CurvePoint) String() string {
 func (*CurvePoint) ProtoMessage() {}
 
 func (x *CurvePoint) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[23]
+	mi := &file_simulator_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1938,7 +2030,7 @@ func (x *CurvePoint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CurvePoint.ProtoReflect.Descriptor instead.
 func (*CurvePoint) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{23}
+	return file_simulator_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CurvePoint) GetDay() int64 {
@@ -1990,7 +2082,7 @@ type RegionSummary struct {
 
 func (x *RegionSummary) Reset() {
 	*x = RegionSummary{}
-	mi := &file_simulator_proto_msgTypes[24]
+	mi := &file_simulator_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2002,7 +2094,7 @@ func (x *RegionSummary) String() string {
 func (*RegionSummary) ProtoMessage() {}
 
 func (x *RegionSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[24]
+	mi := &file_simulator_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2015,7 +2107,7 @@ func (x *RegionSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegionSummary.ProtoReflect.Descriptor instead.
 func (*RegionSummary) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{24}
+	return file_simulator_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *RegionSummary) GetRegion() string {
@@ -2066,7 +2158,7 @@ type Assumptions struct {
 
 func (x *Assumptions) Reset() {
 	*x = Assumptions{}
-	mi := &file_simulator_proto_msgTypes[25]
+	mi := &file_simulator_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2078,7 +2170,7 @@ func (x *Assumptions) String() string {
 func (*Assumptions) ProtoMessage() {}
 
 func (x *Assumptions) ProtoReflect() protoreflect.Message {
-	mi := &file_simulator_proto_msgTypes[25]
+	mi := &file_simulator_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2091,7 +2183,7 @@ func (x *Assumptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Assumptions.ProtoReflect.Descriptor instead.
 func (*Assumptions) Descriptor() ([]byte, []int) {
-	return file_simulator_proto_rawDescGZIP(), []int{25}
+	return file_simulator_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Assumptions) GetProfile() string {
@@ -2135,7 +2227,7 @@ const file_simulator_proto_rawDesc = "" +
 	"\x0fSimulateRequest\x12@\n" +
 	"\x06header\x18\x01 \x01(\v2&.patchcheck.simulator.v1.RequestHeaderH\x00R\x06header\x124\n" +
 	"\x03vms\x18\x03 \x01(\v2 .patchcheck.simulator.v1.VmChunkH\x00R\x03vmsB\x06\n" +
-	"\x04partJ\x04\b\x02\x10\x03\"\xae\x05\n" +
+	"\x04partJ\x04\b\x02\x10\x03\"\xb2\x06\n" +
 	"\rRequestHeader\x12\x19\n" +
 	"\bvm_count\x18\x02 \x01(\x04R\avmCount\x124\n" +
 	"\x05fleet\x18\x03 \x01(\v2\x1e.patchcheck.simulator.v1.FleetR\x05fleet\x12\x12\n" +
@@ -2148,10 +2240,16 @@ const file_simulator_proto_rawDesc = "" +
 	"\x1awindows_needs_auto_updates\x18\n" +
 	" \x01(\bR\x17windowsNeedsAutoUpdates\x120\n" +
 	"\x14availability_set_cap\x18\v \x01(\bR\x12availabilitySetCap\x12J\n" +
-	"\x0edefault_phases\x18\f \x03(\v2#.patchcheck.simulator.v1.RegionListR\rdefaultPhases\x1ac\n" +
+	"\x0edefault_phases\x18\f \x03(\v2#.patchcheck.simulator.v1.RegionListR\rdefaultPhases\x12&\n" +
+	"\x0fmin_linux_agent\x18\r \x01(\tR\rminLinuxAgent\x12Z\n" +
+	"\x13default_patch_modes\x18\x0e \x01(\v2*.patchcheck.simulator.v1.DefaultPatchModesR\x11defaultPatchModes\x1ac\n" +
 	"\x10RegionPairsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x129\n" +
-	"\x05value\x18\x02 \x01(\v2#.patchcheck.simulator.v1.RegionListR\x05value:\x028\x01J\x04\b\x01\x10\x02R\vrequest_gob\"\xcd\x02\n" +
+	"\x05value\x18\x02 \x01(\v2#.patchcheck.simulator.v1.RegionListR\x05value:\x028\x01J\x04\b\x01\x10\x02R\vrequest_gob\"\x86\x01\n" +
+	"\x11DefaultPatchModes\x12\x18\n" +
+	"\awindows\x18\x01 \x01(\tR\awindows\x12\x14\n" +
+	"\x05linux\x18\x02 \x01(\tR\x05linux\x12A\n" +
+	"\x1dwindows_automatic_updates_off\x18\x03 \x01(\tR\x1awindowsAutomaticUpdatesOff\"\xcd\x02\n" +
 	"\x05Fleet\x12:\n" +
 	"\arelease\x18\x01 \x01(\v2 .patchcheck.simulator.v1.ReleaseR\arelease\x12=\n" +
 	"\bsettings\x18\x02 \x01(\v2!.patchcheck.simulator.v1.SettingsR\bsettings\x12;\n" +
@@ -2320,86 +2418,88 @@ func file_simulator_proto_rawDescGZIP() []byte {
 	return file_simulator_proto_rawDescData
 }
 
-var file_simulator_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_simulator_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_simulator_proto_goTypes = []any{
 	(*DescribeRequest)(nil),       // 0: patchcheck.simulator.v1.DescribeRequest
 	(*DescribeResponse)(nil),      // 1: patchcheck.simulator.v1.DescribeResponse
 	(*SimulateRequest)(nil),       // 2: patchcheck.simulator.v1.SimulateRequest
 	(*RequestHeader)(nil),         // 3: patchcheck.simulator.v1.RequestHeader
-	(*Fleet)(nil),                 // 4: patchcheck.simulator.v1.Fleet
-	(*Release)(nil),               // 5: patchcheck.simulator.v1.Release
-	(*Settings)(nil),              // 6: patchcheck.simulator.v1.Settings
-	(*Window)(nil),                // 7: patchcheck.simulator.v1.Window
-	(*DeclaredRegion)(nil),        // 8: patchcheck.simulator.v1.DeclaredRegion
-	(*ImagePattern)(nil),          // 9: patchcheck.simulator.v1.ImagePattern
-	(*RegionList)(nil),            // 10: patchcheck.simulator.v1.RegionList
-	(*VmChunk)(nil),               // 11: patchcheck.simulator.v1.VmChunk
-	(*Vm)(nil),                    // 12: patchcheck.simulator.v1.Vm
-	(*Image)(nil),                 // 13: patchcheck.simulator.v1.Image
-	(*PowerWindow)(nil),           // 14: patchcheck.simulator.v1.PowerWindow
-	(*Outage)(nil),                // 15: patchcheck.simulator.v1.Outage
-	(*SimulateResponse)(nil),      // 16: patchcheck.simulator.v1.SimulateResponse
-	(*PlanChunk)(nil),             // 17: patchcheck.simulator.v1.PlanChunk
-	(*Step)(nil),                  // 18: patchcheck.simulator.v1.Step
-	(*VmResultChunk)(nil),         // 19: patchcheck.simulator.v1.VmResultChunk
-	(*VmResult)(nil),              // 20: patchcheck.simulator.v1.VmResult
-	(*ForecastTrailer)(nil),       // 21: patchcheck.simulator.v1.ForecastTrailer
-	(*Phase)(nil),                 // 22: patchcheck.simulator.v1.Phase
-	(*CurvePoint)(nil),            // 23: patchcheck.simulator.v1.CurvePoint
-	(*RegionSummary)(nil),         // 24: patchcheck.simulator.v1.RegionSummary
-	(*Assumptions)(nil),           // 25: patchcheck.simulator.v1.Assumptions
-	nil,                           // 26: patchcheck.simulator.v1.RequestHeader.RegionPairsEntry
-	(*timestamppb.Timestamp)(nil), // 27: google.protobuf.Timestamp
+	(*DefaultPatchModes)(nil),     // 4: patchcheck.simulator.v1.DefaultPatchModes
+	(*Fleet)(nil),                 // 5: patchcheck.simulator.v1.Fleet
+	(*Release)(nil),               // 6: patchcheck.simulator.v1.Release
+	(*Settings)(nil),              // 7: patchcheck.simulator.v1.Settings
+	(*Window)(nil),                // 8: patchcheck.simulator.v1.Window
+	(*DeclaredRegion)(nil),        // 9: patchcheck.simulator.v1.DeclaredRegion
+	(*ImagePattern)(nil),          // 10: patchcheck.simulator.v1.ImagePattern
+	(*RegionList)(nil),            // 11: patchcheck.simulator.v1.RegionList
+	(*VmChunk)(nil),               // 12: patchcheck.simulator.v1.VmChunk
+	(*Vm)(nil),                    // 13: patchcheck.simulator.v1.Vm
+	(*Image)(nil),                 // 14: patchcheck.simulator.v1.Image
+	(*PowerWindow)(nil),           // 15: patchcheck.simulator.v1.PowerWindow
+	(*Outage)(nil),                // 16: patchcheck.simulator.v1.Outage
+	(*SimulateResponse)(nil),      // 17: patchcheck.simulator.v1.SimulateResponse
+	(*PlanChunk)(nil),             // 18: patchcheck.simulator.v1.PlanChunk
+	(*Step)(nil),                  // 19: patchcheck.simulator.v1.Step
+	(*VmResultChunk)(nil),         // 20: patchcheck.simulator.v1.VmResultChunk
+	(*VmResult)(nil),              // 21: patchcheck.simulator.v1.VmResult
+	(*ForecastTrailer)(nil),       // 22: patchcheck.simulator.v1.ForecastTrailer
+	(*Phase)(nil),                 // 23: patchcheck.simulator.v1.Phase
+	(*CurvePoint)(nil),            // 24: patchcheck.simulator.v1.CurvePoint
+	(*RegionSummary)(nil),         // 25: patchcheck.simulator.v1.RegionSummary
+	(*Assumptions)(nil),           // 26: patchcheck.simulator.v1.Assumptions
+	nil,                           // 27: patchcheck.simulator.v1.RequestHeader.RegionPairsEntry
+	(*timestamppb.Timestamp)(nil), // 28: google.protobuf.Timestamp
 }
 var file_simulator_proto_depIdxs = []int32{
 	3,  // 0: patchcheck.simulator.v1.SimulateRequest.header:type_name -> patchcheck.simulator.v1.RequestHeader
-	11, // 1: patchcheck.simulator.v1.SimulateRequest.vms:type_name -> patchcheck.simulator.v1.VmChunk
-	4,  // 2: patchcheck.simulator.v1.RequestHeader.fleet:type_name -> patchcheck.simulator.v1.Fleet
-	9,  // 3: patchcheck.simulator.v1.RequestHeader.image_patterns:type_name -> patchcheck.simulator.v1.ImagePattern
-	26, // 4: patchcheck.simulator.v1.RequestHeader.region_pairs:type_name -> patchcheck.simulator.v1.RequestHeader.RegionPairsEntry
-	10, // 5: patchcheck.simulator.v1.RequestHeader.default_phases:type_name -> patchcheck.simulator.v1.RegionList
-	5,  // 6: patchcheck.simulator.v1.Fleet.release:type_name -> patchcheck.simulator.v1.Release
-	6,  // 7: patchcheck.simulator.v1.Fleet.settings:type_name -> patchcheck.simulator.v1.Settings
-	10, // 8: patchcheck.simulator.v1.Fleet.phases:type_name -> patchcheck.simulator.v1.RegionList
-	7,  // 9: patchcheck.simulator.v1.Fleet.default_off_peak:type_name -> patchcheck.simulator.v1.Window
-	8,  // 10: patchcheck.simulator.v1.Fleet.regions:type_name -> patchcheck.simulator.v1.DeclaredRegion
-	27, // 11: patchcheck.simulator.v1.Release.date:type_name -> google.protobuf.Timestamp
-	12, // 12: patchcheck.simulator.v1.VmChunk.vms:type_name -> patchcheck.simulator.v1.Vm
-	13, // 13: patchcheck.simulator.v1.Vm.image:type_name -> patchcheck.simulator.v1.Image
-	7,  // 14: patchcheck.simulator.v1.Vm.off_peak:type_name -> patchcheck.simulator.v1.Window
-	14, // 15: patchcheck.simulator.v1.Vm.power_schedule:type_name -> patchcheck.simulator.v1.PowerWindow
-	15, // 16: patchcheck.simulator.v1.Vm.power_off:type_name -> patchcheck.simulator.v1.Outage
-	21, // 17: patchcheck.simulator.v1.SimulateResponse.trailer:type_name -> patchcheck.simulator.v1.ForecastTrailer
-	17, // 18: patchcheck.simulator.v1.SimulateResponse.plan:type_name -> patchcheck.simulator.v1.PlanChunk
-	19, // 19: patchcheck.simulator.v1.SimulateResponse.results:type_name -> patchcheck.simulator.v1.VmResultChunk
-	18, // 20: patchcheck.simulator.v1.PlanChunk.steps:type_name -> patchcheck.simulator.v1.Step
-	27, // 21: patchcheck.simulator.v1.Step.start:type_name -> google.protobuf.Timestamp
-	27, // 22: patchcheck.simulator.v1.Step.end:type_name -> google.protobuf.Timestamp
-	20, // 23: patchcheck.simulator.v1.VmResultChunk.vms:type_name -> patchcheck.simulator.v1.VmResult
-	27, // 24: patchcheck.simulator.v1.VmResult.assessed_at:type_name -> google.protobuf.Timestamp
-	27, // 25: patchcheck.simulator.v1.VmResult.install_start:type_name -> google.protobuf.Timestamp
-	27, // 26: patchcheck.simulator.v1.VmResult.install_end:type_name -> google.protobuf.Timestamp
-	1,  // 27: patchcheck.simulator.v1.ForecastTrailer.simulator:type_name -> patchcheck.simulator.v1.DescribeResponse
-	27, // 28: patchcheck.simulator.v1.ForecastTrailer.release:type_name -> google.protobuf.Timestamp
-	27, // 29: patchcheck.simulator.v1.ForecastTrailer.deadline:type_name -> google.protobuf.Timestamp
-	22, // 30: patchcheck.simulator.v1.ForecastTrailer.phases:type_name -> patchcheck.simulator.v1.Phase
-	23, // 31: patchcheck.simulator.v1.ForecastTrailer.curve:type_name -> patchcheck.simulator.v1.CurvePoint
-	24, // 32: patchcheck.simulator.v1.ForecastTrailer.regions:type_name -> patchcheck.simulator.v1.RegionSummary
-	25, // 33: patchcheck.simulator.v1.ForecastTrailer.assumptions:type_name -> patchcheck.simulator.v1.Assumptions
-	27, // 34: patchcheck.simulator.v1.Phase.start:type_name -> google.protobuf.Timestamp
-	27, // 35: patchcheck.simulator.v1.Phase.end:type_name -> google.protobuf.Timestamp
-	7,  // 36: patchcheck.simulator.v1.Assumptions.default_off_peak:type_name -> patchcheck.simulator.v1.Window
-	6,  // 37: patchcheck.simulator.v1.Assumptions.settings:type_name -> patchcheck.simulator.v1.Settings
-	10, // 38: patchcheck.simulator.v1.RequestHeader.RegionPairsEntry.value:type_name -> patchcheck.simulator.v1.RegionList
-	0,  // 39: patchcheck.simulator.v1.Simulator.Describe:input_type -> patchcheck.simulator.v1.DescribeRequest
-	2,  // 40: patchcheck.simulator.v1.Simulator.Simulate:input_type -> patchcheck.simulator.v1.SimulateRequest
-	1,  // 41: patchcheck.simulator.v1.Simulator.Describe:output_type -> patchcheck.simulator.v1.DescribeResponse
-	16, // 42: patchcheck.simulator.v1.Simulator.Simulate:output_type -> patchcheck.simulator.v1.SimulateResponse
-	41, // [41:43] is the sub-list for method output_type
-	39, // [39:41] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	12, // 1: patchcheck.simulator.v1.SimulateRequest.vms:type_name -> patchcheck.simulator.v1.VmChunk
+	5,  // 2: patchcheck.simulator.v1.RequestHeader.fleet:type_name -> patchcheck.simulator.v1.Fleet
+	10, // 3: patchcheck.simulator.v1.RequestHeader.image_patterns:type_name -> patchcheck.simulator.v1.ImagePattern
+	27, // 4: patchcheck.simulator.v1.RequestHeader.region_pairs:type_name -> patchcheck.simulator.v1.RequestHeader.RegionPairsEntry
+	11, // 5: patchcheck.simulator.v1.RequestHeader.default_phases:type_name -> patchcheck.simulator.v1.RegionList
+	4,  // 6: patchcheck.simulator.v1.RequestHeader.default_patch_modes:type_name -> patchcheck.simulator.v1.DefaultPatchModes
+	6,  // 7: patchcheck.simulator.v1.Fleet.release:type_name -> patchcheck.simulator.v1.Release
+	7,  // 8: patchcheck.simulator.v1.Fleet.settings:type_name -> patchcheck.simulator.v1.Settings
+	11, // 9: patchcheck.simulator.v1.Fleet.phases:type_name -> patchcheck.simulator.v1.RegionList
+	8,  // 10: patchcheck.simulator.v1.Fleet.default_off_peak:type_name -> patchcheck.simulator.v1.Window
+	9,  // 11: patchcheck.simulator.v1.Fleet.regions:type_name -> patchcheck.simulator.v1.DeclaredRegion
+	28, // 12: patchcheck.simulator.v1.Release.date:type_name -> google.protobuf.Timestamp
+	13, // 13: patchcheck.simulator.v1.VmChunk.vms:type_name -> patchcheck.simulator.v1.Vm
+	14, // 14: patchcheck.simulator.v1.Vm.image:type_name -> patchcheck.simulator.v1.Image
+	8,  // 15: patchcheck.simulator.v1.Vm.off_peak:type_name -> patchcheck.simulator.v1.Window
+	15, // 16: patchcheck.simulator.v1.Vm.power_schedule:type_name -> patchcheck.simulator.v1.PowerWindow
+	16, // 17: patchcheck.simulator.v1.Vm.power_off:type_name -> patchcheck.simulator.v1.Outage
+	22, // 18: patchcheck.simulator.v1.SimulateResponse.trailer:type_name -> patchcheck.simulator.v1.ForecastTrailer
+	18, // 19: patchcheck.simulator.v1.SimulateResponse.plan:type_name -> patchcheck.simulator.v1.PlanChunk
+	20, // 20: patchcheck.simulator.v1.SimulateResponse.results:type_name -> patchcheck.simulator.v1.VmResultChunk
+	19, // 21: patchcheck.simulator.v1.PlanChunk.steps:type_name -> patchcheck.simulator.v1.Step
+	28, // 22: patchcheck.simulator.v1.Step.start:type_name -> google.protobuf.Timestamp
+	28, // 23: patchcheck.simulator.v1.Step.end:type_name -> google.protobuf.Timestamp
+	21, // 24: patchcheck.simulator.v1.VmResultChunk.vms:type_name -> patchcheck.simulator.v1.VmResult
+	28, // 25: patchcheck.simulator.v1.VmResult.assessed_at:type_name -> google.protobuf.Timestamp
+	28, // 26: patchcheck.simulator.v1.VmResult.install_start:type_name -> google.protobuf.Timestamp
+	28, // 27: patchcheck.simulator.v1.VmResult.install_end:type_name -> google.protobuf.Timestamp
+	1,  // 28: patchcheck.simulator.v1.ForecastTrailer.simulator:type_name -> patchcheck.simulator.v1.DescribeResponse
+	28, // 29: patchcheck.simulator.v1.ForecastTrailer.release:type_name -> google.protobuf.Timestamp
+	28, // 30: patchcheck.simulator.v1.ForecastTrailer.deadline:type_name -> google.protobuf.Timestamp
+	23, // 31: patchcheck.simulator.v1.ForecastTrailer.phases:type_name -> patchcheck.simulator.v1.Phase
+	24, // 32: patchcheck.simulator.v1.ForecastTrailer.curve:type_name -> patchcheck.simulator.v1.CurvePoint
+	25, // 33: patchcheck.simulator.v1.ForecastTrailer.regions:type_name -> patchcheck.simulator.v1.RegionSummary
+	26, // 34: patchcheck.simulator.v1.ForecastTrailer.assumptions:type_name -> patchcheck.simulator.v1.Assumptions
+	28, // 35: patchcheck.simulator.v1.Phase.start:type_name -> google.protobuf.Timestamp
+	28, // 36: patchcheck.simulator.v1.Phase.end:type_name -> google.protobuf.Timestamp
+	8,  // 37: patchcheck.simulator.v1.Assumptions.default_off_peak:type_name -> patchcheck.simulator.v1.Window
+	7,  // 38: patchcheck.simulator.v1.Assumptions.settings:type_name -> patchcheck.simulator.v1.Settings
+	11, // 39: patchcheck.simulator.v1.RequestHeader.RegionPairsEntry.value:type_name -> patchcheck.simulator.v1.RegionList
+	0,  // 40: patchcheck.simulator.v1.Simulator.Describe:input_type -> patchcheck.simulator.v1.DescribeRequest
+	2,  // 41: patchcheck.simulator.v1.Simulator.Simulate:input_type -> patchcheck.simulator.v1.SimulateRequest
+	1,  // 42: patchcheck.simulator.v1.Simulator.Describe:output_type -> patchcheck.simulator.v1.DescribeResponse
+	17, // 43: patchcheck.simulator.v1.Simulator.Simulate:output_type -> patchcheck.simulator.v1.SimulateResponse
+	42, // [42:44] is the sub-list for method output_type
+	40, // [40:42] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_simulator_proto_init() }
@@ -2411,20 +2511,20 @@ func file_simulator_proto_init() {
 		(*SimulateRequest_Header)(nil),
 		(*SimulateRequest_Vms)(nil),
 	}
-	file_simulator_proto_msgTypes[6].OneofWrappers = []any{}
-	file_simulator_proto_msgTypes[16].OneofWrappers = []any{
+	file_simulator_proto_msgTypes[7].OneofWrappers = []any{}
+	file_simulator_proto_msgTypes[17].OneofWrappers = []any{
 		(*SimulateResponse_Trailer)(nil),
 		(*SimulateResponse_Plan)(nil),
 		(*SimulateResponse_Results)(nil),
 	}
-	file_simulator_proto_msgTypes[20].OneofWrappers = []any{}
+	file_simulator_proto_msgTypes[21].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_simulator_proto_rawDesc), len(file_simulator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   27,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -12,9 +12,6 @@ import (
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
-// minLinuxAgent is the oldest Linux VM agent that supports the feature (D16).
-var minLinuxAgent = [4]int{2, 2, 53, 1}
-
 // model is everything about a request that does not change between trials.
 type model struct {
 	req       simulator.Request
@@ -35,6 +32,7 @@ type model struct {
 type intake struct {
 	supported map[string]bool
 	patterns  []*regexp.Regexp
+	minAgent  []int // the request's MinLinuxAgent, parsed
 	locs      map[string]*time.Location
 	clocks    map[string]*clock // VMs with the same schedule share a clock
 	enabled   map[string]time.Time
@@ -94,6 +92,15 @@ func newModel(req simulator.Request, vms int) (*model, error) {
 	case len(fl.Phases) == 0 && len(req.DefaultPhases) == 0:
 		return nil, inputError("no phase plan: the fleet has no phases and the request no defaultPhases")
 	}
+	// The profile's facts come in the request, never from the model: one
+	// missing would leave a VM judged by nothing.
+	minAgent, ok := parseVersion(req.MinLinuxAgent)
+	if !ok {
+		return nil, inputError("the request's minLinuxAgent %q is not a dotted version: the host sends its profile's", req.MinLinuxAgent)
+	}
+	if d := req.DefaultPatchModes; d.Windows == "" || d.Linux == "" || d.WindowsAutomaticUpdatesOff == "" {
+		return nil, inputError("the request's defaultPatchModes lack a mode (windows %q, linux %q, windowsAutomaticUpdatesOff %q): the host sends its profile's", d.Windows, d.Linux, d.WindowsAutomaticUpdatesOff)
+	}
 	m := &model{
 		req:       req,
 		release:   fl.Release.Date.UTC(),
@@ -113,6 +120,7 @@ func newModel(req simulator.Request, vms int) (*model, error) {
 		clocks:    map[string]*clock{},
 		enabled:   map[string]time.Time{},
 		names:     make(map[string]bool, vms),
+		minAgent:  minAgent,
 	}
 	for _, k := range req.SupportedImages {
 		in.supported[strings.ToLower(k)] = true
@@ -149,7 +157,7 @@ func (m *model) add(vm *simulator.VM) error {
 	if vm.AvailabilitySet != "" {
 		m.setSize[setKey{vm.Subscription, vm.AvailabilitySet}.in(vm.Region)]++
 	}
-	s.eligible, s.reason = eligibility(m.req, vm, in.supported, in.patterns)
+	s.eligible, s.reason = eligibility(m.req, vm, in)
 	if s.eligible {
 		s.enabledAt = m.release
 		if strings.EqualFold(vm.Enablement, simulator.EnablementPending) {
@@ -186,21 +194,23 @@ func clockKey(vm *simulator.VM) string {
 }
 
 // eligibility says whether the platform orchestrates the VM, and why not.
-func eligibility(req simulator.Request, vm *simulator.VM, supported map[string]bool, patterns []*regexp.Regexp) (bool, string) {
+// A VM without a patch mode has the one the request's defaults give.
+func eligibility(req simulator.Request, vm *simulator.VM, in *intake) (bool, string) {
 	os := strings.ToLower(vm.OS)
+	mode := req.DefaultPatchModes.For(vm)
 	switch {
 	case os != "windows" && os != "linux":
 		return false, fmt.Sprintf("unknown OS %q", vm.OS)
-	case !strings.EqualFold(vm.PatchMode, "AutomaticByPlatform"):
-		return false, fmt.Sprintf("not platform-orchestrated: patchMode %s", vm.PatchMode)
+	case !strings.EqualFold(mode, "AutomaticByPlatform"):
+		return false, fmt.Sprintf("not platform-orchestrated: patchMode %s", mode)
 	case vm.CustomImage:
 		return false, "custom image: automatic guest patching supports only platform images"
-	case !imageSupported(req, vm.Image, supported, patterns):
+	case !imageSupported(req, vm.Image, in.supported, in.patterns):
 		return false, fmt.Sprintf("image %s:%s:%s is not supported under profile %s", vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku, req.Profile)
 	case os == "windows" && req.WindowsNeedsAutoUpdates && !vm.EnableAutomaticUpdates:
 		return false, fmt.Sprintf("enableAutomaticUpdates is false; profile %s requires true with AutomaticByPlatform", req.Profile)
-	case os == "linux" && vm.AgentVersion != "" && olderAgent(vm.AgentVersion):
-		return false, fmt.Sprintf("Linux VM agent %s is older than 2.2.53.1", vm.AgentVersion)
+	case os == "linux" && vm.AgentVersion != "" && olderAgent(vm.AgentVersion, in.minAgent):
+		return false, fmt.Sprintf("Linux VM agent %s is older than %s", vm.AgentVersion, req.MinLinuxAgent)
 	}
 	return true, ""
 }
@@ -217,9 +227,10 @@ func imageSupported(req simulator.Request, img simulator.Image, supported map[st
 	return false
 }
 
-// olderAgent compares a dotted version with 2.2.53.1; unparsable versions
-// count as older, so a broken inventory is never a pass.
-func olderAgent(v string) bool {
+// olderAgent compares a dotted version with minLinuxAgent, part by part
+// (missing parts are 0); unparsable versions count as older, so a broken
+// inventory is never a pass.
+func olderAgent(v string, minLinuxAgent []int) bool {
 	parts := strings.Split(v, ".")
 	for i := range minLinuxAgent {
 		n := 0
@@ -234,6 +245,23 @@ func olderAgent(v string) bool {
 		}
 	}
 	return false
+}
+
+// parseVersion reads dotted non-negative numbers ("2.2.53.1").
+func parseVersion(v string) ([]int, bool) {
+	if v == "" {
+		return nil, false
+	}
+	parts := strings.Split(v, ".")
+	out := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		out[i] = n
+	}
+	return out, true
 }
 
 // plan fixes the phases: the fleet's explicit plan, checked against the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
+	"github.com/patchcheck/patchcheck/plugins/simulator/simulatortest"
 )
 
 func smallRequest() simulator.Request {
@@ -33,6 +34,7 @@ func smallRequest() simulator.Request {
 		SupportedImages: []string{"canonical:ubuntuserver:18.04-lts"},
 		RegionPairs:     map[string][]string{"eastus": {"westus"}, "westus": {"eastus"}},
 		DefaultPhases:   [][]string{{"eastus", "northeurope"}, {"westus"}},
+		MinLinuxAgent:   simulatortest.FixtureMinLinuxAgent, DefaultPatchModes: simulatortest.FixturePatchModes(),
 	}
 }
 

@@ -22,6 +22,7 @@ func scenario(release simulator.Release, vms ...simulator.VM) simulator.Request 
 		Seed: 1, Trials: 1, Profile: "2021-02",
 		SupportedImages: simulatortest.SupportedImages, ImagePatterns: simulatortest.ImagePatterns,
 		RegionPairs: simulatortest.RegionPairs(), DefaultPhases: simulatortest.DefaultPhases(),
+		MinLinuxAgent: simulatortest.FixtureMinLinuxAgent, DefaultPatchModes: simulatortest.FixturePatchModes(),
 	}
 }
 
@@ -111,6 +112,22 @@ func TestReasons(t *testing.T) {
 			vm.OffPeak = simulator.Window{Start: "01:00", End: "02:00"}
 			req.Fleet.Settings.EnablementMinutes = 500
 		}, "", nil},
+		{"agent below the request's minimum", func(req *simulator.Request, vm *simulator.VM) {
+			req.MinLinuxAgent, vm.AgentVersion = "2.9.0", simulatortest.FixtureMinLinuxAgent
+		}, "Linux VM agent " + simulatortest.FixtureMinLinuxAgent + " is older than 2.9.0", nil},
+		{"agent at the request's minimum", func(req *simulator.Request, vm *simulator.VM) {
+			req.MinLinuxAgent, vm.AgentVersion = "2.9.0", "2.9.0.0"
+		}, "", nil},
+		{"no patch mode: the request's Linux default", func(_ *simulator.Request, vm *simulator.VM) {
+			vm.PatchMode = ""
+		}, "not platform-orchestrated: patchMode " + simulatortest.FixturePatchModes().Linux, nil},
+		{"no patch mode: Windows with updates off", func(_ *simulator.Request, vm *simulator.VM) {
+			vm.OS, vm.PatchMode, vm.EnableAutomaticUpdates = "windows", "", false
+			vm.Image = simulator.Image{Publisher: "MicrosoftWindowsServer", Offer: "WindowsServer", Sku: "2019-Datacenter"}
+		}, "not platform-orchestrated: patchMode " + simulatortest.FixturePatchModes().WindowsAutomaticUpdatesOff, nil},
+		{"no patch mode: a request whose default is AutomaticByPlatform", func(req *simulator.Request, vm *simulator.VM) {
+			req.DefaultPatchModes.Linux, vm.PatchMode = "AutomaticByPlatform", ""
+		}, "", nil},
 		{"on 23:00-02:00 only", func(_ *simulator.Request, vm *simulator.VM) {
 			vm.PowerSchedule = []simulator.PowerWindow{{Days: []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, Start: "23:00", End: "02:00"}}
 		}, "", func(t *testing.T, r simulator.VMResult) {
@@ -151,6 +168,33 @@ func TestReasons(t *testing.T) {
 				if p.Status != simulator.PhaseSucceeded {
 					t.Errorf("phase %d %s; nothing here is unhealthy", p.Index, p.Status)
 				}
+			}
+		})
+	}
+}
+
+// TestRequestWithoutProfileFacts: the model has no minimum agent or
+// default mode of its own, so a request without them is refused rather than
+// judged by nothing.
+func TestRequestWithoutProfileFacts(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(*simulator.Request)
+		want string
+	}{
+		{"no minimum agent", func(r *simulator.Request) { r.MinLinuxAgent = "" }, "minLinuxAgent"},
+		{"minimum agent not a version", func(r *simulator.Request) { r.MinLinuxAgent = "2.2.x" }, "minLinuxAgent"},
+		{"no Linux default", func(r *simulator.Request) { r.DefaultPatchModes.Linux = "" }, "defaultPatchModes"},
+		{"no Windows default", func(r *simulator.Request) { r.DefaultPatchModes.Windows = "" }, "defaultPatchModes"},
+		{"no default with updates off", func(r *simulator.Request) { r.DefaultPatchModes.WindowsAutomaticUpdatesOff = "" }, "defaultPatchModes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := scenario(december, ubuntuVM("a", "eastus", "1", "UTC", "22:00", "06:00"))
+			tc.edit(&req)
+			f, err := New().Simulate(context.Background(), req)
+			if err == nil || f != nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("forecast %v, error %v; want a refusal naming %s", f != nil, err, tc.want)
 			}
 		})
 	}

@@ -17,9 +17,12 @@ func WriteFleetFile(w io.Writer, req simulator.Request) error {
 	}
 	for i, vm := range req.Fleet.VMs {
 		m := map[string]any{"name": vm.Name, "subscription": vm.Subscription, "region": vm.Region, "os": vm.OS,
-			"image": vm.Image, "patchMode": vm.PatchMode, "enableAutomaticUpdates": vm.EnableAutomaticUpdates,
+			"image": vm.Image, "enableAutomaticUpdates": vm.EnableAutomaticUpdates,
 			"timeZone": vm.TimeZone, "offPeak": vm.OffPeak, "installMinutes": vm.InstallMinutes,
 			"failureProbability": vm.FailureProbability}
+		if vm.PatchMode != "" { // none: Azure's default, as in the request
+			m["patchMode"] = vm.PatchMode
+		}
 		if vm.Zone != "" {
 			m["zone"] = vm.Zone
 		}

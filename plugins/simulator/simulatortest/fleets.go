@@ -57,6 +57,19 @@ var ImagePatterns = []simulator.ImagePattern{
 	{Publisher: "RedHat", Offer: "RHEL", SkuRegex: `^8\.\d+$`},
 }
 
+// FixtureMinLinuxAgent is the minimum Linux agent the fixtures',
+// RandomFleet's and LargeFleet's requests carry: the value of patchcheck's
+// profiles when written (a test of this package keeps them equal), but
+// test data like SupportedImages. The oracle judges by whatever a request
+// carries, and the profile-facts fixture sends another value.
+const FixtureMinLinuxAgent = "2.2.53.1"
+
+// FixturePatchModes are the default patch modes those requests carry, as
+// FixtureMinLinuxAgent: Azure's, which the profile-facts fixture replaces.
+func FixturePatchModes() simulator.DefaultPatchModes {
+	return simulator.DefaultPatchModes{Windows: "AutomaticByOS", Linux: "ImageDefault", WindowsAutomaticUpdatesOff: "Manual"}
+}
+
 // DefaultSettings are the fleet defaults (SPEC §4.1).
 func DefaultSettings() simulator.Settings {
 	return simulator.Settings{
@@ -85,6 +98,8 @@ func request(fl simulator.Fleet) simulator.Request {
 		WindowsNeedsAutoUpdates: true,
 		AvailabilitySetCap:      true,
 		DefaultPhases:           DefaultPhases(),
+		MinLinuxAgent:           FixtureMinLinuxAgent,
+		DefaultPatchModes:       FixturePatchModes(),
 	}
 }
 
@@ -123,11 +138,12 @@ func windowsVM(name, sub, region, tz, start, end string) simulator.VM {
 	}
 }
 
-// Fixtures returns the hand-written fleets (a)–(g) of the conformance suite.
+// Fixtures returns the hand-written fleets (a)–(j) of the conformance suite.
 func Fixtures() []Fixture {
 	return []Fixture{
 		singleLinux(), pairedZonesSets(), ineligibleMix(), powerWeekdays(),
 		outageDays(), haltedPhase(), timeZonesDST(), nothingHoldsOthers(), haltResumes(),
+		profileFacts(),
 	}
 }
 
@@ -488,6 +504,38 @@ func haltResumes() Fixture {
 					t.Errorf("VM %q not compliant (%s)", r.Name, r.Reason)
 				}
 			}
+		},
+	}
+}
+
+// (j) the profile's facts come in the request: under a minimum Linux agent
+// of 2.9.0 and default patch modes that differ from Azure's, a simulator
+// that judges by constants of its own calls the wrong VMs eligible.
+func profileFacts() Fixture {
+	agentOld := linuxVM("j-agent-below-request", "sub-a", "eastus", "UTC", "00:00", "04:00")
+	agentOld.AgentVersion = FixtureMinLinuxAgent // eligible under the fixtures' usual minimum, not under this one
+	agentNew := linuxVM("j-agent-above-request", "sub-a", "eastus", "UTC", "00:00", "04:00")
+	agentNew.AgentVersion = "2.9.1"
+	linuxDefault := linuxVM("j-linux-default-mode", "sub-a", "eastus", "UTC", "00:00", "04:00")
+	linuxDefault.PatchMode = ""
+	winDefault := windowsVM("j-windows-default-mode", "sub-a", "eastus", "UTC", "00:00", "04:00")
+	winDefault.PatchMode = ""
+	winOff := windowsVM("j-windows-updates-off-default-mode", "sub-a", "eastus", "UTC", "00:00", "04:00")
+	winOff.PatchMode, winOff.EnableAutomaticUpdates = "", false
+	req := request(simulator.Fleet{
+		Release: decemberRelease, Settings: DefaultSettings(),
+		VMs: []simulator.VM{agentOld, agentNew, linuxDefault, winDefault, winOff},
+	})
+	req.MinLinuxAgent = "2.9.0"
+	req.DefaultPatchModes = simulator.DefaultPatchModes{Windows: "Manual", Linux: "AutomaticByPlatform", WindowsAutomaticUpdatesOff: "AutomaticByPlatform"}
+	req.WindowsNeedsAutoUpdates = false
+	return Fixture{
+		Name:        "profile-facts",
+		Description: "(j) minLinuxAgent 2.9.0 and default patch modes Manual (Windows), AutomaticByPlatform (Linux, Windows with updates off) come from the request",
+		Request:     req,
+		Check: func(t *testing.T, req simulator.Request, f *simulator.Forecast) {
+			expectIneligible(t, f, "j-agent-below-request", "j-windows-default-mode")
+			expectCompliant(t, f, "j-agent-above-request", "j-linux-default-mode", "j-windows-updates-off-default-mode")
 		},
 	}
 }

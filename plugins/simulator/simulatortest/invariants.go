@@ -16,10 +16,6 @@ import (
 // Tolerance is the absolute tolerance of every curve comparison.
 const Tolerance = 1e-9
 
-// MinLinuxAgent is the oldest Linux VM agent version that platform
-// orchestration supports.
-const MinLinuxAgent = "2.2.53.1"
-
 // CheckInvariants checks a forecast against the rules every simulator must
 // obey, whatever its model. It is an independent oracle: it recomputes what
 // it can from the request (eligibility, local windows, power, pairs, zones,
@@ -649,28 +645,32 @@ func (c *checker) regions() {
 
 // Eligibility recomputes whether the platform orchestrates vm under req,
 // and if not, why. The rules, in order: OS is windows or linux (any case);
-// patchMode is AutomaticByPlatform (any case); not a custom image; the
+// the patch mode (the VM's own, else the request's DefaultPatchModes for
+// its OS) is AutomaticByPlatform (any case); not a custom image; the
 // image's lower-case "publisher:offer:sku" key is in SupportedImages
 // (compared lower-case) or an ImagePattern matches (publisher and offer
 // equal ignoring case, the unanchored regexp matching the lower-case sku);
 // a Windows VM has enableAutomaticUpdates when WindowsNeedsAutoUpdates; a
 // Linux VM's agentVersion is empty or, compared numerically part by part
-// (missing parts are 0), at least 2.2.53.1 — an unparsable version is not.
+// (missing parts are 0), at least the request's MinLinuxAgent — an
+// unparsable version is not, and no version is when MinLinuxAgent does not
+// parse.
 func Eligibility(req simulator.Request, vm simulator.VM) (bool, string) {
 	os := strings.ToLower(vm.OS)
+	mode := req.DefaultPatchModes.For(&vm)
 	switch {
 	case os != "windows" && os != "linux":
 		return false, fmt.Sprintf("unknown OS %q", vm.OS)
-	case !strings.EqualFold(vm.PatchMode, "AutomaticByPlatform"):
-		return false, fmt.Sprintf("patchMode %s is not AutomaticByPlatform", vm.PatchMode)
+	case !strings.EqualFold(mode, "AutomaticByPlatform"):
+		return false, fmt.Sprintf("patchMode %s is not AutomaticByPlatform", mode)
 	case vm.CustomImage:
 		return false, "custom image"
 	case !imageSupported(req, vm.Image):
 		return false, fmt.Sprintf("image %s:%s:%s is not supported", vm.Image.Publisher, vm.Image.Offer, vm.Image.Sku)
 	case os == "windows" && req.WindowsNeedsAutoUpdates && !vm.EnableAutomaticUpdates:
 		return false, "Windows with enableAutomaticUpdates false"
-	case os == "linux" && vm.AgentVersion != "" && !versionAtLeast(vm.AgentVersion, MinLinuxAgent):
-		return false, fmt.Sprintf("Linux agent %s is older than %s", vm.AgentVersion, MinLinuxAgent)
+	case os == "linux" && vm.AgentVersion != "" && !versionAtLeast(vm.AgentVersion, req.MinLinuxAgent):
+		return false, fmt.Sprintf("Linux agent %s is older than %s", vm.AgentVersion, req.MinLinuxAgent)
 	}
 	return true, ""
 }
@@ -693,7 +693,8 @@ func imageSupported(req simulator.Request, img simulator.Image) bool {
 	return false
 }
 
-// versionAtLeast compares dotted numeric versions; false when v does not parse.
+// versionAtLeast compares dotted numeric versions; false when v or min does
+// not parse.
 func versionAtLeast(v, min string) bool {
 	parse := func(s string) ([]int, bool) {
 		var out []int
@@ -710,7 +711,10 @@ func versionAtLeast(v, min string) bool {
 	if !ok {
 		return false
 	}
-	b, _ := parse(min)
+	b, ok := parse(min)
+	if !ok {
+		return false
+	}
 	for i := range max(len(a), len(b)) {
 		var x, y int
 		if i < len(a) {

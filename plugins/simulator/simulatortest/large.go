@@ -32,6 +32,7 @@ func LargeFleet(n int) simulator.Request {
 		DefaultPhases: [][]string{{"eastus2"}, {"eastus", "northeurope", "southeastasia", "japaneast", "uksouth"},
 			{"westus", "centralus", "westeurope", "eastasia", "japanwest", "ukwest"}},
 		SupportedImages: []string{"canonical:ubuntuserver:18.04-lts", "microsoftwindowsserver:windowsserver:2019-datacenter"},
+		MinLinuxAgent:   FixtureMinLinuxAgent, DefaultPatchModes: FixturePatchModes(),
 	}
 	for i := range n {
 		vm := simulator.VM{

@@ -117,7 +117,9 @@ func RandomFleet(seed int64) simulator.Request {
 		if chance(0.2) {
 			switch rng.IntN(5) {
 			case 0:
-				vm.PatchMode = []string{"Manual", "ImageDefault", "AutomaticByOS"}[rng.IntN(3)]
+				// "": none set, the request's default for the OS (never
+				// AutomaticByPlatform) applies.
+				vm.PatchMode = []string{"Manual", "ImageDefault", "AutomaticByOS", ""}[rng.IntN(4)]
 			case 1:
 				vm.CustomImage = true
 			case 2:

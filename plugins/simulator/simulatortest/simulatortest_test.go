@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
+	"github.com/patchcheck/patchcheck/policies"
 )
 
 // TestRunToy runs the whole suite against a simple simulator that obeys the
@@ -404,6 +405,62 @@ func TestEligibility(t *testing.T) {
 	vm.EnableAutomaticUpdates = false
 	if ok, _ := Eligibility(req, vm); !ok {
 		t.Errorf("Windows without automatic updates should be eligible when the profile does not require them")
+	}
+}
+
+// TestEligibilityFollowsTheRequest: the oracle takes the minimum Linux
+// agent and the default patch modes from the request, so a plugin judging
+// by constants of its own disagrees with it once a profile changes them.
+func TestEligibilityFollowsTheRequest(t *testing.T) {
+	byPlatform := simulator.DefaultPatchModes{Windows: "AutomaticByPlatform", Linux: "AutomaticByPlatform", WindowsAutomaticUpdatesOff: "Manual"}
+	cases := []struct {
+		name string
+		req  func(*simulator.Request)
+		vm   func(*simulator.VM)
+		want bool
+	}{
+		{"agent below the request's minimum", func(r *simulator.Request) { r.MinLinuxAgent = "2.9.0" }, func(v *simulator.VM) { v.AgentVersion = FixtureMinLinuxAgent }, false},
+		{"agent at the request's minimum", func(r *simulator.Request) { r.MinLinuxAgent = "2.9.0" }, func(v *simulator.VM) { v.AgentVersion = "2.9" }, true},
+		{"no minimum in the request", func(r *simulator.Request) { r.MinLinuxAgent = "" }, func(v *simulator.VM) { v.AgentVersion = "9.9.9.9" }, false},
+		{"no minimum, no agent version", func(r *simulator.Request) { r.MinLinuxAgent = "" }, func(v *simulator.VM) { v.AgentVersion = "" }, true},
+		{"linux without a mode, the fixtures' default", func(*simulator.Request) {}, func(v *simulator.VM) { v.PatchMode = "" }, false},
+		{"linux without a mode, default AutomaticByPlatform", func(r *simulator.Request) { r.DefaultPatchModes = byPlatform }, func(v *simulator.VM) { v.PatchMode = "" }, true},
+		{"linux with a mode of its own", func(r *simulator.Request) { r.DefaultPatchModes = byPlatform }, func(v *simulator.VM) { v.PatchMode = "ImageDefault" }, false},
+		{"windows without a mode", func(r *simulator.Request) { r.DefaultPatchModes = byPlatform }, func(v *simulator.VM) {
+			v.OS, v.Image, v.EnableAutomaticUpdates, v.PatchMode = "windows", windows, true, ""
+		}, true},
+		{"windows without a mode, updates off", func(r *simulator.Request) {
+			r.DefaultPatchModes, r.WindowsNeedsAutoUpdates = byPlatform, false
+		}, func(v *simulator.VM) {
+			v.OS, v.Image, v.EnableAutomaticUpdates, v.PatchMode = "windows", windows, false, ""
+		}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := request(simulator.Fleet{})
+			tc.req(&req)
+			vm := linuxVM("x", "s", "eastus", "UTC", "00:00", "04:00")
+			tc.vm(&vm)
+			if got, why := Eligibility(req, vm); got != tc.want || (!got && why == "") {
+				t.Errorf("eligible = %v (%q), want %v", got, why, tc.want)
+			}
+		})
+	}
+}
+
+// TestFixtureFactsAreTheProfiles: the fixtures send the facts patchcheck's
+// profiles hold, so the suite's usual requests look like the host's.
+func TestFixtureFactsAreTheProfiles(t *testing.T) {
+	for _, name := range []string{"2021-02", "current"} {
+		p, err := policies.LoadProfile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := p.DefaultPatchMode
+		want := simulator.DefaultPatchModes{Windows: d.Windows, Linux: d.Linux, WindowsAutomaticUpdatesOff: d.WindowsAutomaticUpdatesOff}
+		if p.MinLinuxAgent != FixtureMinLinuxAgent || FixturePatchModes() != want {
+			t.Errorf("profile %s: %s %+v, fixtures %s %+v", name, p.MinLinuxAgent, want, FixtureMinLinuxAgent, FixturePatchModes())
+		}
 	}
 }
 
