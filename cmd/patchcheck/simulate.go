@@ -16,7 +16,6 @@ import (
 	"github.com/patchcheck/patchcheck/internal/safewrite"
 	"github.com/patchcheck/patchcheck/plugins/fleet"
 	"github.com/patchcheck/patchcheck/plugins/forecast"
-	"github.com/patchcheck/patchcheck/plugins/regions"
 	"github.com/patchcheck/patchcheck/plugins/request"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/plugins/simulator/reference"
@@ -54,21 +53,21 @@ func newSimulateCommand(s streams) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return simulate(cmd.Context(), s, f, args[0]) },
 	}
-	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(forecast.Formats(), ", "))
-	fl.StringVarP(&f.output, "output", "o", "", "write the forecast to this file instead of standard output")
-	fl.StringVar(&f.profile, "profile", policies.DefaultProfile, "knowledge profile deciding eligibility: 2021-02 or current")
-	fl.Int64Var(&f.seed, "seed", 1, "random seed: the same seed and fleet give the same forecast")
-	fl.IntVar(&f.trials, "trials", 1, "Monte Carlo trials for the p10/p50/p90 bands of the compliance curve")
-	fl.Float64Var(&f.failUnder, "fail-under", 0, "exit 1 when the share of VMs compliant at the deadline is below this (0-1)")
-	fl.StringVar(&f.pluginPath, "simulator", "", "path of an external simulator plugin (requires --simulator-sha256)")
-	fl.StringVar(&f.pluginSHA256, "simulator-sha256", "", "SHA-256 (hex) the external simulator binary must have")
-	fl.StringArrayVar(&f.pluginEnv, "simulator-env", nil, "pass this variable of patchcheck's environment to the simulator plugin (repeatable); it otherwise gets only PATH, HOME, TMPDIR, TZ and the locale, never credentials")
-	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up when the simulator has not answered after this long")
+	flags := cmd.Flags()
+	flags.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(forecast.Formats(), ", "))
+	flags.StringVarP(&f.output, "output", "o", "", "write the forecast to this file instead of standard output")
+	flags.StringVar(&f.profile, "profile", policies.DefaultProfile, "knowledge profile deciding eligibility: 2021-02 or current")
+	flags.Int64Var(&f.seed, "seed", 1, "random seed: the same seed and fleet give the same forecast")
+	flags.IntVar(&f.trials, "trials", 1, "Monte Carlo trials for the p10/p50/p90 bands of the compliance curve")
+	flags.Float64Var(&f.failUnder, "fail-under", 0, "exit 1 when the share of VMs compliant at the deadline is below this (0-1)")
+	flags.StringVar(&f.pluginPath, "simulator", "", "path of an external simulator plugin (requires --simulator-sha256)")
+	flags.StringVar(&f.pluginSHA256, "simulator-sha256", "", "SHA-256 (hex) the external simulator binary must have")
+	flags.StringArrayVar(&f.pluginEnv, "simulator-env", nil, "pass this variable of patchcheck's environment to the simulator plugin (repeatable); it otherwise gets only PATH, HOME, TMPDIR, TZ and the locale, never credentials")
+	flags.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up when the simulator has not answered after this long")
 	f.maxSize = defaultMaxFleetSize
-	fl.Var(&f.maxSize, "max-file-size", "largest fleet file (or standard input) read: a larger one is refused (exit 2); e.g. 1GiB, 500MB")
-	fl.BoolVar(&f.inProcess, "in-process", false, "run the built-in simulator inside this process (no plugin; for debugging and benchmarks)")
-	_ = fl.MarkHidden("in-process")
+	flags.Var(&f.maxSize, "max-file-size", "largest fleet file (or standard input) read: a larger one is refused (exit 2); e.g. 1GiB, 500MB")
+	flags.BoolVar(&f.inProcess, "in-process", false, "run the built-in simulator inside this process (no plugin; for debugging and benchmarks)")
+	_ = flags.MarkHidden("in-process")
 	return cmd
 }
 
@@ -183,11 +182,7 @@ func buildRequest(s streams, f simulateFlags, path string) (simulator.Request, e
 	if err != nil {
 		return simulator.Request{}, err
 	}
-	tab, err := regions.Load()
-	if err != nil {
-		return simulator.Request{}, fmt.Errorf("region table: %w", err)
-	}
-	return request.Build(fl, profile, tab, f.seed, f.trials), nil
+	return request.Build(fl, profile, f.seed, f.trials)
 }
 
 // openSimulator starts the simulator plugin: this binary re-executed in

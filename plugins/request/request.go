@@ -9,15 +9,21 @@
 package request
 
 import (
+	"fmt"
+
 	"github.com/patchcheck/patchcheck/plugins/fleet"
 	"github.com/patchcheck/patchcheck/plugins/regions"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/policies"
 )
 
-// Build is the request to simulate fl under profile p, with the region
-// table tab, the random seed and the number of trials.
-func Build(fl simulator.Fleet, p *policies.Profile, tab *regions.Table, seed int64, trials int) simulator.Request {
+// Build is the request to simulate fl under profile p, with the random
+// seed and the number of trials; the region table is the embedded one.
+func Build(fl simulator.Fleet, p *policies.Profile, seed int64, trials int) (simulator.Request, error) {
+	tab, err := regions.Load()
+	if err != nil {
+		return simulator.Request{}, fmt.Errorf("region table: %w", err)
+	}
 	// The plan is Azure's, not the fleet's: declared regions only join it
 	// (no table region moves), and their pairs join the conflict graph.
 	declared := fleet.DeclaredRegions(fl)
@@ -36,5 +42,5 @@ func Build(fl simulator.Fleet, p *policies.Profile, tab *regions.Table, seed int
 	for _, pat := range p.SupportedImages.SkuPatterns {
 		req.ImagePatterns = append(req.ImagePatterns, simulator.ImagePattern{Publisher: pat.Publisher, Offer: pat.Offer, SkuRegex: pat.SkuRegex})
 	}
-	return req
+	return req, nil
 }

@@ -54,7 +54,7 @@ vms:
 	tab := table(t)
 	base := tab.DefaultPlan(nil)
 	for name, wantCap := range map[string]bool{"2021-02": false, "current": true} {
-		req := request.Build(load(t, src), profile(t, name), tab, 1, 1)
+		req := mustBuild(t, load(t, src), profile(t, name), 1, 1)
 		if req.AvailabilitySetCap != wantCap {
 			t.Errorf("%s: AvailabilitySetCap = %v, want %v", name, req.AvailabilitySetCap, wantCap)
 		}
@@ -90,7 +90,7 @@ vms: [{name: a, subscription: s, region: eastus, os: linux}]
 `)
 	for _, name := range []string{"2021-02", "current"} {
 		p := profile(t, name)
-		req := request.Build(fl, p, table(t), 7, 3)
+		req := mustBuild(t, fl, p, 7, 3)
 		d := p.DefaultPatchMode
 		want := simulator.DefaultPatchModes{Windows: d.Windows, Linux: d.Linux, WindowsAutomaticUpdatesOff: d.WindowsAutomaticUpdatesOff}
 		switch {
@@ -137,7 +137,7 @@ vms:
 		t.Run(tc.name, func(t *testing.T) {
 			p := profile(t, policies.DefaultProfile)
 			tc.edit(p)
-			req := request.Build(load(t, src), p, table(t), 1, 1)
+			req := mustBuild(t, load(t, src), p, 1, 1)
 			f, err := reference.New().Simulate(t.Context(), req)
 			if err != nil {
 				t.Fatal(err)
@@ -153,4 +153,13 @@ vms:
 			}
 		})
 	}
+}
+
+func mustBuild(t *testing.T, fl simulator.Fleet, p *policies.Profile, seed int64, trials int) simulator.Request {
+	t.Helper()
+	req, err := request.Build(fl, p, seed, trials)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }
