@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/patchcheck/patchcheck/checker/arm"
-	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/internal/arm"
+	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
 )
 

@@ -47,3 +47,79 @@ func TestPackageBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicSurface keeps the packages other programs may import to those
+// meant for them: the linter with its model and report, the configuration
+// it takes, the simulator contract with its conformance suite and built-in
+// model, the fleet, request and forecast packages the command wires, and
+// the embedded policies and schemas. Everything else lives under an
+// internal/ folder of the package that owns it; a new public package must
+// be added here on purpose.
+func TestPublicSurface(t *testing.T) {
+	public := map[string]bool{
+		"checker": true, "checker/config": true, "checker/model": true, "checker/report": true,
+		"plugins/fleet": true, "plugins/forecast": true, "plugins/request": true,
+		"plugins/simulator": true, "plugins/simulator/proto": true, "plugins/simulator/reference": true,
+		"plugins/simulator/simulatortest": true,
+		"policies": true, "schemas": true,
+	}
+	root := ".."
+	found := map[string]bool{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if name := d.Name(); name == "testdata" || name == "internal" || (strings.HasPrefix(name, ".") && rel != ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly)
+		if err != nil {
+			return err
+		}
+		if f.Name.Name != "main" {
+			found[filepath.ToSlash(filepath.Dir(rel))] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pkg := range found {
+		if !public[pkg] {
+			t.Errorf("%s is a public package: move it under the internal/ folder of the package that owns it, or add it to the public surface on purpose", pkg)
+		}
+	}
+	for pkg := range public {
+		if !found[pkg] {
+			t.Errorf("%s is listed as public but does not exist", pkg)
+		}
+	}
+}
+
+// TestModelIsALeaf: checker/model is the data every stage exchanges; it
+// imports nothing of the module, so any stage can use it.
+func TestModelIsALeaf(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("model", "*.go"))
+	if len(paths) == 0 {
+		t.Fatal("no files in checker/model")
+	}
+	for _, path := range paths {
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(p, "github.com/patchcheck/patchcheck/") {
+				t.Errorf("%s imports %s", path, p)
+			}
+		}
+	}
+}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/patchcheck/patchcheck/checker/arm"
-	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/internal/arm"
+	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/checker/report"
 	"github.com/patchcheck/patchcheck/internal/saferead"

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
 )
 
 // TestLinkerReadsOnce: however many links, from however many inputs and

@@ -14,14 +14,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/patchcheck/patchcheck/checker/arm"
 	"github.com/patchcheck/patchcheck/checker/config"
-	"github.com/patchcheck/patchcheck/checker/engine"
-	"github.com/patchcheck/patchcheck/checker/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/internal/arm"
+	"github.com/patchcheck/patchcheck/checker/internal/engine"
+	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/internal/schema"
+	"github.com/patchcheck/patchcheck/checker/internal/tfplan"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/checker/report"
-	"github.com/patchcheck/patchcheck/checker/schema"
-	"github.com/patchcheck/patchcheck/checker/tfplan"
 	"github.com/patchcheck/patchcheck/policies"
 )
 
@@ -70,7 +70,7 @@ type Options struct {
 type Linter struct {
 	opts      Options
 	adapter   *arm.Adapter
-	modes     policies.PatchModeDefaults // the profile's, for checker/tfplan as for the adapter
+	modes     policies.PatchModeDefaults // the profile's, for checker/internal/tfplan as for the adapter
 	validator *schema.Validator
 	engine    *engine.Engine
 	profile   report.Profile
@@ -431,7 +431,7 @@ func (l *Linter) checkBicep(ctx context.Context, w *worker, in Input) report.Fil
 }
 
 // inputKind is what an input file turned out to be: one of the ARM
-// adapter's kinds, or a Terraform plan, which checker/tfplan reads (the ARM
+// adapter's kinds, or a Terraform plan, which checker/internal/tfplan reads (the ARM
 // adapter knows nothing of Terraform, so its Kind does not name it).
 type inputKind string
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/patchcheck/patchcheck/checker/engine"
+	"github.com/patchcheck/patchcheck/checker/internal/engine"
 	"github.com/patchcheck/patchcheck/checker/model"
 	"github.com/patchcheck/patchcheck/policies"
 )

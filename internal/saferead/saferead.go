@@ -2,7 +2,7 @@
 // letting them hang or exhaust memory: only regular files are opened (a
 // FIFO would block the open, a device would never end), and nothing is read
 // past a size cap. checker (templates, parameter files, baselines),
-// checker/engine (policy folders) and the simulate command (fleet files)
+// checker/internal/engine (policy folders) and the simulate command (fleet files)
 // all read through it.
 package saferead
 

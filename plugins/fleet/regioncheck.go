@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/patchcheck/patchcheck/plugins/regions"
+	"github.com/patchcheck/patchcheck/plugins/internal/regions"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/schemas"
 )
@@ -261,7 +261,7 @@ func (c *regionChecks) unknownMessage(name, what string) string {
 	if near := schemas.Nearest(name, c.names); near != "" {
 		return msg + fmt.Sprintf("; did you mean %q? If %s is a region the embedded table lacks, %s", near, name, declare)
 	}
-	return msg + fmt.Sprintf(": not in the embedded region table (plugins/regions/region-pairs.json); if it is a region the table lacks, %s", declare)
+	return msg + fmt.Sprintf(": not in the embedded region table (plugins/internal/regions/region-pairs.json); if it is a region the table lacks, %s", declare)
 }
 
 func (c *regionChecks) fail(ptr, msg string) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/patchcheck/patchcheck/plugins/regions"
+	"github.com/patchcheck/patchcheck/plugins/internal/regions"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
@@ -36,7 +36,7 @@ func TestRegionRefusals(t *testing.T) {
 			name:     "unknown region, nothing near",
 			yaml:     rel + "vms:\n  - name: a\n    subscription: s\n    region: marsbase\n    os: linux\n",
 			json:     jrel + "\"vms\": [\n  {\"name\": \"a\",\n   \"subscription\": \"s\",\n   \"region\": \"marsbase\",\n   \"os\": \"linux\"}]}\n",
-			yamlWant: wantErr{5, "vms[0].region", `unknown region "marsbase": not in the embedded region table (plugins/regions/region-pairs.json); if it is a region the table lacks, declare it under regions: {name: marsbase`},
+			yamlWant: wantErr{5, "vms[0].region", `unknown region "marsbase": not in the embedded region table (plugins/internal/regions/region-pairs.json); if it is a region the table lacks, declare it under regions: {name: marsbase`},
 			jsonWant: wantErr{5, "vms[0].region", `unknown region "marsbase": not in the embedded region table`},
 		},
 		{

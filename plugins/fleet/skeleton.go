@@ -9,7 +9,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/patchcheck/patchcheck/internal/safetext"
-	"github.com/patchcheck/patchcheck/plugins/regions"
+	"github.com/patchcheck/patchcheck/plugins/internal/regions"
 )
 
 // SkeletonVM is what a template says of one VM, for a fleet file

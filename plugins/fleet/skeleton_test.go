@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/patchcheck/patchcheck/plugins/regions"
+	"github.com/patchcheck/patchcheck/plugins/internal/regions"
 )
 
 // TestSkeletonLoads: once its TODOs are filled, the skeleton is a fleet

@@ -12,7 +12,7 @@ import (
 	"fmt"
 
 	"github.com/patchcheck/patchcheck/plugins/fleet"
-	"github.com/patchcheck/patchcheck/plugins/regions"
+	"github.com/patchcheck/patchcheck/plugins/internal/regions"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/policies"
 )

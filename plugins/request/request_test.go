@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/patchcheck/patchcheck/plugins/fleet"
-	"github.com/patchcheck/patchcheck/plugins/regions"
+	"github.com/patchcheck/patchcheck/plugins/internal/regions"
 	"github.com/patchcheck/patchcheck/plugins/request"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 	"github.com/patchcheck/patchcheck/plugins/simulator/reference"

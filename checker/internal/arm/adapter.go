@@ -1,0 +1,382 @@
+// Package arm finds the virtual machines and scale sets in an ARM template
+// (including Bicep-compiled JSON) the way Azure Resource Manager does, and
+// normalises their patch settings into model.VM facts.
+package arm
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+	"github.com/patchcheck/patchcheck/policies"
+	"github.com/patchcheck/patchcheck/schemas"
+)
+
+// Kind is what a JSON file turned out to be.
+type Kind string
+
+const (
+	Template   Kind = "template"
+	Parameters Kind = "parameters"
+	REST       Kind = "rest" // one VM or scale set as sent to or returned by the Compute REST API
+	// InstanceView is a VM's instance view: `az vm get-instance-view`
+	// output, a REST GET with $expand=instanceView, or the bare
+	// instanceView body.
+	InstanceView Kind = "instance-view"
+	Unknown      Kind = "unknown"
+)
+
+// MaxTemplateDepth bounds nested deployments so a hostile file cannot
+// recurse forever. A template nested deeper is an error, never skipped:
+// the VMs inside it would go unchecked.
+const MaxTemplateDepth = 64
+
+// Adapter turns parsed ARM files into VM facts. It is safe for concurrent use.
+type Adapter struct {
+	images  *imageOS
+	context *Context // what the user told of the deployment; nil: nothing
+	// modes are Azure's patch modes for a VM that sets none, from the
+	// knowledge profile the linter runs with.
+	modes policies.PatchModeDefaults
+}
+
+// NewAdapter loads the adapter's embedded data. modes are the default patch
+// modes of the profile in use (policies.Profile.DefaultPatchMode), which
+// the facts of a VM without a patchMode take.
+func NewAdapter(modes policies.PatchModeDefaults) (*Adapter, error) {
+	t, err := loadImageOS()
+	if err != nil {
+		return nil, err
+	}
+	return &Adapter{images: t, modes: modes}, nil
+}
+
+// VM is one extracted machine: its facts and the raw osProfile subtree the
+// schema stage validates.
+type VM struct {
+	Facts     model.VM
+	OSProfile *jsonpos.Value // nil when absent or an expression
+	// OSProfilePointer is the JSON pointer of OSProfile in the file.
+	OSProfilePointer string
+	// NoProfile marks a scale set without virtualMachineProfile (a Flexible
+	// scale set created empty, or a change of sku.capacity): it defines no
+	// VM, so no rule applies to it.
+	NoProfile bool
+	// Doc is the file the VM is in: the input, or a template it links to.
+	Doc *jsonpos.Document
+}
+
+// Classify says whether a parsed file is a template, a parameter file or
+// neither, and why.
+func Classify(doc *jsonpos.Document) (Kind, string) {
+	root := doc.Root
+	if root == nil || root.Kind != jsonpos.Object {
+		return Unknown, fmt.Sprintf("the top level is %s, not an object", kindName(root))
+	}
+	schema := ""
+	if s := root.Get("$schema"); s != nil && s.Kind == jsonpos.String {
+		schema = strings.ToLower(s.Str)
+	}
+	switch {
+	case strings.Contains(schema, "deploymentparameters.json"):
+		return Parameters, "deployment parameter file"
+	case strings.Contains(schema, "deploymenttemplate.json"):
+		return Template, ""
+	case instanceViewOf(root) != nil:
+		return InstanceView, ""
+	case restKind(root) != "":
+		return REST, ""
+	case isAPIExample(root):
+		if _, ok := exampleBody(root); ok {
+			return REST, ""
+		}
+		return Unknown, "a REST API example whose request and response bodies are not a virtual machine or scale set"
+	case root.Get("type") != nil && root.Get("properties") != nil:
+		return Unknown, "a single resource that is not a virtual machine or scale set"
+	case root.Get("resources") != nil:
+		return Template, ""
+	}
+	return Unknown, "no ARM deploymentTemplate $schema and no resources"
+}
+
+// restKind recognises a REST body (PUT request or GET response) of a VM or
+// scale set: by its type when present, else by the profile it carries
+// (request bodies have no type).
+func restKind(root *jsonpos.Value) string {
+	props := root.Get("properties")
+	if props == nil || props.Kind != jsonpos.Object {
+		return ""
+	}
+	if t := root.Get("type"); t != nil && t.Kind == jsonpos.String {
+		switch strings.ToLower(t.Str) {
+		case "microsoft.compute/virtualmachines":
+			return model.KindVM
+		case "microsoft.compute/virtualmachinescalesets":
+			return model.KindVMS
+		}
+		return ""
+	}
+	switch {
+	case props.Get("virtualMachineProfile") != nil:
+		return model.KindVMS
+	case props.Get("osProfile") != nil || props.Get("storageProfile") != nil:
+		return model.KindVM
+	}
+	return ""
+}
+
+// ErrNotREST says what --input rest expects, for a body that is not one.
+var ErrNotREST = errors.New("not a virtual machine or scale-set REST body: expected a Microsoft.Compute/virtualMachines or virtualMachineScaleSets request or response body (a type, or properties with osProfile, storageProfile or virtualMachineProfile), or a REST API example holding one under parameters.parameters or responses.<status>.body")
+
+// ExtractREST normalises a REST body: the document is the resource itself,
+// or a REST API example (the azure-rest-api-specs examples) holding it.
+// A bare body's API version is in the request URL, not the body, so PC004
+// cannot judge it; an example says its api-version. Anything else is
+// ErrNotREST: a forced --input rest never checks what is not a VM.
+func (a *Adapter) ExtractREST(doc *jsonpos.Document) ([]VM, error) {
+	w := &walker{a: a, doc: doc, scope: newScope(doc, nil)}
+	body, ptr, name, api := doc.Root, "", "", (*node)(nil)
+	if restKind(body) == "" {
+		ex, ok := exampleBody(doc.Root)
+		if !ok {
+			return nil, ErrNotREST
+		}
+		body, ptr, name, api = ex.body, ex.ptr, ex.name, ex.apiVersion
+	}
+	kind := restKind(body)
+	typ := "Microsoft.Compute/virtualMachines"
+	if kind == model.KindVMS {
+		typ = "Microsoft.Compute/virtualMachineScaleSets"
+	}
+	vm := w.vm(body, ptr, name, typ, kind)
+	if api != nil && !vm.NoProfile {
+		f := &facts{w: w, vm: vm.Facts, seen: map[string]bool{}}
+		f.vm.APIVersion = f.apiVersion(api)
+		vm.Facts = f.vm
+	}
+	return []VM{vm}, nil
+}
+
+// isAPIExample recognises the shape of a REST API example file:
+// {"parameters": {..., "api-version": ...}, "responses": {"200": {"body": ...}}}.
+func isAPIExample(root *jsonpos.Value) bool {
+	p, r := root.Get("parameters"), root.Get("responses")
+	return p != nil && p.Kind == jsonpos.Object && r != nil && r.Kind == jsonpos.Object
+}
+
+// example is the VM body an API example holds.
+type example struct {
+	body       *jsonpos.Value
+	ptr        string
+	name       string // the vmName or vmScaleSetName parameter, when given
+	apiVersion *node  // the api-version parameter, when given
+}
+
+// exampleBody finds the VM or scale set of an API example: the request
+// body (parameters.parameters) when it is one, else the first response
+// body that is. Only one is checked: a response repeats the request with
+// Azure's defaults filled in, and checking both would report each problem
+// twice.
+func exampleBody(root *jsonpos.Value) (example, bool) {
+	if !isAPIExample(root) {
+		return example{}, false
+	}
+	var ex example
+	params := root.GetMember("parameters")
+	for _, m := range params.Value.Members {
+		switch strings.ToLower(m.Key) {
+		case "vmname", "vmscalesetname":
+			if m.Value.Kind == jsonpos.String {
+				ex.name = m.Value.Str
+			}
+		case "api-version":
+			ex.apiVersion = &node{v: m.Value, offset: m.KeyOffset, ptr: "/" + schemas.EscapePointer(params.Key) + "/" + schemas.EscapePointer(m.Key), prop: "api-version"}
+		}
+	}
+	if b := params.Value.GetMember("parameters"); b != nil && b.Value.Kind == jsonpos.Object && restKind(b.Value) != "" {
+		ex.body, ex.ptr = b.Value, "/"+schemas.EscapePointer(params.Key)+"/"+schemas.EscapePointer(b.Key)
+		return ex, true
+	}
+	responses := root.GetMember("responses")
+	for _, status := range responses.Value.Members {
+		if status.Value.Kind != jsonpos.Object {
+			continue
+		}
+		if b := status.Value.GetMember("body"); b != nil && b.Value.Kind == jsonpos.Object && restKind(b.Value) != "" {
+			ex.body = b.Value
+			ex.ptr = "/" + schemas.EscapePointer(responses.Key) + "/" + schemas.EscapePointer(status.Key) + "/" + schemas.EscapePointer(b.Key)
+			return ex, true
+		}
+	}
+	return example{}, false
+}
+
+func kindName(v *jsonpos.Value) string {
+	if v == nil {
+		return "empty"
+	}
+	return "a " + v.Kind.String()
+}
+
+// Extract returns every VM and scale set of a template, in document order.
+// Values in params (later files win) override the template's parameter
+// defaults. A nested deployment deeper than MaxTemplateDepth is an error.
+// Linked templates are not followed: see ExtractLinked.
+func (a *Adapter) Extract(doc *jsonpos.Document, params ...*ParameterFile) ([]VM, error) {
+	x, err := a.ExtractLinked(doc, nil, params...)
+	if err != nil {
+		return nil, err
+	}
+	return x.VMs, nil
+}
+
+type walker struct {
+	a     *Adapter
+	doc   *jsonpos.Document
+	vms   []VM
+	scope *scope // the template being walked: its parameters and variables
+	// flat: the resource's properties are at its top level (az CLI output).
+	flat bool
+	// noDefaults: the input says nothing of the settings (a bare instance
+	// view), so Azure's defaults are not assumed either.
+	noDefaults bool
+	// err is the first reason the walk could not see every resource.
+	err error
+	// extensions are the scale-set extension resources deployed beside
+	// their scale sets (see linkExtensions).
+	extensions []scaleSetExtension
+	linkedWalk
+}
+
+func (w *walker) loc(offset int, ptr string) model.Loc {
+	line, col := w.doc.Position(offset)
+	return model.Loc{Pointer: ptr, Line: line, Column: col}
+}
+
+func (w *walker) template(t *jsonpos.Value, ptr string, depth int) {
+	if t == nil || t.Kind != jsonpos.Object {
+		return
+	}
+	if m := t.GetMember("resources"); m != nil {
+		w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), "", depth)
+	}
+}
+
+// resources walks a resources collection: an array, or (languageVersion 2.0)
+// an object keyed by symbolic name.
+func (w *walker) resources(v *jsonpos.Value, ptr, parentType string, depth int) {
+	switch v.Kind {
+	case jsonpos.Array:
+		for i, r := range v.Items {
+			w.resource(r, indexPointer(ptr, i), "", parentType, depth)
+		}
+	case jsonpos.Object:
+		for _, m := range v.Members {
+			w.resource(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), m.Key, parentType, depth)
+		}
+	}
+}
+
+func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, depth int) {
+	if r == nil || r.Kind != jsonpos.Object {
+		return
+	}
+	if e := r.Get("existing"); e != nil && e.Kind == jsonpos.Bool && e.Bool {
+		return // a reference to a deployed resource, not something this template deploys
+	}
+	typ := ""
+	if t := r.Get("type"); t != nil && t.Kind == jsonpos.String {
+		typ = t.Str
+	}
+	// A child resource may give its type relative to its parent.
+	if parentType != "" && typ != "" && !strings.Contains(typ, "/") {
+		typ = parentType + "/" + typ
+	}
+	switch strings.ToLower(typ) {
+	case "microsoft.compute/virtualmachines":
+		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVM))
+	case "microsoft.compute/virtualmachinescalesets":
+		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVMS))
+	case "microsoft.compute/virtualmachinescalesets/extensions":
+		if parentType == "" {
+			w.scaleSetExtension(r, ptr)
+		}
+	case "microsoft.resources/deployments":
+		if p := r.GetMember("properties"); p != nil {
+			if t := p.Value.GetMember("template"); t != nil && t.Value.Kind == jsonpos.Object {
+				if depth+1 > MaxTemplateDepth {
+					w.tooDeep(r, ptr, symbolic, false)
+					break
+				}
+				outer := w.scope
+				w.scope = nestedScope(w.doc, outer, r, w.resourceName(r, symbolic), p.Value, t.Value)
+				w.template(t.Value, ptr+"/"+schemas.EscapePointer(p.Key)+"/"+schemas.EscapePointer(t.Key), depth+1)
+				w.scope = outer
+			} else if l := p.Value.GetMember("templateLink"); l != nil {
+				w.linked(r, ptr, symbolic, p, l, depth)
+			}
+		}
+	}
+	if m := r.GetMember("resources"); m != nil {
+		w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), typ, depth)
+	}
+}
+
+// tooDeep records the deployment whose inline or linked template is past
+// MaxTemplateDepth, by its pointer and line (and its file, when a link led
+// there).
+func (w *walker) tooDeep(r *jsonpos.Value, ptr, symbolic string, linked bool) {
+	if w.err != nil {
+		return
+	}
+	line, col := w.doc.Position(r.Offset)
+	what, fix := "holds an inline template", "flatten the nesting or deploy the inner template as a linked template"
+	if linked {
+		what, fix = "links a template", "flatten the nesting"
+	}
+	in := ""
+	if len(w.via) > 0 {
+		in = " in " + w.doc.Name
+	}
+	w.err = fmt.Errorf("nested deployment %q at %s%s (line %d, column %d) %s more than %d levels deep: patchcheck does not follow nested deployments deeper than %d levels, so the VMs inside it cannot be checked; %s",
+		model.Clip(w.resourceName(r, symbolic)), clipPointer(ptr), in, line, col, what, MaxTemplateDepth, MaxTemplateDepth, fix)
+}
+
+// clipPointer clips each long segment of a JSON pointer for a message:
+// the keys come from the template.
+func clipPointer(ptr string) string {
+	if len(ptr) <= model.MaxQuoted {
+		return ptr
+	}
+	segs := strings.Split(ptr, "/")
+	for i, s := range segs {
+		segs[i] = model.Clip(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+// nestedScope is the scope of an inline nested template. With
+// expressionEvaluationOptions.scope "inner" the template has its own
+// parameters, given values by the deployment's properties.parameters
+// (evaluated in the outer scope), and its own deployment context;
+// otherwise ARM evaluates the nested template's expressions in the outer
+// template's scope. deployment is the Microsoft.Resources/deployments
+// resource, name its name.
+func nestedScope(doc *jsonpos.Document, outer *scope, deployment *jsonpos.Value, name string, props, template *jsonpos.Value) *scope {
+	mode := ""
+	if o := props.Get("expressionEvaluationOptions"); o != nil {
+		if sc := o.Get("scope"); sc != nil && sc.Kind == jsonpos.String {
+			mode = strings.ToLower(sc.Str)
+		}
+	}
+	if mode != "inner" {
+		return outer
+	}
+	inner := newScope(doc, template)
+	inner.budget = outer.budget
+	inner.context = nestedContext(outer.context, deployment, name)
+	passParameters(outer, inner, props, "passed by the nested deployment")
+	return inner
+}

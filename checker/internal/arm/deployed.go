@@ -1,0 +1,63 @@
+package arm
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
+	"github.com/patchcheck/patchcheck/checker/model"
+)
+
+// ExtractDeployed returns the VMs of a file describing what is deployed
+// today, for --baseline: `az vm list` or `az vm show` output (properties at
+// the top level), REST bodies (also as a list under "value"), instance
+// views, or a template (an export of the resource group). Only a template
+// can fail: see Extract.
+func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) ([]VM, error) {
+	root := doc.Root
+	var list *jsonpos.Value
+	ptr := ""
+	switch {
+	case root != nil && root.Kind == jsonpos.Array:
+		list = root
+	case root != nil && root.Kind == jsonpos.Object && root.Get("value") != nil && root.Get("value").Kind == jsonpos.Array:
+		list, ptr = root.Get("value"), "/value"
+	}
+	if list == nil {
+		kind, _ := Classify(doc)
+		switch kind {
+		case Template:
+			return a.Extract(doc)
+		case REST:
+			return a.ExtractREST(doc)
+		case InstanceView:
+			return a.ExtractInstanceView(doc), nil
+		}
+		if root != nil && root.Kind == jsonpos.Object && root.Get("osProfile") != nil {
+			return []VM{a.flatVM(doc, root, "")}, nil
+		}
+		return nil, nil
+	}
+	var out []VM
+	for i, item := range list.Items {
+		if item.Kind != jsonpos.Object {
+			continue
+		}
+		if t := item.Get("type"); t != nil && t.Kind == jsonpos.String && !strings.EqualFold(t.Str, "Microsoft.Compute/virtualMachines") && !strings.EqualFold(t.Str, "Microsoft.Compute/virtualMachineScaleSets") {
+			continue
+		}
+		out = append(out, a.flatVM(doc, item, ptr+"/"+strconv.Itoa(i)))
+	}
+	return out, nil
+}
+
+// flatVM normalises one deployed VM object, with its settings under
+// "properties" (REST) or at the top level (az CLI).
+func (a *Adapter) flatVM(doc *jsonpos.Document, v *jsonpos.Value, ptr string) VM {
+	w := &walker{a: a, doc: doc, scope: newScope(doc, nil), flat: v.Get("properties") == nil}
+	kind, typ := model.KindVM, "Microsoft.Compute/virtualMachines"
+	if t := v.Get("type"); t != nil && strings.EqualFold(t.Str, "Microsoft.Compute/virtualMachineScaleSets") {
+		kind, typ = model.KindVMS, t.Str
+	}
+	return w.vm(v, ptr, "", typ, kind)
+}
