@@ -61,7 +61,7 @@ func TestPublicSurface(t *testing.T) {
 		"plugins/fleet": true, "plugins/forecast": true, "plugins/request": true,
 		"plugins/simulator": true, "plugins/simulator/proto": true, "plugins/simulator/reference": true,
 		"plugins/simulator/simulatortest": true,
-		"policies": true, "schemas": true,
+		"policies":                        true, "schemas": true,
 	}
 	root := ".."
 	found := map[string]bool{}
