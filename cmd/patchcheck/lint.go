@@ -109,7 +109,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	inputs := checker.Discover(paths)
 	progress, done := newProgress(s.err, len(inputs), "checking templates")
 	defer done()
-	linter, err := checker.New(ctx, checker.Options{Profile: f.profile, Workers: f.workers, Version: version,
+	linter, err := checker.New(ctx, checker.Options{Profile: f.profile, Workers: f.workers, Version: currentBuild().Version,
 		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg, MaxFileSize: int64(f.maxSize),
 		FileTimeout: f.fileTimeout, Context: deployContext})
 	if err != nil {
