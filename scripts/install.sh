@@ -112,6 +112,7 @@ fi
 
 mkdir "$tmp/x"
 if [ "$ext" = zip ]; then
+  command -v unzip >/dev/null 2>&1 || die 1 "unzip is needed to unpack $archive; nothing installed"
   unzip -q "$tmp/$archive" "$exe" -d "$tmp/x" || die 1 "$archive has no $exe; nothing installed"
 else
   tar -xzf "$tmp/$archive" -C "$tmp/x" "$exe" || die 1 "$archive has no $exe; nothing installed"
