@@ -11,7 +11,7 @@ import (
 )
 
 // errNoBicep means a .bicep file was found but the bicep CLI is not on PATH.
-var errNoBicep = errors.New("bicep CLI not found on PATH")
+var errNoBicep = errors.New("bicep CLI is not on PATH")
 
 // bicepWaitDelay is how long a stopped or finished bicep build may keep
 // its output open (a process it left behind holding the pipe) before the
@@ -56,6 +56,9 @@ func compileBicep(ctx context.Context, path string, timeout time.Duration, maxSi
 	return out.buf.Bytes(), nil
 }
 
+// bicepHint says how to get the bicep CLI onto PATH, or what to lint
+// instead.
 func bicepHint(path string) string {
-	return fmt.Sprintf("install the bicep CLI, or compile it yourself with `bicep build %s` (or `az bicep build --file %s`) and lint the JSON it writes", path, path)
+	return fmt.Sprintf("install the bicep CLI (`az bicep install`, then add ~/.azure/bin to PATH; or see https://learn.microsoft.com/azure/azure-resource-manager/bicep/install), "+
+		"or compile it yourself with `bicep build %s` (or `az bicep build --file %s`) and lint the JSON it writes", path, path)
 }

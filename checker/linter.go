@@ -63,7 +63,26 @@ type Options struct {
 	// .patchcheck.yaml): subscription(), resourceGroup() and the other
 	// deployment context functions give its values; nil: all unknown.
 	Context *config.Context
+	// SkipNonTemplates skips a file named explicitly that parses but is not
+	// an ARM template (package.json, tsconfig.json), with the reason, as a
+	// file found in a folder is, instead of failing the run: a pre-commit
+	// hook is handed every changed .json file. A file that does not parse
+	// still fails, since it may be a broken template.
+	SkipNonTemplates bool
+	// BicepMissing is what a .bicep file becomes when the bicep CLI is not
+	// on PATH: BicepMissingError (the default) fails it, BicepMissingSkip
+	// skips it with how to get the CLI.
+	BicepMissing BicepMissing
 }
+
+// BicepMissing is what to do with Bicep source when the bicep CLI is not on
+// PATH.
+type BicepMissing string
+
+const (
+	BicepMissingError BicepMissing = "error" // the file is an error (exit 2): a pipeline fails closed
+	BicepMissingSkip  BicepMissing = "skip"  // the file is skipped with the reason (pre-commit without Bicep)
+)
 
 // Linter checks files. Build it once per run: it compiles the policies and
 // the schema; Check is safe to call from many goroutines.
@@ -96,6 +115,13 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	case "", "auto", "arm", "rest", "instance-view", "tfplan":
 	default:
 		return nil, fmt.Errorf("--input %q: want auto, arm, rest, instance-view or tfplan", opts.Input)
+	}
+	switch opts.BicepMissing {
+	case "":
+		opts.BicepMissing = BicepMissingError
+	case BicepMissingError, BicepMissingSkip:
+	default:
+		return nil, fmt.Errorf("--bicep-missing %q: want error or skip", opts.BicepMissing)
 	}
 	pol, err := engine.Load(policies.FS())
 	if err != nil {
@@ -312,7 +338,7 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 	case kindParameters:
 		x.skip = "deployment parameter file, not a template"
 	case kindUnknown:
-		if in.Explicit {
+		if in.Explicit && !l.opts.SkipNonTemplates {
 			return x, fmt.Errorf("not an ARM template: %s (expected a deploymentTemplate $schema or a resources list)", why)
 		}
 		x.skip = "not an ARM template: " + why
@@ -409,16 +435,22 @@ func (l *Linter) evaluate(ctx context.Context, name string, facts []model.VM) ([
 func (l *Linter) compileBicep(ctx context.Context, path string) ([]byte, error) {
 	data, err := compileBicep(ctx, path, l.opts.BicepTimeout, l.opts.MaxFileSize)
 	if errors.Is(err, errNoBicep) {
-		return nil, fmt.Errorf("%s is Bicep source and the bicep CLI is not on PATH: %s", path, bicepHint(path))
+		// Wrapped, so checkBicep can still tell a missing CLI from a failed build.
+		return nil, fmt.Errorf("%s is Bicep source and the %w: %s", path, err, bicepHint(path))
 	}
 	return data, err
 }
 
 // checkBicep compiles a Bicep file and checks the JSON it becomes; findings
 // then point into the compiled JSON, which the file's entry says. Without
-// the bicep CLI the template cannot be checked, and the run fails closed.
+// the bicep CLI the template cannot be checked, and the run fails closed,
+// unless Options.BicepMissing asks for a skip.
 func (l *Linter) checkBicep(ctx context.Context, w *worker, in Input) report.File {
 	data, err := l.compileBicep(ctx, in.Path)
+	if errors.Is(err, errNoBicep) && l.opts.BicepMissing == BicepMissingSkip {
+		return report.File{Path: in.Path, Status: report.Skipped, Kind: "bicep", Findings: []model.Finding{},
+			Reason: "Bicep source not checked: the bicep CLI is not on PATH (--bicep-missing skip); " + bicepHint(in.Path)}
+	}
 	if err != nil {
 		return errored(in.Path, err)
 	}

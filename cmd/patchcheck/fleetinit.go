@@ -33,7 +33,7 @@ func newFleetCommand(s streams) *cobra.Command {
 			if err := safewrite.Check([]safewrite.Output{{Format: "fleet", Path: output}}, lintReads(paths, params, nil, nil, "", "")); err != nil {
 				return err
 			}
-			linter, err := checker.New(cmd.Context(), checker.Options{Version: version, Parameters: params, MaxFileSize: int64(maxSize)})
+			linter, err := checker.New(cmd.Context(), checker.Options{Version: currentBuild().Version, Parameters: params, MaxFileSize: int64(maxSize)})
 			if err != nil {
 				return err
 			}

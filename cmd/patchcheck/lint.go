@@ -41,6 +41,10 @@ type lintFlags struct {
 	timeout time.Duration
 	// fileTimeout bounds one file's evaluation; 0 leaves only timeout.
 	fileTimeout time.Duration
+	// skipNonTemplates and bicepMissing are checker.Options'
+	// SkipNonTemplates and BicepMissing (pre-commit hook mode).
+	skipNonTemplates bool
+	bicepMissing     string
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -73,6 +77,8 @@ func newLintCommand(s streams) *cobra.Command {
 	f.maxSize = checker.DefaultMaxFileSize
 	fl.Var(&f.maxSize, "max-file-size", "largest input read (each template, parameter file, baseline file, standard input, bicep output): larger ones are refused as errors (exit 2); e.g. 64MiB, 100MB")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
+	fl.BoolVar(&f.skipNonTemplates, "skip-non-templates", false, "skip files named on the command line that are JSON but not ARM templates (package.json, tsconfig.json), with the reason, instead of failing with exit 2, as files found in folders are; for pre-commit hooks, which name every changed file. A file that does not parse still fails")
+	fl.StringVar(&f.bicepMissing, "bicep-missing", string(checker.BicepMissingError), "a .bicep file when the bicep CLI is not on PATH: error (exit 2, the default: a pipeline fails closed) or skip (skipped, saying how to get the CLI; for pre-commit on machines without Bicep)")
 	return cmd
 }
 
@@ -109,9 +115,10 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	inputs := checker.Discover(paths)
 	progress, done := newProgress(s.err, len(inputs), "checking templates")
 	defer done()
-	linter, err := checker.New(ctx, checker.Options{Profile: f.profile, Workers: f.workers, Version: version,
+	linter, err := checker.New(ctx, checker.Options{Profile: f.profile, Workers: f.workers, Version: currentBuild().Version,
 		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg, MaxFileSize: int64(f.maxSize),
-		FileTimeout: f.fileTimeout, Context: deployContext})
+		FileTimeout: f.fileTimeout, Context: deployContext,
+		SkipNonTemplates: f.skipNonTemplates, BicepMissing: checker.BicepMissing(f.bicepMissing)})
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("stopped while compiling the policies: %w (%w)", stopReason(ctx), err)

@@ -12,9 +12,6 @@ import (
 	"github.com/patchcheck/patchcheck/internal/safetext"
 )
 
-// version is the release this source tree builds.
-const version = "0.1.0-dev"
-
 // exitError carries an exit code out of a command; only main calls os.Exit.
 type exitError struct{ code int }
 

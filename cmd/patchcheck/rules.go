@@ -18,7 +18,7 @@ func newRulesCommand(s streams) *cobra.Command {
 		Short: "List the rule catalog, read from the policies' METADATA",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			linter, err := checker.New(cmd.Context(), checker.Options{Profile: profile, Version: version, PolicyDirs: policy})
+			linter, err := checker.New(cmd.Context(), checker.Options{Profile: profile, Version: currentBuild().Version, PolicyDirs: policy})
 			if err != nil {
 				return err
 			}
