@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -156,6 +157,9 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	r := &report.Report{
 		Tool: "patchcheck", Version: l.opts.Version, Profile: l.profile, Rules: l.Rules(),
 		Files: make([]report.File, len(inputs)),
+	}
+	if wd, err := os.Getwd(); err == nil {
+		r.WorkDir = wd // reports give paths relative to it
 	}
 	var stdinData []byte
 	var stdinErr error
@@ -379,6 +383,7 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	findings = append(findings, l.unfollowedFindings(x.unfollowed)...)
 	l.waivers.apply(name, facts, findings)
 	clipFindings(docs, findings)
+	setEndColumns(docs, findings)
 	report.SortFindings(findings)
 	if findings != nil {
 		out.Findings = findings
