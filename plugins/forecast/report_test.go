@@ -128,7 +128,7 @@ func bigForecast() *simulator.Forecast {
 
 func render(t *testing.T, format string, f *simulator.Forecast) string {
 	t.Helper()
-	fm, err := New(format)
+	fm, err := New(format, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
