@@ -152,7 +152,9 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 	// summary is appended to, whole or not at all.
 	write := safewrite.Write
 	if summary {
-		write = func(stdout, _ io.Writer, path string, w func(io.Writer) error) error { return safewrite.Append(stdout, path, w) }
+		write = func(stdout, _ io.Writer, path string, w func(io.Writer) error) error {
+			return safewrite.Append(stdout, path, w)
+		}
 	}
 	err = write(s.out, s.err, f.output, func(out io.Writer) error {
 		bw := bufio.NewWriter(out)
