@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -73,6 +74,9 @@ type Options struct {
 	// on PATH: BicepMissingError (the default) fails it, BicepMissingSkip
 	// skips it with how to get the CLI.
 	BicepMissing BicepMissing
+	// Shard, unless zero, makes Run check only that shard of its inputs
+	// (lint --shard K/N).
+	Shard Shard
 }
 
 // BicepMissing is what to do with Bicep source when the bicep CLI is not on
@@ -183,12 +187,29 @@ func (l *Linter) Rules() []model.Rule { return l.engine.Rules() }
 // Profile is the knowledge profile in use.
 func (l *Linter) Profile() report.Profile { return l.profile }
 
-// Run checks every input on a worker pool and returns the report, with files
-// in input order. stdin is read when an input is "-".
+// Run checks every input (of Options.Shard) on a worker pool and returns
+// the report, with files in input order. stdin is read when an input is
+// "-".
 func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *report.Report {
+	return l.RunShard(ctx, inputs, stdin, l.opts.Shard)
+}
+
+// RunShard is Run for one shard of the inputs (the zero Shard: all of
+// them). The other inputs are not checked, but they are still what a
+// template's parameter files and links are paired with, so each file is
+// checked as in the whole run; the configuration's own problems are
+// reported by shard 1.
+func (l *Linter) RunShard(ctx context.Context, all []Input, stdin io.Reader, shard Shard) *report.Report {
+	inputs, others := shard.Split(all)
 	r := &report.Report{
 		Tool: "patchcheck", Version: l.opts.Version, Profile: l.profile, Rules: l.Rules(),
 		Files: make([]report.File, len(inputs)),
+	}
+	if wd, err := os.Getwd(); err == nil {
+		r.WorkDir = wd // reports give paths relative to it
+	}
+	if !shard.Whole() {
+		r.Shard = &report.Shard{Index: shard.Index, Count: shard.Of, Files: len(inputs), Total: len(all)}
 	}
 	var stdinData []byte
 	var stdinErr error
@@ -201,7 +222,7 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 		}
 	}
 	walked := map[string]bool{}
-	for _, in := range inputs {
+	for _, in := range all {
 		if !in.Explicit {
 			walked[in.Path] = true
 		}
@@ -229,10 +250,13 @@ func (l *Linter) Run(ctx context.Context, inputs []Input, stdin io.Reader) *repo
 	close(jobs)
 	wg.Wait()
 	dropRepeatedLinked(r.Files)
+	l.dropLinkedElsewhere(r.Files, others)
 	// The configuration file is reported after the inputs, for its own
-	// expired waivers.
-	if f := l.waivers.configProblems(); f != nil {
-		r.Files = append(r.Files, *f)
+	// expired waivers (by one shard only).
+	if shard.Whole() || shard.Index == 1 {
+		if f := l.waivers.configProblems(); f != nil {
+			r.Files = append(r.Files, *f)
+		}
 	}
 	return r
 }
@@ -412,6 +436,7 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	findings = append(findings, l.unfollowedFindings(x.unfollowed)...)
 	l.waivers.apply(name, facts, findings)
 	clipFindings(docs, findings)
+	setEndColumns(docs, findings)
 	report.SortFindings(findings)
 	if findings != nil {
 		out.Findings = findings

@@ -32,6 +32,10 @@ type Finding struct {
 	// Position is where the finding is: the members "file", "line" and
 	// "column" in JSON.
 	Position
+	// EndColumn is the column after the finding's text on its line (the
+	// property's name, and its value when that is a scalar on the same
+	// line), for formats that mark a range (SARIF); 0 when unknown.
+	EndColumn       int    `json:"-"`
 	Pointer         string `json:"pointer"`
 	Resource        string `json:"resource"`
 	ResourceType    string `json:"resourceType"`
@@ -71,6 +75,9 @@ type Rule struct {
 	// Applies names the input the rule needs (custom.applies: patchStatus,
 	// baseline, …); the rule is only evaluated for VMs that have it.
 	Applies string `json:"applies,omitempty"`
+	// Builtin is whether the rule is one of patchcheck's own (documented
+	// in docs/rules.md), not one of a --policy folder.
+	Builtin bool `json:"-"`
 	// Reads lists the members of input.vm the rule reads (custom.reads);
 	// nil means all of them. The rule is given only those, and its results
 	// are reused for every VM equal in them.

@@ -107,7 +107,7 @@ func TestLinkedSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := doc.Runs[0].Results
-	if len(res) != 2 || res[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "azuredeploy.json" || res[0].PartialFingerprints != nil {
+	if len(res) != 2 || res[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "azuredeploy.json" || len(res[0].PartialFingerprints["patchcheck/v1"]) != 32 {
 		t.Fatalf("the input's own finding: %+v", res)
 	}
 	linked := res[1]
@@ -118,7 +118,8 @@ func TestLinkedSARIF(t *testing.T) {
 		linked.RelatedLocations[0].PhysicalLocation.Region.StartLine != 4 || linked.RelatedLocations[0].Message.Text != "linked template reached through deployment 'vmDeployment'" {
 		t.Errorf("related locations %+v: want the deployment first, then the value", linked.RelatedLocations)
 	}
-	if linked.Properties["via"] != "azuredeploy.json:4:5 deployment 'vmDeployment'" || len(linked.PartialFingerprints["patchcheckVia/v1"]) != 32 {
+	if linked.Properties["via"] != "azuredeploy.json:4:5 deployment 'vmDeployment'" || len(linked.PartialFingerprints["patchcheck/v1"]) != 32 ||
+		linked.PartialFingerprints["patchcheck/v1"] == res[0].PartialFingerprints["patchcheck/v1"] {
 		t.Errorf("properties %v, fingerprints %v", linked.Properties, linked.PartialFingerprints)
 	}
 }

@@ -1,6 +1,7 @@
 // Package report holds the result of a lint run and writes it in each
-// output format (text, json, sarif, junit, github, azure-devops, markdown)
-// behind one interface.
+// output format (text, json, sarif, junit, github, azure-devops, markdown,
+// gitlab) behind one interface. docs/outputs.md says what each format
+// guarantees its consumer.
 package report
 
 import (
@@ -74,6 +75,25 @@ type Report struct {
 	Config string       `json:"config"`
 	Rules  []model.Rule `json:"-"`
 	Files  []File       `json:"files"`
+	// WorkDir is the absolute working directory of the run: paths are
+	// reported relative to it, and SARIF names it as %SRCROOT%. ""
+	// means the current one when the report is written.
+	WorkDir string `json:"-"`
+	// Shard, when set, says the run checked one shard of the files
+	// (lint --shard K/N).
+	Shard *Shard `json:"-"`
+}
+
+// Shard describes a sharded run: shard Index of Count, holding Files of
+// the Total files the paths named.
+type Shard struct {
+	Index, Count int
+	Files, Total int
+}
+
+// String is "shard K/N: X of Y files", as the summaries say it.
+func (s Shard) String() string {
+	return fmt.Sprintf("shard %d/%d: %d of %d %s", s.Index, s.Count, s.Files, s.Total, plural(s.Total, "file", "files"))
 }
 
 // Summary counts files and findings.
@@ -218,11 +238,34 @@ type Formatter interface {
 type Options struct {
 	Color bool // ANSI colour in text output; only on a terminal
 	Quiet bool // text output leaves out files without findings (the summary still counts them)
+	// FailOn is the run's --fail-on: JUnit reports the findings at or
+	// above it as failures and the others as passing test cases, so that
+	// a test tab agrees with the exit code. "" means error.
+	FailOn model.Severity
+	// MarkdownLimit caps the Markdown report, in characters (a
+	// pull-request comment takes 65,536), and MarkdownByteLimit in bytes
+	// (a GitHub job summary takes 1 MiB a step); 0 means no cap. Past a
+	// cap, table rows are left out and the report says how many.
+	MarkdownLimit     int
+	MarkdownByteLimit int
+	// FullReport says where the whole report is, for formats that leave
+	// findings out (Markdown past its cap, GitHub annotations past
+	// GitHub's 10 a level): "out.sarif", "the job summary". "" gives a
+	// generic hint.
+	FullReport string
+}
+
+// failOn is o.FailOn, error when unset.
+func (o Options) failOn() model.Severity {
+	if o.FailOn.Rank() == 0 {
+		return model.Error
+	}
+	return o.FailOn
 }
 
 // Formats lists the format names, for help text.
 func Formats() []string {
-	return []string{"text", "json", "sarif", "junit", "github", "azure-devops", "markdown"}
+	return []string{"text", "json", "sarif", "junit", "github", "azure-devops", "markdown", "gitlab"}
 }
 
 // New returns the formatter for name.
@@ -233,15 +276,17 @@ func New(name string, opts Options) (Formatter, error) {
 	case "json":
 		return jsonFormat{}, nil
 	case "sarif":
-		return sarifFormat{}, nil
+		return sarifFormat{maxResults: MaxSARIFResults}, nil
 	case "junit":
-		return junitFormat{}, nil
+		return junitFormat{failOn: opts.failOn()}, nil
 	case "github":
-		return githubFormat{}, nil
+		return githubFormat{perLevel: GitHubAnnotationsPerLevel, fullReport: opts.FullReport}, nil
 	case "azure-devops":
 		return azureDevOpsFormat{}, nil
 	case "markdown":
-		return markdownFormat{}, nil
+		return markdownFormat{limit: opts.MarkdownLimit, byteLimit: opts.MarkdownByteLimit, fullReport: opts.FullReport}, nil
+	case "gitlab":
+		return gitlabFormat{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (choose one of %s)", name, strings.Join(Formats(), ", "))
 }

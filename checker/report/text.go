@@ -86,6 +86,10 @@ func (t textFormat) Format(w io.Writer, r *Report) error {
 	if s.Suppressed > 0 {
 		fmt.Fprintf(bw, "%d %s suppressed by waivers (see --format json or sarif)\n", s.Suppressed, plural(s.Suppressed, "finding", "findings"))
 	}
+	if r.Shard != nil {
+		// The other shards' files are not listed one by one.
+		fmt.Fprintf(bw, "%s (the other shards check the rest)\n", r.Shard)
+	}
 	return bw.Flush()
 }
 

@@ -45,6 +45,12 @@ type lintFlags struct {
 	// SkipNonTemplates and BicepMissing (pre-commit hook mode).
 	skipNonTemplates bool
 	bicepMissing     string
+	// markdownLimit caps a Markdown report, in characters (0: none);
+	// markdownLimitSet says --markdown-limit was given.
+	markdownLimit    int
+	markdownLimitSet bool
+	// shard is --shard K/N; "" checks every file.
+	shard string
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -79,6 +85,8 @@ func newLintCommand(s streams) *cobra.Command {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "text output: leave out files without findings (the summary still counts them)")
 	fl.BoolVar(&f.skipNonTemplates, "skip-non-templates", false, "skip files named on the command line that are JSON but not ARM templates (package.json, tsconfig.json), with the reason, instead of failing with exit 2, as files found in folders are; for pre-commit hooks, which name every changed file. A file that does not parse still fails")
 	fl.StringVar(&f.bicepMissing, "bicep-missing", string(checker.BicepMissingError), "a .bicep file when the bicep CLI is not on PATH: error (exit 2, the default: a pipeline fails closed) or skip (skipped, saying how to get the CLI; for pre-commit on machines without Bicep)")
+	fl.IntVar(&f.markdownLimit, "markdown-limit", defaultMarkdownLimit, "largest markdown report in characters (65536 fits a GitHub pull-request comment; 0 = no limit): past it, rows are left out and the report says how many. A markdown report to $GITHUB_STEP_SUMMARY is appended to it and kept within GitHub's 1 MiB a step (and this limit only when given)")
+	fl.StringVar(&f.shard, "shard", "", "check only shard K of N (K/N, 1 <= K <= N): each file goes to one shard by a hash of its path relative to the working directory, so N jobs with K = 1..N check every file once")
 	return cmd
 }
 
@@ -91,6 +99,14 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	failOn := model.Severity(strings.ToLower(f.failOn))
 	if failOn.Rank() == 0 {
 		return fmt.Errorf("--fail-on %q: want error, warning or info", f.failOn)
+	}
+	f.markdownLimitSet = cmd.Flags().Changed("markdown-limit")
+	if f.markdownLimit < 0 {
+		return fmt.Errorf("--markdown-limit %d: want a number of characters, or 0 for no limit", f.markdownLimit)
+	}
+	shard, err := checker.ParseShard(f.shard)
+	if err != nil {
+		return fmt.Errorf("--shard: %w", err)
 	}
 	deployContext, err := lintContext(f, cfg)
 	if err != nil {
@@ -113,12 +129,12 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 		defer cancel()
 	}
 	inputs := checker.Discover(paths)
-	progress, done := newProgress(s.err, len(inputs), "checking templates")
+	progress, done := newProgress(s.err, shard.Count(inputs), "checking templates")
 	defer done()
 	linter, err := checker.New(ctx, checker.Options{Profile: f.profile, Workers: f.workers, Version: currentBuild().Version,
 		Parameters: f.params, Input: f.input, Baseline: f.base, PolicyDirs: f.policy, Progress: progress, Config: cfg, MaxFileSize: int64(f.maxSize),
 		FileTimeout: f.fileTimeout, Context: deployContext,
-		SkipNonTemplates: f.skipNonTemplates, BicepMissing: checker.BicepMissing(f.bicepMissing)})
+		SkipNonTemplates: f.skipNonTemplates, BicepMissing: checker.BicepMissing(f.bicepMissing), Shard: shard})
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("stopped while compiling the policies: %w (%w)", stopReason(ctx), err)
@@ -132,7 +148,7 @@ func lint(cmd *cobra.Command, s streams, f lintFlags, paths []string) error {
 	}
 	humanOnStdout := false
 	for _, o := range outputs {
-		if err := o.write(s, f, r); err != nil {
+		if err := o.write(s, f, r, o.options(f, outputs, failOn)); err != nil {
 			return err
 		}
 		humanOnStdout = humanOnStdout || (o.path == "" && o.format == "text")
@@ -157,7 +173,12 @@ func stopReason(ctx context.Context) error {
 }
 
 // output is one requested report: a format and where it goes ("" = stdout).
-type output struct{ format, path string }
+// summary marks the GitHub job summary ($GITHUB_STEP_SUMMARY), which is
+// appended to rather than replaced.
+type output struct {
+	format, path string
+	summary      bool
+}
 
 // parseOutputs reads --format NAME[=FILE] (repeatable) and --output: the
 // one format without a file of its own goes to --output, else to standard
@@ -184,17 +205,55 @@ func parseOutputs(f lintFlags) ([]output, error) {
 		}
 		outs[fileless].path = f.output
 	}
+	for i := range outs {
+		outs[i].summary = isStepSummary(outs[i].path)
+	}
 	return outs, nil
 }
 
-func (o output) write(s streams, f lintFlags, r *report.Report) error {
-	// writeOutput (output.go) replaces a file whole, or leaves it as it was.
-	err := safewrite.Write(s.out, s.err, o.path, func(out io.Writer) error {
+// options are the report options of o: the run's --fail-on (JUnit), the
+// Markdown limits, and where the whole report is for formats that leave
+// findings out.
+func (o output) options(f lintFlags, outs []output, failOn model.Severity) report.Options {
+	opts := report.Options{Quiet: f.quiet, FailOn: failOn, FullReport: fullReport(o, outs)}
+	if o.format == "markdown" {
+		opts.MarkdownLimit = f.markdownLimit
+		if o.summary {
+			if !f.markdownLimitSet {
+				opts.MarkdownLimit = 0 // a job summary is not a comment
+			}
+			opts.MarkdownByteLimit = stepSummaryRoom(o.path)
+		}
+	}
+	return opts
+}
+
+// fullReport names where the run's other reports list every finding, for
+// o to point to when it leaves findings out: its files in formats that do
+// not (SARIF, JSON, text, JUnit, GitLab), and the job summary. "" when
+// there is none.
+func fullReport(o output, outs []output) string {
+	var where []string
+	for _, other := range outs {
+		switch {
+		case other == o:
+		case other.summary && other.format == "markdown":
+			where = append(where, "the job summary")
+		case other.path != "" && other.format != "markdown" && other.format != "github" && other.format != "azure-devops":
+			where = append(where, other.path)
+		}
+	}
+	return strings.Join(where, " and ")
+}
+
+func (o output) write(s streams, f lintFlags, r *report.Report, opts report.Options) error {
+	write := func(out io.Writer) error {
 		color, err := useColor(f.color, isTerminal(out))
 		if err != nil {
 			return err
 		}
-		formatter, err := report.New(o.format, report.Options{Color: color, Quiet: f.quiet})
+		opts.Color = color
+		formatter, err := report.New(o.format, opts)
 		if err != nil {
 			return err
 		}
@@ -206,7 +265,14 @@ func (o output) write(s streams, f lintFlags, r *report.Report) error {
 			return fmt.Errorf("write %s report: %w", o.format, err)
 		}
 		return nil
-	})
+	}
+	var err error
+	if o.summary {
+		err = safewrite.Append(s.out, o.path, write) // the job summary collects every step's
+	} else {
+		// safewrite.Write replaces a file whole, or leaves it as it was.
+		err = safewrite.Write(s.out, s.err, o.path, write)
+	}
 	if err != nil && o.path != "" {
 		return fmt.Errorf("--format %s: %w", o.format, err)
 	}

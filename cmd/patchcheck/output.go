@@ -73,3 +73,36 @@ func configPath(cfg *config.Config) string {
 	}
 	return cfg.Path
 }
+
+// defaultMarkdownLimit is the default --markdown-limit: GitHub refuses a
+// pull-request comment longer than 65,536 characters.
+const defaultMarkdownLimit = 65536
+
+// stepSummaryLimit is what GitHub takes of a step's job summary file.
+const stepSummaryLimit = 1 << 20
+
+// isStepSummary reports whether path is the GitHub job summary file that
+// $GITHUB_STEP_SUMMARY names (the same name, or the same file).
+func isStepSummary(path string) bool {
+	summary := os.Getenv("GITHUB_STEP_SUMMARY")
+	if summary == "" || path == "" || path == "-" {
+		return false
+	}
+	if path == summary {
+		return true
+	}
+	a, errA := os.Stat(path)
+	b, errB := os.Stat(summary)
+	return errA == nil && errB == nil && os.SameFile(a, b)
+}
+
+// stepSummaryRoom is how many bytes a report may add to the job summary
+// at path: GitHub's 1 MiB a step, less what earlier commands of the step
+// wrote there. At least 1, so the report still says what it left out.
+func stepSummaryRoom(path string) int {
+	room := stepSummaryLimit
+	if info, err := os.Stat(path); err == nil {
+		room -= int(info.Size())
+	}
+	return max(room, 1)
+}

@@ -35,6 +35,10 @@ type simulateFlags struct {
 	timeout      time.Duration
 	inProcess    bool
 	maxSize      byteSize
+	// markdownLimit caps a Markdown forecast in characters (0: none);
+	// markdownLimitSet says --markdown-limit was given.
+	markdownLimit    int
+	markdownLimitSet bool
 }
 
 // defaultMaxFleetSize caps the fleet file simulate reads: a million-VM
@@ -51,10 +55,14 @@ func newSimulateCommand(s streams) *cobra.Command {
 			"process: the built-in one by default, or your own with --simulator and --simulator-sha256.\n" +
 			"Exit codes: 0 success, 1 compliance below --fail-under, 2 bad input or a failed simulator.",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return simulate(cmd.Context(), s, f, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.markdownLimitSet = cmd.Flags().Changed("markdown-limit")
+			return simulate(cmd.Context(), s, f, args[0])
+		},
 	}
 	flags := cmd.Flags()
 	flags.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(forecast.Formats(), ", "))
+	flags.IntVar(&f.markdownLimit, "markdown-limit", defaultMarkdownLimit, "largest markdown forecast in characters (65536 fits a GitHub pull-request comment; 0 = no limit): past it, rows of reasons and VMs are left out and the forecast says how many. A forecast to $GITHUB_STEP_SUMMARY (-o) is appended to it and kept within GitHub's 1 MiB a step (and this limit only when given)")
 	flags.StringVarP(&f.output, "output", "o", "", "write the forecast to this file instead of standard output")
 	flags.StringVar(&f.profile, "profile", policies.DefaultProfile, "knowledge profile deciding eligibility: 2021-02 or current")
 	flags.Int64Var(&f.seed, "seed", 1, "random seed: the same seed and fleet give the same forecast")
@@ -81,6 +89,8 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 		return fmt.Errorf("--simulator needs --simulator-sha256: patchcheck never runs an unpinned binary")
 	case f.pluginPath == "" && f.pluginSHA256 != "":
 		return fmt.Errorf("--simulator-sha256 given without --simulator")
+	case f.markdownLimit < 0:
+		return fmt.Errorf("--markdown-limit %d: want a number of characters, or 0 for no limit", f.markdownLimit)
 	}
 	if f.pluginSHA256 != "" {
 		if _, err := simulator.ParseSHA256(f.pluginSHA256); err != nil {
@@ -93,7 +103,15 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 	if err := safewrite.Check([]safewrite.Output{{Format: f.format, Path: f.output}}, reads); err != nil {
 		return err
 	}
-	formatter, err := forecast.New(f.format)
+	summary := isStepSummary(f.output)
+	opts := forecast.Options{MarkdownLimit: f.markdownLimit}
+	if summary {
+		if !f.markdownLimitSet {
+			opts.MarkdownLimit = 0 // a job summary is not a comment
+		}
+		opts.MarkdownByteLimit = stepSummaryRoom(f.output)
+	}
+	formatter, err := forecast.New(f.format, opts)
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
@@ -130,8 +148,15 @@ func simulate(ctx context.Context, s streams, f simulateFlags, path string) erro
 		return fmt.Errorf("simulate %s: %w", path, err)
 	}
 
-	// A failed write leaves a file already at --output as it was.
-	err = safewrite.Write(s.out, s.err, f.output, func(out io.Writer) error {
+	// A failed write leaves a file already at --output as it was; the job
+	// summary is appended to, whole or not at all.
+	write := safewrite.Write
+	if summary {
+		write = func(stdout, _ io.Writer, path string, w func(io.Writer) error) error {
+			return safewrite.Append(stdout, path, w)
+		}
+	}
+	err = write(s.out, s.err, f.output, func(out io.Writer) error {
 		bw := bufio.NewWriter(out)
 		if err := formatter.Format(bw, fc); err != nil {
 			return fmt.Errorf("write %s forecast: %w", f.format, err)

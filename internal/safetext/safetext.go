@@ -223,19 +223,76 @@ func rewrite(b []byte, escape func(out []byte, r rune, prev byte) []byte) []byte
 	return out
 }
 
-// markdownEscaper keeps text from becoming Markdown or HTML in a table
-// cell or a line: a | would end the cell, <, > and & could open a tag or
-// an entity, backticks, brackets, *, _ and ~ would start code, links or
-// emphasis. GitHub's Markdown takes a backslash before any ASCII
-// punctuation as that character.
-var markdownEscaper = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "`", "\\`", "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "~", `\~`,
-	"<", "&lt;", ">", "&gt;", "&", "&amp;",
-)
+// zwsp is a zero-width space, written as an HTML entity so that the
+// Markdown source stays ASCII and readable. Placed after '@' or '#' it
+// keeps GitHub from reading a mention (@org/team would notify the team)
+// or an issue reference (owner/repo#1 would add a cross-reference to that
+// issue); inside "://" and "www." it keeps GFM from making a link. Those
+// are found after rendering, in the text, so a backslash cannot stop them.
+const zwsp = "&#8203;"
 
-// Markdown is s for a Markdown table cell or line: Text, then markup
-// escaped (line breaks are already escapes, so the row holds).
-func Markdown(s string) string { return markdownEscaper.Replace(Text(s)) }
+// Markdown is s for a Markdown table cell or line (GitHub Flavored
+// Markdown, as pull-request comments and job summaries render it): Text
+// first, so line breaks are escapes and the row holds; then
+//
+//   - \ | ` [ ] * _ ~ $ get a backslash: a | would end the cell,
+//     backticks start code, brackets links and images (and footnotes), *,
+//     _ and ~ emphasis, $ math;
+//   - < > & become entities, so no HTML tag or entity is written;
+//   - a zero-width space follows '@' (mentions, e-mail autolinks) and a
+//     '#' before a digit (issue references), and splits "://", "www." and
+//     "GH-" before a digit, which GitHub turns into links.
+//
+// GitHub's Markdown takes a backslash before any ASCII punctuation as that
+// character, and renders the entity as the character, so the text reads as
+// it was but for the invisible spaces.
+func Markdown(s string) string {
+	s = Text(s)
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\', '|', '`', '[', ']', '*', '_', '~', '$':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '@':
+			b.WriteByte(c)
+			b.WriteString(zwsp)
+		case '#':
+			b.WriteByte(c)
+			if i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+				b.WriteString(zwsp)
+			}
+		case ':':
+			b.WriteByte(c)
+			if strings.HasPrefix(s[i+1:], "//") {
+				b.WriteString(zwsp)
+			}
+		case 'w', 'W':
+			b.WriteByte(c)
+			if i+3 < len(s) && strings.EqualFold(s[i:i+4], "www.") {
+				b.WriteString(s[i+1 : i+3])
+				b.WriteString(zwsp)
+				i += 2
+			}
+		case '-':
+			if i >= 2 && strings.EqualFold(s[i-2:i], "gh") && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+				b.WriteString(zwsp)
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
 
 // MarkdownCode is s as a Markdown code span in a table cell: Text, with
 // a fence longer than any run of backticks in it, and | escaped (GitHub

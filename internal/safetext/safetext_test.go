@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/patchcheck/patchcheck/internal/safetext"
+	"github.com/patchcheck/patchcheck/internal/safetext/safetexttest"
 )
 
 func TestText(t *testing.T) {
@@ -101,6 +102,15 @@ func TestMarkdown(t *testing.T) {
 		{"web_01", `web\_01`},
 		{"<img src=x>|[a](b)", `&lt;img src=x&gt;\|\[a\](b)`},
 		{"a\nb", `a\\nb`},
+		{"@org/team", "@&#8203;org/team"},
+		{"a@b.example", "a@&#8203;b.example"},
+		{"repo#12", "repo#&#8203;12"},
+		{"GH-12 gh-x", "GH&#8203;-12 gh-x"},
+		{"https://x.example", "https:&#8203;//x.example"},
+		{"WWW.x.example www", "WWW&#8203;.x.example www"},
+		{"$x$ ~y~ *z*", `\$x\$ \~y\~ \*z\*`},
+		{"&#64;", "&amp;#&#8203;64;"},
+		{"café|東京", `café\|東京`},
 	}
 	for _, tc := range tests {
 		if got := safetext.Markdown(tc.in); got != tc.want {
@@ -115,6 +125,55 @@ func TestMarkdown(t *testing.T) {
 	for _, tc := range codes {
 		if got := safetext.MarkdownCode(tc.in); got != tc.want {
 			t.Errorf("MarkdownCode(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestMarkdownRenders renders each hostile value in a table cell, as text
+// and as a code span, with a GFM renderer: no link, image, HTML, mention,
+// issue reference or extra cell comes out of it.
+func TestMarkdownRenders(t *testing.T) {
+	for _, p := range append(safetexttest.MarkdownPayloads, safetexttest.Payloads...) {
+		for _, tc := range []struct {
+			name   string
+			escape func(string) string
+		}{{"Markdown", safetext.Markdown}, {"MarkdownCode", safetext.MarkdownCode}} {
+			md := "| a | b |\n|---|---|\n| " + tc.escape(p) + " | " + tc.escape(p) + " |\n\n- " + tc.escape(p) + "\n"
+			problems, err := safetexttest.CheckMarkdown(md)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pr := range problems {
+				t.Errorf("%s(%q): %s\n%s", tc.name, p, pr, md)
+			}
+		}
+	}
+}
+
+// TestCheckMarkdownFindsMarkup: the checker the other tests rely on sees
+// each kind of markup a raw value would make.
+func TestCheckMarkdownFindsMarkup(t *testing.T) {
+	tests := []struct{ md, want string }{
+		{"[x](https://e.example)", "element <a"},
+		{"![x](p.png)", "element <img"},
+		{"<b>x</b>", "element <b>"},
+		{"| a | b |\n|---|---|\n| x | y | z |\n", "line 3 is a table row of 4 cell separators, want 3"},
+		{"| a | b |\n|---|---|\n| x |\n", "line 3 is a table row of 2"},
+		{"| a | b |\n|---|---|\n| x\ny | z |\n", "line 4 is a table row"},
+		{"| a | b |\n|---|---|\n| `x\\|y` | z |\n\nafter | table\n", ""},
+		{"hi @octocat", `GitHub would link " @o"`},
+		{"fixes #12", `GitHub would link "#1"`},
+		{"www.e.example", "GitHub would link"},
+		{"`@octocat #1 https://x`", ""},
+	}
+	for _, tc := range tests {
+		problems, err := safetexttest.CheckMarkdown(tc.md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(problems, "\n")
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("CheckMarkdown(%q) = %q, want %q in it", tc.md, got, tc.want)
 		}
 	}
 }

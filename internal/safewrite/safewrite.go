@@ -7,10 +7,13 @@
 // report. A symlink at the output path is replaced by the report, never
 // followed onto the file it points to. Standard output ("" or "-",
 // /dev/stdout), standard error (/dev/stderr) and other special files
-// (/dev/null, pipes, /dev/fd/N) are written in place.
+// (/dev/null, pipes, /dev/fd/N) are written in place. Append adds a whole
+// report to the end of a file instead, for files meant to be appended to
+// (a GitHub job summary).
 package safewrite
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -196,6 +199,40 @@ func Write(stdout, stderr io.Writer, path string, write func(io.Writer) error) e
 		return f.Close()
 	}
 	return writeReplacing(path, write)
+}
+
+// Append adds a report to the end of the file at path, creating it (0666
+// less the umask) when absent: for files that collect several reports,
+// such as a GitHub job summary ($GITHUB_STEP_SUMMARY). The report is built
+// in memory first and added with one write, so a report that fails adds
+// nothing and one that succeeds is added whole, on a line of its own.
+// Check still refuses a path that is one of the run's inputs. "" and "-"
+// mean standard output.
+func Append(stdout io.Writer, path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(stdout)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	data := buf.Bytes()
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o666)
+	if err != nil {
+		return err
+	}
+	// The report starts a line of its own, whatever the file ends with.
+	if info, err := f.Stat(); err == nil && info.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, info.Size()-1); err == nil && last[0] != '\n' {
+			data = append([]byte{'\n'}, data...)
+		}
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // writeReplacing writes a new file beside path and renames it to path: the

@@ -145,3 +145,50 @@ func TestWriteStreamsAndPermissions(t *testing.T) {
 		t.Errorf("the report's permissions are %v, want 0600 as before", info.Mode().Perm())
 	}
 }
+
+// TestAppend: a report is added after what the file holds, whole; a
+// report that fails adds nothing; a missing file is created.
+func TestAppend(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		before  *string // nil: no file
+		report  string
+		fail    bool
+		want    string
+		wantErr bool
+	}{
+		{"after earlier steps' summaries", ptr("# step 1\n"), "# patchcheck\n", false, "# step 1\n# patchcheck\n", false},
+		{"a new file", nil, "# patchcheck\n", false, "# patchcheck\n", false},
+		{"on a line of its own", ptr("no line feed"), "# patchcheck\n", false, "no line feed\n# patchcheck\n", false},
+		{"a failed report adds nothing", ptr("# step 1\n"), "half", true, "# step 1\n", true},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, fmt.Sprintf("summary%d.md", i))
+			if tc.before != nil {
+				writeFiles(t, dir, map[string]string{filepath.Base(path): *tc.before})
+			}
+			err := Append(nil, path, func(w io.Writer) error {
+				io.WriteString(w, tc.report)
+				if tc.fail {
+					return errors.New("formatter failed")
+				}
+				return nil
+			})
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Append = %v, want error %v", err, tc.wantErr)
+			}
+			got, _ := os.ReadFile(path)
+			if string(got) != tc.want {
+				t.Errorf("file holds %q, want %q", got, tc.want)
+			}
+		})
+	}
+	var out bytes.Buffer
+	if err := Append(&out, "", func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }); err != nil || out.String() != "x" {
+		t.Errorf("Append to standard output: %q, %v", out.String(), err)
+	}
+}
+
+func ptr(s string) *string { return &s }

@@ -24,8 +24,22 @@ type Formatter interface {
 // Formats lists the format names.
 func Formats() []string { return []string{"text", "json", "csv", "html", "markdown"} }
 
+// Options tune formatters that have choices.
+type Options struct {
+	// MarkdownLimit caps the Markdown forecast in characters (a
+	// pull-request comment takes 65,536) and MarkdownByteLimit in bytes (a
+	// GitHub job summary takes 1 MiB a step); 0 means no cap. Past a cap,
+	// rows of reasons and of VMs not compliant are left out, and the
+	// forecast says how many.
+	MarkdownLimit     int
+	MarkdownByteLimit int
+	// FullReport says where every VM is listed, for a forecast that
+	// leaves rows out; "" gives a generic hint.
+	FullReport string
+}
+
 // New returns the formatter called name.
-func New(name string) (Formatter, error) {
+func New(name string, opts Options) (Formatter, error) {
 	switch strings.ToLower(name) {
 	case "text":
 		return textFormat{}, nil
@@ -36,7 +50,7 @@ func New(name string) (Formatter, error) {
 	case "html":
 		return htmlFormat{}, nil
 	case "markdown":
-		return markdownFormat{}, nil
+		return markdownFormat{limit: opts.MarkdownLimit, byteLimit: opts.MarkdownByteLimit, fullReport: opts.FullReport}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (choose one of %s)", name, strings.Join(Formats(), ", "))
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patchcheck/patchcheck/internal/safetext/safetexttest"
 	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
@@ -127,7 +128,7 @@ func bigForecast() *simulator.Forecast {
 
 func render(t *testing.T, format string, f *simulator.Forecast) string {
 	t.Helper()
-	fm, err := New(format)
+	fm, err := New(format, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,8 +440,15 @@ func TestMarkdownEscapesFleetText(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(out, `&lt;script&gt;alert(1)&lt;/script&gt; \| \`+"`code\\` \\[link\\](http://x) \\*em\\* \\_u\\_ &amp;amp; \\\\ line\\\\nbreak") {
+	if !strings.Contains(out, `&lt;script&gt;alert(1)&lt;/script&gt; \| \`+"`code\\` \\[link\\](http:&#8203;//x) \\*em\\* \\_u\\_ &amp;amp; \\\\ line\\\\nbreak") {
 		t.Errorf("escaped text not found in:\n%s", out)
+	}
+	problems, err := safetexttest.CheckMarkdown(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("rendered: %s", p)
 	}
 }
 

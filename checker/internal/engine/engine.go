@@ -311,8 +311,11 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms(), builtinIDs: p.builtinIDs}
-	for _, r := range e.rules {
-		e.byPackage[strings.TrimPrefix(r.Package, "patchcheck.rules.")] = r
+	for i, r := range e.rules {
+		// A built-in ID names a built-in rule: a user rule may not take one.
+		pkg, ok := p.builtinIDs[strings.ToUpper(r.ID)]
+		e.rules[i].Builtin = ok && pkg == r.Package
+		e.byPackage[strings.TrimPrefix(r.Package, "patchcheck.rules.")] = e.rules[i]
 	}
 	if e.groups, err = prepareGroups(ctx, p, profile, e.rules); err != nil {
 		return nil, err
