@@ -260,6 +260,7 @@ func TestActionLintStep(t *testing.T) {
 	step := action.step(t, "Lint")
 	type lintCase struct {
 		name, paths, profile, failOn string
+		shard                        string
 		exit                         string // the fake patchcheck's exit code
 		wantArgs                     []string
 		wantCode                     int
@@ -271,7 +272,9 @@ func TestActionLintStep(t *testing.T) {
 	cases = append(cases,
 		lintCase{name: "clean", paths: "infra", exit: "0", wantArgs: []string{"infra"}, wantCode: 0},
 		lintCase{name: "cannot check", paths: "infra", exit: "2", wantArgs: []string{"infra"}, wantCode: 2},
-		lintCase{name: "hostile profile and fail-on", paths: "infra", profile: "current --policy /tmp/evil", failOn: "warning; id", exit: "0", wantArgs: []string{"infra"}})
+		lintCase{name: "hostile profile and fail-on", paths: "infra", profile: "current --policy /tmp/evil", failOn: "warning; id", exit: "0", wantArgs: []string{"infra"}},
+		lintCase{name: "shard", paths: "infra", shard: "2/4", exit: "0", wantArgs: []string{"infra"}},
+		lintCase{name: "hostile shard", paths: "infra", shard: "1/2 --policy /tmp/evil; id `id`", exit: "2", wantArgs: []string{"infra"}, wantCode: 2})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			work, tmp := t.TempDir(), t.TempDir()
@@ -294,6 +297,7 @@ func TestActionLintStep(t *testing.T) {
 			if c.failOn != "" {
 				inputs["inputs.fail-on"] = c.failOn
 			}
+			inputs["inputs.shard"] = c.shard
 			env := renderEnv(t, step.Env, inputs)
 			output, summary, runnerTemp := filepath.Join(tmp, "output"), filepath.Join(tmp, "summary.md"), filepath.Join(tmp, "runner")
 			env["GITHUB_OUTPUT"], env["GITHUB_STEP_SUMMARY"], env["RUNNER_TEMP"] = output, summary, runnerTemp
@@ -311,8 +315,12 @@ func TestActionLintStep(t *testing.T) {
 			}
 			sarif := filepath.Join(runnerTemp, "patchcheck.sarif")
 			profile, failOn := inputs["inputs.profile"], inputs["inputs.fail-on"]
-			want := append([]string{"lint", "--profile=" + profile, "--fail-on=" + failOn,
-				"--format", "github", "--format", "sarif=" + sarif, "--format", "markdown=" + summary, "--"}, c.wantArgs...)
+			want := []string{"lint", "--profile=" + profile, "--fail-on=" + failOn,
+				"--format", "github", "--format", "sarif=" + sarif, "--format", "markdown=" + summary}
+			if c.shard != "" {
+				want = append(want, "--shard="+c.shard) // one argument, whatever it holds
+			}
+			want = append(append(want, "--"), c.wantArgs...)
 			if d := equalStrings(recordedArgs(t, argv, "patchcheck"), want); d != "" {
 				t.Errorf("patchcheck's arguments:\n%s", d)
 			}
@@ -340,7 +348,7 @@ func TestActionLintStep(t *testing.T) {
 		if err := os.Mkdir(argv, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		env := renderEnv(t, step.Env, map[string]string{"inputs.paths": " \n\t\n", "inputs.profile": "2021-02", "inputs.fail-on": "error"})
+		env := renderEnv(t, step.Env, map[string]string{"inputs.paths": " \n\t\n", "inputs.profile": "2021-02", "inputs.fail-on": "error", "inputs.shard": ""})
 		env["GITHUB_OUTPUT"], env["GITHUB_STEP_SUMMARY"], env["RUNNER_TEMP"], env["FAKE_ARGV_DIR"] = output, filepath.Join(tmp, "s"), tmp, argv
 		r := runScript(t, step.Run, githubBash, tmp, env, bin)
 		if r.code != 2 || !strings.Contains(r.stdout, "::error title=patchcheck::the paths input names no file or folder") {
