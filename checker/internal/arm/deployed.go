@@ -10,8 +10,9 @@ import (
 
 // ExtractDeployed returns the VMs of a file describing what is deployed
 // today, for --baseline: `az vm list` or `az vm show` output (properties at
-// the top level), REST bodies (also as a list under "value"), instance
-// views, or a template (an export of the resource group). Only a template
+// the top level), REST bodies (also as a list under "value"), Azure Resource
+// Graph results (rows under "data", REST bodies with lower-cased types),
+// instance views, or a template (an export of the resource group). Only a template
 // can fail: see Extract.
 func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) ([]VM, error) {
 	root := doc.Root
@@ -20,8 +21,17 @@ func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) ([]VM, error) {
 	switch {
 	case root != nil && root.Kind == jsonpos.Array:
 		list = root
-	case root != nil && root.Kind == jsonpos.Object && root.Get("value") != nil && root.Get("value").Kind == jsonpos.Array:
-		list, ptr = root.Get("value"), "/value"
+	case root != nil && root.Kind == jsonpos.Object:
+		// A REST list ({"value": [...]}), or Azure Resource Graph results:
+		// az graph query prints {"count", "data": [...], "skip_token"},
+		// Search-AzGraph | ConvertTo-Json a bare array or {"Data": [...]}.
+		// Member names are matched ignoring case, as ARM does.
+		for _, key := range []string{"value", "data"} {
+			if m := root.GetMember(key); m != nil && m.Value.Kind == jsonpos.Array {
+				list, ptr = m.Value, "/"+m.Key
+				break
+			}
+		}
 	}
 	if list == nil {
 		kind, _ := Classify(doc)
