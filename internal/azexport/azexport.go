@@ -71,11 +71,16 @@ type Document struct {
 	// NextPage is the continuation the file gives (Resource Graph's
 	// skip_token, a REST nextLink): the file is one page of several. ""
 	// when it gives none.
-	NextPage  string
+	NextPage string
+	// Resources are the resources read, in the order of the file (Read;
+	// Scan hands each to its function instead).
 	Resources []Resource
 
 	text  []byte
 	lines []int // offsets at which lines start, made on first use
+	each  func(*Document, *Resource) error
+	n     int  // resources read
+	rest  bool // the first resource read is in REST shape
 }
 
 // Resource is one resource of a document. A value the file does not give
@@ -223,8 +228,22 @@ func skipSeparators(t []byte, off int) int {
 // that is not JSON, not one of the shapes above, or holds a value of the
 // wrong kind where a setting is read, is an *Error at its place.
 func Read(name string, data []byte) (*Document, error) {
-	d := &Document{Name: name, text: utf8Text(data)}
+	return Scan(name, data, func(d *Document, r *Resource) error {
+		d.Resources = append(d.Resources, *r)
+		return nil
+	})
+}
+
+// Scan is Read handing each resource to each as it is read, rather than
+// keeping them all: an export of 100,000 VMs need not be held twice. An
+// error each returns ends the reading, and Scan returns it.
+func Scan(name string, data []byte, each func(*Document, *Resource) error) (*Document, error) {
+	d := &Document{Name: name, text: utf8Text(data), each: each}
 	if err := d.read(); err != nil {
+		var ce callbackError
+		if errors.As(err, &ce) {
+			return nil, ce.err
+		}
 		var e *Error
 		if errors.As(err, &e) {
 			return nil, e
@@ -233,6 +252,12 @@ func Read(name string, data []byte) (*Document, error) {
 	}
 	return d, nil
 }
+
+// callbackError carries an error of Scan's function through the decoder
+// unchanged.
+type callbackError struct{ err error }
+
+func (e callbackError) Error() string { return e.err.Error() }
 
 // utf8Text is the file as UTF-8 without a byte order mark. Windows
 // PowerShell 5.1 writes UTF-16 with a BOM (`>`, Out-File); columns count
@@ -272,7 +297,7 @@ func (d *Document) read() error {
 			return err
 		}
 		d.Kind = KindCLI
-		if len(d.Resources) > 0 && d.Resources[0].REST {
+		if d.rest {
 			d.Kind = KindRows
 		}
 	case '{':
@@ -414,7 +439,7 @@ func (d *Document) object(dec *jsontext.Decoder) error {
 			return err
 		}
 		d.Kind = KindCLI
-		if d.Resources[0].REST {
+		if d.rest {
 			d.Kind = KindResource
 		}
 		return nil

@@ -233,7 +233,13 @@ func (d *Document) resource(dec *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
-	d.Resources = append(d.Resources, r)
+	if d.n == 0 {
+		d.rest = r.REST
+	}
+	d.n++
+	if err := d.each(d, &r); err != nil {
+		return callbackError{err}
+	}
 	return nil
 }
 

@@ -100,12 +100,16 @@ func Import(sources []ImportSource, opts ImportOptions) (*Imported, error) {
 	m := &merger{byKey: map[string]*entry{}}
 	for _, src := range sources {
 		im.sources = append(im.sources, src.Name)
-		doc, err := azexport.Read(src.Name, src.Data)
+		counts := map[string]int{}
+		doc, err := azexport.Scan(src.Name, src.Data, func(doc *azexport.Document, r *azexport.Resource) error {
+			m.add(doc, r, counts)
+			return nil
+		})
 		if err != nil {
 			m.errs = append(m.errs, err)
 			continue
 		}
-		im.read = append(im.read, m.add(doc))
+		im.read = append(im.read, describeRead(doc, counts))
 		if doc.NextPage != "" {
 			im.notes = append(im.notes, fmt.Sprintf("%s is one page of several (it gives a skip token or next link): give every page as its own file, or the fleet misses VMs", src.Name))
 		}
@@ -191,38 +195,38 @@ var importedTypes = map[string]bool{
 	azexport.TypeVM: true, azexport.TypeScaleSet: true, azexport.TypeScaleSetVM: true, azexport.TypeAvailabilitySet: true,
 }
 
-// add merges the resources of doc and says what the file was.
-func (m *merger) add(doc *azexport.Document) string {
-	counts := map[string]int{}
-	for i := range doc.Resources {
-		r := &doc.Resources[i]
-		if r.Type.V == "" {
-			m.errs = append(m.errs, doc.Errorf(r.Off, "a resource with neither a type nor an id: fleet import needs the id of every VM (keep id, type and properties in a Resource Graph query's project)"))
-			continue
-		}
-		if !importedTypes[r.Type.V] {
-			if m.skipped == nil {
-				m.skipped = map[string]int{}
-			}
-			m.skipped[r.Type.V]++
-			continue
-		}
-		if r.ID.V == "" {
-			m.errs = append(m.errs, doc.Errorf(r.Off, "a %s without an id: fleet import needs it for the subscription and to merge inputs (keep id in a Resource Graph query's project)", r.Type.V))
-			continue
-		}
-		id, ok := azexport.ParseID(r.ID.V)
-		if !ok {
-			m.errs = append(m.errs, doc.Errorf(r.ID.Off, "id %q is not an Azure resource ID /subscriptions/…/resourceGroups/…/providers/…", r.ID.V))
-			continue
-		}
-		if id.Type != r.Type.V {
-			m.errs = append(m.errs, doc.Errorf(r.Type.Off, "type %q, but the id names a %s", r.Type.V, id.Type))
-			continue
-		}
-		counts[r.Type.V]++
-		m.merge(doc, r)
+// add merges resource r of doc, counting it by type in counts.
+func (m *merger) add(doc *azexport.Document, r *azexport.Resource, counts map[string]int) {
+	if r.Type.V == "" {
+		m.errs = append(m.errs, doc.Errorf(r.Off, "a resource with neither a type nor an id: fleet import needs the id of every VM (keep id, type and properties in a Resource Graph query's project)"))
+		return
 	}
+	if !importedTypes[r.Type.V] {
+		if m.skipped == nil {
+			m.skipped = map[string]int{}
+		}
+		m.skipped[r.Type.V]++
+		return
+	}
+	if r.ID.V == "" {
+		m.errs = append(m.errs, doc.Errorf(r.Off, "a %s without an id: fleet import needs it for the subscription and to merge inputs (keep id in a Resource Graph query's project)", r.Type.V))
+		return
+	}
+	id, ok := azexport.ParseID(r.ID.V)
+	if !ok {
+		m.errs = append(m.errs, doc.Errorf(r.ID.Off, "id %q is not an Azure resource ID /subscriptions/…/resourceGroups/…/providers/…", r.ID.V))
+		return
+	}
+	if id.Type != r.Type.V {
+		m.errs = append(m.errs, doc.Errorf(r.Type.Off, "type %q, but the id names a %s", r.Type.V, id.Type))
+		return
+	}
+	counts[r.Type.V]++
+	m.merge(doc, r)
+}
+
+// describeRead says what a file was and held.
+func describeRead(doc *azexport.Document, counts map[string]int) string {
 	var parts []string
 	for _, t := range []struct{ typ, one string }{{azexport.TypeVM, "VM"}, {azexport.TypeScaleSetVM, "scale-set instance"},
 		{azexport.TypeScaleSet, "scale set"}, {azexport.TypeAvailabilitySet, "availability set"}} {
@@ -316,10 +320,11 @@ type builder struct {
 	m    *merger
 	opts ImportOptions
 
+	setCounts map[string]int    // availability set ID -> update domains, from the exports
+	regionOf  map[string]string // location -> region, worked out once a location
+
 	// assumptions, each summed up in one note
-	linux, noPower, offNow, udAssumed, badAgent, badTimeZone, renamedSets, droppedZones, noImage []string
-	flexible                                                                                     []string
-	setCounts                                                                                    map[string]int // availability set ID -> update domains, from the exports
+	linux, noPower, offNow, udAssumed, badAgent, badTimeZone, renamedSets, droppedZones, noImage, flexible []string
 }
 
 func (b *builder) fail(a at, format string, args ...any) {
@@ -328,7 +333,7 @@ func (b *builder) fail(a at, format string, args ...any) {
 
 func (b *builder) build() {
 	im, m := b.im, b.m
-	b.setCounts = map[string]int{}
+	b.setCounts, b.regionOf = map[string]int{}, map[string]string{}
 	instances := map[string][]*entry{} // scale-set ID -> its instances
 	for _, e := range m.entries {
 		switch e.typ {
@@ -458,7 +463,12 @@ func (b *builder) add(e *entry, sortKey string, sortIndex int, standIn bool) *im
 		b.fail(where, "%s has no location: fleet import needs the region of every VM", e.label())
 		return nil
 	}
-	vm.region = programmaticRegion(b.tab, e.location.v)
+	region, ok := b.regionOf[e.location.v]
+	if !ok {
+		region = programmaticRegion(b.tab, e.location.v)
+		b.regionOf[e.location.v] = region
+	}
+	vm.region = region
 	if !regionShape.MatchString(vm.region) {
 		b.fail(e.location.at, "location %q is not a region name such as westeurope", e.location.v)
 		return nil
