@@ -239,3 +239,20 @@ func TestPowerState(t *testing.T) {
 		}
 	}
 }
+
+// TestScanStops: Scan hands each resource over in the order of the file,
+// and an error of its function ends the reading and comes back unchanged.
+func TestScanStops(t *testing.T) {
+	stop := errors.New("enough")
+	var names []string
+	_, err := Scan("s.json", []byte(`{"value": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}`), func(d *Document, r *Resource) error {
+		names = append(names, r.Name.V)
+		if len(names) == 2 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || strings.Join(names, ",") != "a,b" {
+		t.Errorf("got %v after %v, want the function's error after a,b", err, names)
+	}
+}

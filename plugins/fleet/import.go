@@ -333,6 +333,9 @@ func (b *builder) fail(a at, format string, args ...any) {
 
 func (b *builder) build() {
 	im, m := b.im, b.m
+	// In the order of their IDs, so that the file and its notes do not
+	// depend on the order of the inputs.
+	slices.SortFunc(m.entries, func(x, y *entry) int { return strings.Compare(x.key, y.key) })
 	b.setCounts, b.regionOf = map[string]int{}, map[string]string{}
 	instances := map[string][]*entry{} // scale-set ID -> its instances
 	for _, e := range m.entries {
