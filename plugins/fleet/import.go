@@ -98,6 +98,8 @@ func Import(sources []ImportSource, opts ImportOptions) (*Imported, error) {
 	}
 	im := &Imported{month: opts.Month}
 	m := &merger{byKey: map[string]*entry{}}
+	var paged []string // files with a continuation
+	lastPage := false  // a paged kind of file without one
 	for _, src := range sources {
 		im.sources = append(im.sources, src.Name)
 		counts := map[string]int{}
@@ -110,9 +112,21 @@ func Import(sources []ImportSource, opts ImportOptions) (*Imported, error) {
 			continue
 		}
 		im.read = append(im.read, describeRead(doc, counts))
-		if doc.NextPage != "" {
-			im.notes = append(im.notes, fmt.Sprintf("%s is one page of several (it gives a skip token or next link): give every page as its own file, or the fleet misses VMs", src.Name))
+		switch {
+		case doc.NextPage != "":
+			paged = append(paged, src.Name)
+		case doc.Kind == azexport.KindResourceGraph || doc.Kind == azexport.KindRESTList:
+			lastPage = true
 		}
+	}
+	if len(paged) > 0 {
+		// Pages are not numbered: what can be told is whether a last page
+		// is among the inputs.
+		msg := fmt.Sprintf("%s with a continuation (skip token or next link), each one page of several: %s; the fleet holds the pages given", plural(len(paged), "input"), someNames(paged))
+		if !lastPage {
+			msg += ", and none of the inputs is a last page, so the VMs of the pages after them are missing: give every page as its own file"
+		}
+		im.notes = append(im.notes, msg)
 	}
 	if len(m.errs) == 0 {
 		b := &builder{im: im, tab: tab, m: m, opts: opts}
@@ -191,8 +205,13 @@ type merger struct {
 	errs    []error
 }
 
-var importedTypes = map[string]bool{
-	azexport.TypeVM: true, azexport.TypeScaleSet: true, azexport.TypeScaleSetVM: true, azexport.TypeAvailabilitySet: true,
+// imported reports whether fleet import reads resources of type typ.
+func imported(typ string) bool {
+	switch typ {
+	case azexport.TypeVM, azexport.TypeScaleSet, azexport.TypeScaleSetVM, azexport.TypeAvailabilitySet:
+		return true
+	}
+	return false
 }
 
 // add merges resource r of doc, counting it by type in counts.
@@ -201,7 +220,7 @@ func (m *merger) add(doc *azexport.Document, r *azexport.Resource, counts map[st
 		m.errs = append(m.errs, doc.Errorf(r.Off, "a resource with neither a type nor an id: fleet import needs the id of every VM (keep id, type and properties in a Resource Graph query's project)"))
 		return
 	}
-	if !importedTypes[r.Type.V] {
+	if !imported(r.Type.V) {
 		if m.skipped == nil {
 			m.skipped = map[string]int{}
 		}

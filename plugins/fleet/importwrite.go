@@ -144,10 +144,15 @@ func comment(w *bufio.Writer, indent, lead, text string) {
 // YAML syntax in a block or flow mapping value.
 var plainSafe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 ._/()+-]*$`)
 
-// yamlKeywords are plain scalars YAML 1.1 or 1.2 reads as something other
-// than a string.
-var yamlKeywords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
-	"y": true, "n": true, "null": true}
+// yamlKeyword reports whether YAML 1.1 or 1.2 reads the plain scalar s
+// as something other than a string.
+func yamlKeyword(s string) bool {
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "y", "n", "null":
+		return true
+	}
+	return false
+}
 
 // yamlScalar writes s as a YAML scalar that reads back as the string s:
 // bare when plainly safe, else double-quoted with escapes. In quotes a '#'
@@ -155,7 +160,7 @@ var yamlKeywords = map[string]bool{"true": true, "false": true, "yes": true, "no
 // control, line-separator and bidirectional-formatting characters are
 // escaped: no value can break its line or show other than it is.
 func yamlScalar(s string) string {
-	if plainSafe.MatchString(s) && !strings.HasSuffix(s, " ") && !yamlKeywords[strings.ToLower(s)] && !strings.Contains(s, "  ") {
+	if plainSafe.MatchString(s) && !strings.HasSuffix(s, " ") && !yamlKeyword(s) && !strings.Contains(s, "  ") {
 		return s
 	}
 	var b strings.Builder
