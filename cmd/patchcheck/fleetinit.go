@@ -52,7 +52,7 @@ func newFleetCommand(s streams) *cobra.Command {
 	initCmd.Flags().StringVarP(&output, "output", "o", "", "write the fleet file here instead of standard output")
 	initCmd.Flags().StringArrayVarP(&params, "parameters", "p", nil, "deployment parameter file (as for lint)")
 	initCmd.Flags().Var(&maxSize, "max-file-size", "largest template or parameter file read (as for lint)")
-	fleetCmd.AddCommand(initCmd)
+	fleetCmd.AddCommand(initCmd, newFleetImportCommand(s))
 	return fleetCmd
 }
 
