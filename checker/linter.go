@@ -33,8 +33,9 @@ type Options struct {
 	// Parameters are deployment parameter files applied to every template
 	// (later files win); when empty, each template is paired with its own.
 	Parameters []string
-	// Input forces the input kind ("arm" or "rest"); "" or "auto" detects
-	// it from each file's content.
+	// Input forces the input kind ("arm", "rest", "instance-view",
+	// "tfplan" or "what-if"); "" or "auto" detects it from each file's
+	// content.
 	Input string
 	// Progress, when set, is called after each file is checked (from the
 	// workers, so it must be safe for concurrent use).
@@ -112,9 +113,9 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 		opts.BicepTimeout = DefaultBicepTimeout
 	}
 	switch opts.Input {
-	case "", "auto", "arm", "rest", "instance-view", "tfplan":
+	case "", "auto", "arm", "rest", "instance-view", "tfplan", "what-if":
 	default:
-		return nil, fmt.Errorf("--input %q: want auto, arm, rest, instance-view or tfplan", opts.Input)
+		return nil, fmt.Errorf("--input %q: want auto, arm, rest, instance-view, tfplan or what-if", opts.Input)
 	}
 	switch opts.BicepMissing {
 	case "":
@@ -261,9 +262,13 @@ func (l *Linter) checkInput(ctx context.Context, w *worker, in Input, stdinData 
 
 func errored(path string, err error) report.File {
 	var se *jsonpos.SyntaxError
+	var we *arm.WhatIfError
 	fe := &report.FileError{Message: clipMessage(err.Error())}
-	if errors.As(err, &se) {
+	switch {
+	case errors.As(err, &se):
 		fe = &report.FileError{Line: se.Line, Column: se.Column, Message: clipMessage("invalid JSON: " + se.Msg)}
+	case errors.As(err, &we):
+		fe = &report.FileError{Line: we.Line, Column: we.Column, Message: clipMessage(we.Msg)}
 	}
 	return report.File{Path: path, Status: report.Errored, Error: fe, Findings: []model.Finding{}}
 }
@@ -307,6 +312,9 @@ type extracted struct {
 	// unfollowed, the links that were not.
 	linked     []string
 	unfollowed []arm.Unfollowed
+	// whatIf is what a what-if result says beyond the after states in vms:
+	// the changes that could not be checked, and the deletions.
+	whatIf arm.WhatIfResult
 }
 
 // extract parses a file, detects (or, with --input, is told) its kind and
@@ -332,6 +340,8 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		kind = kindInstanceView
 	case "tfplan":
 		kind = kindTerraformPlan
+	case "what-if":
+		kind = kindWhatIf
 	}
 	x := extracted{doc: doc, kind: kind}
 	switch kind {
@@ -348,6 +358,11 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		x.vms, err = l.adapter.ExtractREST(doc)
 	case kindInstanceView:
 		x.vms = l.adapter.ExtractInstanceView(doc)
+	case kindWhatIf:
+		x.whatIf, err = l.adapter.ExtractWhatIf(doc)
+		// x.vms is filtered in place below: the after states are kept
+		// there only.
+		x.vms, x.whatIf.VMs = x.whatIf.VMs, nil
 	default:
 		var params []*arm.ParameterFile
 		params, x.params, err = w.params.find(in)
@@ -385,6 +400,9 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		return out
 	}
 	facts := x.facts
+	// changes are the what-if changes of facts, by index (nil for other
+	// inputs).
+	changes := make([]*arm.WhatIfChange, len(facts), len(facts)+len(x.vms))
 	docs := map[string]*jsonpos.Document{name: x.doc}
 	for i := range x.vms {
 		doc := x.doc
@@ -394,12 +412,19 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		}
 		l.validator.Check(doc, &x.vms[i])
 		facts = append(facts, x.vms[i].Facts)
+		changes = append(changes, x.vms[i].Change)
 	}
 	for i := range facts {
 		if facts[i].File == "" {
 			facts[i].File = name
 		}
-		if b, ok := l.baseline[strings.ToLower(facts[i].Name)]; ok {
+		key := strings.ToLower(facts[i].Name)
+		if c := changes[i]; c != nil {
+			// A what-if's VM is named by its resource ID; its before state
+			// is its baseline, unless --baseline has a VM of its name.
+			key, facts[i].Baseline = strings.ToLower(c.Name), c.Before
+		}
+		if b, ok := l.baseline[key]; ok {
 			facts[i].Baseline = b
 		}
 		l.waivers.inlineProblems(&facts[i])
@@ -408,6 +433,10 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	findings, err := l.evaluate(ctx, name, facts)
 	if err != nil {
 		return errored(name, err)
+	}
+	if x.kind == kindWhatIf {
+		findings = l.whatIfFindings(name, findings, x.vms, x.whatIf.Unchecked)
+		out.Reason = whatIfNote(x.whatIf.Deleted)
 	}
 	findings = append(findings, l.unfollowedFindings(x.unfollowed)...)
 	l.waivers.apply(name, facts, findings)
@@ -473,6 +502,7 @@ const (
 	kindREST          = inputKind(arm.REST)
 	kindInstanceView  = inputKind(arm.InstanceView)
 	kindUnknown       = inputKind(arm.Unknown)
+	kindWhatIf        = inputKind(arm.WhatIf)
 	kindTerraformPlan = inputKind("tfplan") // `terraform show -json` output
 )
 
