@@ -84,14 +84,19 @@ func (e *WhatIfError) Error() string { return e.Position.String() + ": " + e.Msg
 // diagnostics), at the top level (az CLI output, which flattens the REST
 // properties) or under properties (the REST body); or a failed operation,
 // {"status": ..., "error": {"code": ..., "message": ...}} and nothing else
-// an operation result does not carry.
+// an operation result does not carry. A list must look like one of
+// what-if's (null, empty, or a first item with the members its items
+// have), so that another tool's {"status", "diagnostics"} found in a folder
+// walk is not taken for a failed what-if.
 func isWhatIf(root *jsonpos.Value) bool {
 	if s := root.Get("status"); s == nil || s.Kind != jsonpos.String {
 		return false
 	}
 	for _, holder := range []*jsonpos.Value{root, root.Get("properties")} {
 		if holder != nil && holder.Kind == jsonpos.Object &&
-			(holder.Get("changes") != nil || holder.Get("potentialChanges") != nil || holder.Get("diagnostics") != nil) {
+			(whatIfList(holder.Get("changes"), "changeType", "resourceId") ||
+				whatIfList(holder.Get("potentialChanges"), "changeType", "resourceId") ||
+				whatIfList(holder.Get("diagnostics"), "level", "code")) {
 			return true
 		}
 	}
@@ -107,6 +112,25 @@ func isWhatIf(root *jsonpos.Value) bool {
 		}
 	}
 	return true
+}
+
+// whatIfList reports whether v looks like a list of a what-if result: null,
+// empty, or an array whose first item is an object with one of keys.
+func whatIfList(v *jsonpos.Value, keys ...string) bool {
+	switch {
+	case v == nil:
+		return false
+	case v.Kind == jsonpos.Null || v.Kind == jsonpos.Array && len(v.Items) == 0:
+		return true
+	case v.Kind != jsonpos.Array:
+		return false
+	}
+	for _, k := range keys {
+		if v.Items[0].Get(k) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // ExtractWhatIf reads a what-if result: `az deployment group|sub|mg|tenant
@@ -207,8 +231,13 @@ func (w *walker) whatIfChange(out *WhatIfResult, item *jsonpos.Value, listPtr, w
 			}
 		}
 	}
-	if typ == "" {
+	switch {
+	case typ == "" && id == "":
 		return fail(item.Offset, "%s has no resourceId and no resource type, so patchcheck cannot tell whether it changes a virtual machine or scale set", where)
+	case typ == "":
+		// An ID without a provider is a resource group's or a
+		// subscription's: a VM's always names Microsoft.Compute.
+		return nil
 	}
 	kind, canonical := computeKind(typ)
 	if kind == "" {
