@@ -400,9 +400,6 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		return out
 	}
 	facts := x.facts
-	// changes are the what-if changes of facts, by index (nil for other
-	// inputs).
-	changes := make([]*arm.WhatIfChange, len(facts), len(facts)+len(x.vms))
 	docs := map[string]*jsonpos.Document{name: x.doc}
 	for i := range x.vms {
 		doc := x.doc
@@ -412,16 +409,16 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		}
 		l.validator.Check(doc, &x.vms[i])
 		facts = append(facts, x.vms[i].Facts)
-		changes = append(changes, x.vms[i].Change)
 	}
 	for i := range facts {
 		if facts[i].File == "" {
 			facts[i].File = name
 		}
 		key := strings.ToLower(facts[i].Name)
-		if c := changes[i]; c != nil {
+		if j := i - len(x.facts); j >= 0 && x.vms[j].Change != nil {
 			// A what-if's VM is named by its resource ID; its before state
 			// is its baseline, unless --baseline has a VM of its name.
+			c := x.vms[j].Change
 			key, facts[i].Baseline = strings.ToLower(c.Name), c.Before
 		}
 		if b, ok := l.baseline[key]; ok {
