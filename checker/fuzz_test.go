@@ -16,7 +16,8 @@ import (
 func FuzzCheck(f *testing.F) {
 	seeds, _ := filepath.Glob("../testdata/templates/*")
 	broken, _ := filepath.Glob("../testdata/broken/*")
-	for _, path := range append(seeds, broken...) {
+	whatIfs, _ := filepath.Glob("../testdata/what-if/*")
+	for _, path := range append(append(seeds, broken...), whatIfs...) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)
@@ -29,6 +30,10 @@ func FuzzCheck(f *testing.F) {
 	// Linked templates: a local file (relative to the working directory,
 	// checker/), one missing, a cycle back to the input, a remote URL.
 	f.Add([]byte(`{"resources":[{"type":"Microsoft.Resources/deployments","name":"l","properties":{"templateLink":{"relativePath":"../testdata/templates/windows-manual-valid.json"},"parameters":{"vmName":{"value":"x"}}}},{"type":"Microsoft.Resources/deployments","name":"m","properties":{"templateLink":{"relativePath":"fuzz.json"}}},{"type":"Microsoft.Resources/deployments","name":"r","properties":{"templateLink":{"uri":"[uri(deployment().properties.templateLink.uri, 'x.json')]"},"parametersLink":{"uri":"https://example.org/p.json"}}}]}`))
+	// What-if results: the REST shape with a change of every kind to a VM,
+	// and a failed one.
+	f.Add([]byte(`{"status":"Succeeded","properties":{"changes":[{"resourceId":"/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/virtualMachines/v","changeType":"Modify","before":{"properties":{"osProfile":{"windowsConfiguration":{"patchSettings":{"patchMode":"Manual"}}}}},"after":{"properties":{"osProfile":{"windowsConfiguration":{"patchSettings":{"patchMode":"[x]"}}}}}},{"changeType":"Ignore","after":{"type":"microsoft.compute/virtualmachinescalesets"}},{"resourceId":"/providers/Microsoft.Compute/virtualMachines/w","changeType":"Unsupported","unsupportedReason":"r"}],"potentialChanges":[{"resourceId":"/x/providers/Microsoft.Compute/virtualMachines/y","changeType":"Delete"}]}}`))
+	f.Add([]byte(`{"status":"Failed","error":{"code":"c","message":"m","details":[{"code":"d"},"e",1]}}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(``))
 	l := newLinter(f, "current")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/patchcheck/patchcheck/checker/internal/arm"
 	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
 )
@@ -37,8 +38,9 @@ func (l *Linter) Inventory(ctx context.Context, inputs []Input) ([]model.VM, []e
 		}
 		x, err := l.extract(w, in, data)
 		var syntax *jsonpos.SyntaxError
+		var whatIf *arm.WhatIfError
 		switch {
-		case errors.As(err, &syntax):
+		case errors.As(err, &syntax), errors.As(err, &whatIf):
 			errs = append(errs, err) // already file:line:column
 			continue
 		case err != nil:

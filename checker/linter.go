@@ -34,8 +34,9 @@ type Options struct {
 	// Parameters are deployment parameter files applied to every template
 	// (later files win); when empty, each template is paired with its own.
 	Parameters []string
-	// Input forces the input kind ("arm" or "rest"); "" or "auto" detects
-	// it from each file's content.
+	// Input forces the input kind ("arm", "rest", "instance-view",
+	// "tfplan" or "what-if"); "" or "auto" detects it from each file's
+	// content.
 	Input string
 	// Progress, when set, is called after each file is checked (from the
 	// workers, so it must be safe for concurrent use).
@@ -116,9 +117,9 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 		opts.BicepTimeout = DefaultBicepTimeout
 	}
 	switch opts.Input {
-	case "", "auto", "arm", "rest", "instance-view", "tfplan":
+	case "", "auto", "arm", "rest", "instance-view", "tfplan", "what-if":
 	default:
-		return nil, fmt.Errorf("--input %q: want auto, arm, rest, instance-view or tfplan", opts.Input)
+		return nil, fmt.Errorf("--input %q: want auto, arm, rest, instance-view, tfplan or what-if", opts.Input)
 	}
 	switch opts.BicepMissing {
 	case "":
@@ -285,9 +286,13 @@ func (l *Linter) checkInput(ctx context.Context, w *worker, in Input, stdinData 
 
 func errored(path string, err error) report.File {
 	var se *jsonpos.SyntaxError
+	var we *arm.WhatIfError
 	fe := &report.FileError{Message: clipMessage(err.Error())}
-	if errors.As(err, &se) {
+	switch {
+	case errors.As(err, &se):
 		fe = &report.FileError{Line: se.Line, Column: se.Column, Message: clipMessage("invalid JSON: " + se.Msg)}
+	case errors.As(err, &we):
+		fe = &report.FileError{Line: we.Line, Column: we.Column, Message: clipMessage(we.Msg)}
 	}
 	return report.File{Path: path, Status: report.Errored, Error: fe, Findings: []model.Finding{}}
 }
@@ -331,6 +336,9 @@ type extracted struct {
 	// unfollowed, the links that were not.
 	linked     []string
 	unfollowed []arm.Unfollowed
+	// whatIf is what a what-if result says beyond the after states in vms:
+	// the changes that could not be checked, and the deletions.
+	whatIf arm.WhatIfResult
 }
 
 // extract parses a file, detects (or, with --input, is told) its kind and
@@ -356,6 +364,8 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		kind = kindInstanceView
 	case "tfplan":
 		kind = kindTerraformPlan
+	case "what-if":
+		kind = kindWhatIf
 	}
 	x := extracted{doc: doc, kind: kind}
 	switch kind {
@@ -372,6 +382,11 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		x.vms, err = l.adapter.ExtractREST(doc)
 	case kindInstanceView:
 		x.vms = l.adapter.ExtractInstanceView(doc)
+	case kindWhatIf:
+		x.whatIf, err = l.adapter.ExtractWhatIf(doc)
+		// x.vms is filtered in place below: the after states are kept
+		// there only.
+		x.vms, x.whatIf.VMs = x.whatIf.VMs, nil
 	default:
 		var params []*arm.ParameterFile
 		params, x.params, err = w.params.find(in)
@@ -423,7 +438,14 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 		if facts[i].File == "" {
 			facts[i].File = name
 		}
-		if b, ok := l.baseline[strings.ToLower(facts[i].Name)]; ok {
+		key := strings.ToLower(facts[i].Name)
+		if j := i - len(x.facts); j >= 0 && x.vms[j].Change != nil {
+			// A what-if's VM is named by its resource ID; its before state
+			// is its baseline, unless --baseline has a VM of its name.
+			c := x.vms[j].Change
+			key, facts[i].Baseline = strings.ToLower(c.Name), c.Before
+		}
+		if b, ok := l.baseline[key]; ok {
 			facts[i].Baseline = b
 		}
 		l.waivers.inlineProblems(&facts[i])
@@ -432,6 +454,10 @@ func (l *Linter) check(ctx context.Context, w *worker, in Input, data []byte) re
 	findings, err := l.evaluate(ctx, name, facts)
 	if err != nil {
 		return errored(name, err)
+	}
+	if x.kind == kindWhatIf {
+		findings = l.whatIfFindings(name, findings, x.vms, x.whatIf.Unchecked)
+		out.Reason = whatIfNote(x.whatIf.Deleted)
 	}
 	findings = append(findings, l.unfollowedFindings(x.unfollowed)...)
 	l.waivers.apply(name, facts, findings)
@@ -498,6 +524,7 @@ const (
 	kindREST          = inputKind(arm.REST)
 	kindInstanceView  = inputKind(arm.InstanceView)
 	kindUnknown       = inputKind(arm.Unknown)
+	kindWhatIf        = inputKind(arm.WhatIf)
 	kindTerraformPlan = inputKind("tfplan") // `terraform show -json` output
 )
 

@@ -25,7 +25,11 @@ const (
 	// output, a REST GET with $expand=instanceView, or the bare
 	// instanceView body.
 	InstanceView Kind = "instance-view"
-	Unknown      Kind = "unknown"
+	// WhatIf is a deployment's what-if result: `az deployment
+	// group|sub|mg|tenant what-if --no-pretty-print -o json` output, or
+	// the REST WhatIfOperationResult (see ExtractWhatIf).
+	WhatIf  Kind = "what-if"
+	Unknown Kind = "unknown"
 )
 
 // MaxTemplateDepth bounds nested deployments so a hostile file cannot
@@ -66,6 +70,13 @@ type VM struct {
 	NoProfile bool
 	// Doc is the file the VM is in: the input, or a template it links to.
 	Doc *jsonpos.Document
+	// Exact: the VM's values were evaluated by Azure (a what-if's after
+	// state), so a string in square brackets is a value, not an expression,
+	// and the schema stage must judge it.
+	Exact bool
+	// Change is the what-if change whose after state the VM is; nil for
+	// every other input.
+	Change *WhatIfChange
 }
 
 // Classify says whether a parsed file is a template, a parameter file or
@@ -88,6 +99,8 @@ func Classify(doc *jsonpos.Document) (Kind, string) {
 		return InstanceView, ""
 	case restKind(root) != "":
 		return REST, ""
+	case isWhatIf(root):
+		return WhatIf, ""
 	case isAPIExample(root):
 		if _, ok := exampleBody(root); ok {
 			return REST, ""

@@ -1,12 +1,17 @@
 package arm
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/patchcheck/patchcheck/checker/internal/jsonpos"
 	"github.com/patchcheck/patchcheck/checker/model"
 )
+
+// ErrWhatIfBaseline says that a what-if result given as a baseline is to be
+// linted instead: each of its changes carries its own before state.
+var ErrWhatIfBaseline = errors.New("a what-if result is not a baseline: lint it (patchcheck lint FILE), and each change's before state is the baseline of its VM")
 
 // ExtractDeployed returns the VMs of a file describing what is deployed
 // today, for --baseline: `az vm list` or `az vm show` output (properties at
@@ -42,6 +47,8 @@ func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) ([]VM, error) {
 			return a.ExtractREST(doc)
 		case InstanceView:
 			return a.ExtractInstanceView(doc), nil
+		case WhatIf:
+			return nil, ErrWhatIfBaseline
 		}
 		if root != nil && root.Kind == jsonpos.Object && root.Get("osProfile") != nil {
 			return []VM{a.flatVM(doc, root, "")}, nil

@@ -64,7 +64,7 @@ func (n *node) child(key string) *node {
 			return c
 		}
 	}
-	if e, ok := expression(m.Value); ok {
+	if e, ok := n.sc.expression(m.Value); ok {
 		if n.sc != nil {
 			v, related := n.sc.eval(e)
 			if u, unknown := v.(armexpr.Unknown); unknown {

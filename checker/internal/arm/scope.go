@@ -37,6 +37,10 @@ type scope struct {
 	// allUnknown, when set, is why no parameter has a known value: the
 	// deployment passes them in a way patchcheck cannot read.
 	allUnknown string
+	// exact: the document holds values Azure has evaluated already (a
+	// what-if's before and after states), so a string in square brackets
+	// is that string, never an expression, and "[[" is not an escape.
+	exact bool
 }
 
 // supplied is a parameter value from outside the template: a parameter
@@ -49,6 +53,32 @@ type supplied struct {
 type entry struct {
 	value   any
 	origins []model.Related
+}
+
+// exactScope is the scope of a document whose values Azure evaluated: no
+// parameters, no variables, no expressions.
+func exactScope(doc *jsonpos.Document) *scope {
+	s := newScope(doc, nil)
+	s.exact = true
+	return s
+}
+
+// expression is expression(v), except in an exact document, where no
+// string is an expression.
+func (s *scope) expression(v *jsonpos.Value) (string, bool) {
+	if s != nil && s.exact {
+		return "", false
+	}
+	return expression(v)
+}
+
+// literal is a string value as Azure reads it: literalString(v), except in
+// an exact document, where "[[" was unescaped already.
+func (s *scope) literal(v *jsonpos.Value) string {
+	if s != nil && s.exact {
+		return v.Str
+	}
+	return literalString(v)
 }
 
 func newScope(doc *jsonpos.Document, template *jsonpos.Value) *scope {

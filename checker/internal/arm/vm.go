@@ -140,7 +140,7 @@ func (f *facts) passed(r *jsonpos.Value) bool {
 // it); otherwise as written.
 func (w *walker) resourceName(r *jsonpos.Value, symbolic string) string {
 	if n := r.Get("name"); n != nil && n.Kind == jsonpos.String && n.Str != "" {
-		if e, ok := expression(n); ok && w.scope != nil {
+		if e, ok := w.scope.expression(n); ok && w.scope != nil {
 			if v, _ := w.scope.eval(e); v != nil {
 				if s, ok := v.(string); ok {
 					return s
@@ -199,7 +199,7 @@ func (f *facts) fact(n *node, want jsonpos.Kind, topic string) model.Fact {
 	case n.v.Kind == want && want == jsonpos.Bool:
 		out.State, out.Value = model.Literal, n.v.Bool
 	case n.v.Kind == want:
-		out.State, out.Value = model.Literal, literalString(n.v)
+		out.State, out.Value = model.Literal, n.sc.literal(n.v)
 	case want == jsonpos.Bool && n.v.Kind == jsonpos.String && model.IsStringBool(n.v.Str):
 		// The Compute API accepts "true" and "false" for a boolean: rules
 		// read the value Azure uses; PC010 warns about the type.
@@ -469,7 +469,7 @@ func (n *node) item(i int) *node {
 		}
 		return c
 	}
-	e, ok := expression(v)
+	e, ok := n.sc.expression(v)
 	if !ok {
 		return c
 	}
@@ -513,7 +513,7 @@ func (f *facts) inlineWaivers(n *node) []model.InlineWaiver {
 // text is a known string value, or "".
 func (f *facts) text(n *node) string {
 	if n.expr == "" && n.v != nil && n.v.Kind == jsonpos.String {
-		return literalString(n.v)
+		return n.sc.literal(n.v)
 	}
 	return ""
 }

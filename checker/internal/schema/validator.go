@@ -56,7 +56,7 @@ func (v *Validator) Check(doc *jsonpos.Document, vm *arm.VM) {
 	if vm.OSProfile == nil {
 		return
 	}
-	instance := map[string]any{"osProfile": v.canonical(vm.OSProfile)}
+	instance := map[string]any{"osProfile": v.canonical(vm.OSProfile, vm.Exact)}
 	err := v.schema.Validate(instance)
 	if err == nil {
 		return
@@ -94,26 +94,28 @@ func invalidate(vm *model.VM, ptr string) {
 
 // canonical converts a subtree to plain values with known property names in
 // the schema's spelling and unresolved ARM expressions left out (PC011
-// reports those; the schema cannot judge them).
-func (v *Validator) canonical(val *jsonpos.Value) any {
+// reports those; the schema cannot judge them). In an exact subtree (values
+// Azure evaluated) nothing is an expression: a "[...]" string is judged as
+// the value it is.
+func (v *Validator) canonical(val *jsonpos.Value, exact bool) any {
 	switch val.Kind {
 	case jsonpos.Object:
 		out := make(map[string]any, len(val.Members))
 		for _, m := range val.Members {
-			if arm.IsExpression(m.Value) {
+			if !exact && arm.IsExpression(m.Value) {
 				continue
 			}
 			key := m.Key
 			if name, ok := v.names[strings.ToLower(key)]; ok {
 				key = name
 			}
-			out[key] = v.canonical(m.Value)
+			out[key] = v.canonical(m.Value, exact)
 		}
 		return out
 	case jsonpos.Array:
 		out := make([]any, len(val.Items))
 		for i, item := range val.Items {
-			out[i] = v.canonical(item)
+			out[i] = v.canonical(item, exact)
 		}
 		return out
 	}
