@@ -22,7 +22,20 @@ import (
 	plugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/patchcheck/patchcheck/plugins/simulator/internal/launch"
 )
+
+// MaxPluginBytes bounds the size of a pinned plugin executable: Open copies
+// the file before it knows whether its checksum matches, and a path that
+// names a huge file must not fill the temporary folder.
+const MaxPluginBytes = 1 << 30
+
+// MaxPluginStderr is how much of what a plugin writes to stderr (its log
+// lines, warnings, errors and panics) patchcheck passes on to its own
+// stderr; the rest is counted and dropped, so a plugin cannot flood a CI
+// log or the disk it is written to.
+const MaxPluginStderr = 1 << 20
 
 // SimulatorDirEnv names the variable that gives a plugin the absolute
 // folder of its program as the user named it (symbolic links resolved): a
@@ -109,7 +122,7 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 	if cfg.Path == "" {
 		return nil, noop, fmt.Errorf("%s: no executable given", label)
 	}
-	env, err := pluginEnv(!cfg.External, cfg.PassEnv, cfg.Env)
+	env, err := launch.Env(!cfg.External, cfg.PassEnv, cfg.Env)
 	if err != nil {
 		return nil, noop, fmt.Errorf("%s: environment to pass: %w", label, err)
 	}
@@ -144,19 +157,19 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 	if dir, err := filepath.Abs(filepath.Dir(real)); err == nil {
 		env = append(env, SimulatorDirEnv+"="+dir)
 	}
-	var pin *pinnedProgram
+	var pin *launch.Program
 	if want != nil {
-		if pin, err = pinProgram(path, want, cfg.afterPin); err != nil {
+		if pin, err = launch.Pin(path, want, MaxPluginBytes, cfg.afterPin); err != nil {
 			return nil, noop, fmt.Errorf("%s: %w", label, err)
 		}
-		path = pin.path
+		path = pin.Path
 	}
 
 	stderr := cfg.Stderr
 	if stderr == nil {
 		stderr = os.Stderr
 	}
-	capped := newCappedWriter(stderr, MaxPluginStderr)
+	capped := launch.NewCappedWriter(stderr, MaxPluginStderr)
 	startTimeout := cfg.StartTimeout
 	if startTimeout <= 0 {
 		startTimeout = DefaultStartTimeout
@@ -164,19 +177,19 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 
 	var client *plugin.Client
 	var rpc plugin.ClientProtocol
-	var exit *exitRecorder
+	var exit *launch.ExitRecorder
 	for attempt := 0; ; attempt++ {
 		cmd := exec.Command(path, cfg.Args...)
 		if cmd.Err != nil {
-			pin.remove()
+			pin.Remove()
 			return nil, noop, fmt.Errorf("%s: cannot run it: %w", label, cmd.Err)
 		}
 		// go-plugin would append the host environment; SkipHostEnv leaves
 		// it out and this allow-list is all the plugin gets (go-plugin adds
 		// its handshake variables after it). Cloned: go-plugin appends.
 		cmd.Env = slices.Clone(env)
-		tail := &tailBuffer{max: 2048}
-		exit = newExitRecorder()
+		tail := &launch.TailBuffer{Max: 2048}
+		exit = launch.NewExitRecorder()
 		client = plugin.NewClient(&plugin.ClientConfig{
 			HandshakeConfig:  Handshake,
 			Plugins:          plugin.PluginSet{PluginName: &GRPCPlugin{}},
@@ -195,7 +208,7 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 				Name:    PluginName,
 				Level:   hclog.Warn,
 				Output:  capped,
-				Exclude: exit.exclude,
+				Exclude: exit.Exclude,
 			}),
 			Managed:         true, // plugin.CleanupClients stops it too
 			GRPCDialOptions: grpcDialOptions(),
@@ -205,12 +218,12 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 			break
 		}
 		client.Kill()
-		if pin != nil && textFileBusy(err) && attempt < startRetries {
+		if pin != nil && launch.TextFileBusy(err) && attempt < launch.StartRetries {
 			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
 			continue
 		}
-		pin.remove()
-		capped.noteDropped(label)
+		pin.Remove()
+		capped.NoteDropped(label)
 		return nil, noop, startError(label, pin, startTimeout, tail, exit, err)
 	}
 
@@ -248,7 +261,7 @@ var pluginVersionRE = regexp.MustCompile(`Plugin version: (\d+)`)
 // startError explains why a plugin did not start. go-plugin reports most
 // failures as plain errors, so this matches their text (go-plugin v1.8); an
 // unknown failure keeps go-plugin's own message.
-func startError(label string, pin *pinnedProgram, timeout time.Duration, tail *tailBuffer, exit *exitRecorder, err error) error {
+func startError(label string, pin *launch.Program, timeout time.Duration, tail *launch.TailBuffer, exit *launch.ExitRecorder, err error) error {
 	msg := err.Error()
 	withOutput := func(e error) error {
 		if out := tail.String(); out != "" {
@@ -258,7 +271,7 @@ func startError(label string, pin *pinnedProgram, timeout time.Duration, tail *t
 	}
 	switch {
 	case pin != nil && errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%s: cannot run the private copy of it made in %s (%w): is the temporary folder mounted noexec? Set TMPDIR to a folder where programs may run", label, filepath.Dir(pin.dir), err)
+		return fmt.Errorf("%s: cannot run the private copy of it made in %s (%w): is the temporary folder mounted noexec? Set TMPDIR to a folder where programs may run", label, filepath.Dir(pin.Dir), err)
 	case strings.HasPrefix(msg, "incompatible API version"):
 		v := "another version"
 		if m := pluginVersionRE.FindStringSubmatch(msg); m != nil {
@@ -271,7 +284,7 @@ func startError(label string, pin *pinnedProgram, timeout time.Duration, tail *t
 		return withOutput(fmt.Errorf("%s did not start within %s", label, timeout))
 	case msg == "plugin exited before we could connect",
 		strings.HasPrefix(msg, "Unrecognized remote plugin message: \n"):
-		return withOutput(fmt.Errorf("%s exited before completing the plugin handshake%s (crashed, or not a patchcheck simulator plugin?)", label, exit.describe(0)))
+		return withOutput(fmt.Errorf("%s exited before completing the plugin handshake%s (crashed, or not a patchcheck simulator plugin?)", label, exit.Describe(0)))
 	case strings.HasPrefix(msg, "Unrecognized remote plugin message"):
 		first, _, _ := strings.Cut(strings.TrimPrefix(msg, "Unrecognized remote plugin message: "), "\n")
 		return withOutput(fmt.Errorf("%s is not a patchcheck simulator plugin: its first output line %q is not a plugin handshake", label, first))
@@ -288,9 +301,9 @@ type hostSimulator struct {
 	client      *plugin.Client
 	sim         Simulator
 	callTimeout time.Duration
-	exit        *exitRecorder
-	pin         *pinnedProgram // removed once the plugin is stopped
-	stderr      *cappedWriter
+	exit        *launch.ExitRecorder
+	pin         *launch.Program // removed once the plugin is stopped
+	stderr      *launch.CappedWriter
 
 	killOnce sync.Once
 	closed   atomic.Bool
@@ -398,7 +411,7 @@ func (h *hostSimulator) call(ctx context.Context, method string, fn func(context
 	case code == codes.Unavailable || h.client.Exited():
 		// The connection usually breaks a moment before the process is
 		// reaped; wait briefly to report how it ended.
-		how := h.exit.describe(time.Second)
+		how := h.exit.Describe(time.Second)
 		h.kill(fmt.Errorf("%s is no longer running (it crashed earlier%s)", h.label, how))
 		if how == "" && !h.client.Exited() {
 			return fmt.Errorf("%s: lost the connection during %s (crashed?): %w", h.label, method, err)
@@ -454,86 +467,12 @@ func (h *hostSimulator) kill(why error) {
 	h.mu.Unlock()
 	h.killOnce.Do(func() {
 		h.client.Kill() // returns once the plugin's output is drained
-		h.pin.remove()
-		h.stderr.noteDropped(h.label)
+		h.pin.Remove()
+		h.stderr.NoteDropped(h.label)
 	})
 }
 
 func (h *hostSimulator) close() {
 	h.closed.Store(true)
 	h.kill(fmt.Errorf("%s: the simulator was closed", h.label))
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return strings.TrimSpace(string(t.buf))
-}
-
-// exitRecorder takes go-plugin's own log lines about the plugin process
-// ending out of the user's stderr: how a crashed plugin ended goes into the
-// error instead, and a plugin patchcheck stops itself needs no mention.
-type exitRecorder struct {
-	once sync.Once
-	done chan struct{}
-	how  string // e.g. "exit status 3"; set before done is closed
-}
-
-func newExitRecorder() *exitRecorder { return &exitRecorder{done: make(chan struct{})} }
-
-// exclude is the host logger's hclog Exclude hook (go-plugin v1.8 messages).
-func (e *exitRecorder) exclude(_ hclog.Level, msg string, args ...interface{}) bool {
-	switch msg {
-	case "plugin process exited":
-		for i := 0; i+1 < len(args); i += 2 {
-			if k, _ := args[i].(string); k == "error" {
-				e.once.Do(func() {
-					e.how = fmt.Sprint(args[i+1])
-					close(e.done)
-				})
-			}
-		}
-		return true
-	case "plugin failed to exit gracefully", "error closing client during Kill":
-		return true
-	}
-	return false
-}
-
-// describe is ": exit status 3" once the plugin's exit is known, waiting up
-// to wait for it; "" when it is not.
-func (e *exitRecorder) describe(wait time.Duration) string {
-	select {
-	case <-e.done:
-		return ": " + e.how
-	default:
-	}
-	if wait <= 0 {
-		return ""
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-e.done:
-		return ": " + e.how
-	case <-t.C:
-		return ""
-	}
 }

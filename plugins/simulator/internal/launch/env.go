@@ -1,4 +1,4 @@
-package simulator
+package launch
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// pluginEnv is the environment a simulator plugin starts with: the
+// Env is the environment a simulator plugin starts with: the
 // variables of patchcheck's own environment that a program needs to run
 // (PATH, HOME, TMPDIR, the time zone and locale; see allowedEnv), the ones named in pass, then extra (NAME=VALUE entries,
 // which win). go-plugin appends its own variables (the magic cookie,
@@ -17,7 +17,7 @@ import (
 // GITHUB_TOKEN, …); a simulator needs none of them, and an external one is
 // someone else's program. The built-in simulator also keeps the Go
 // runtime's settings (GOGC and the like), which carry no secrets.
-func pluginEnv(builtin bool, pass, extra []string) ([]string, error) {
+func Env(builtin bool, pass, extra []string) ([]string, error) {
 	wanted := make(map[string]bool, len(pass))
 	for _, name := range pass {
 		if !validEnvName(name) {
