@@ -62,9 +62,17 @@ type Pipeline[M any] struct {
 	err     error // the first error of send; later messages are dropped
 }
 
-// NewPipeline starts a pipeline that passes each message to send.
+// NewPipeline starts a pipeline that passes each message to send, making
+// messages on the spare cores.
 func NewPipeline[M any](send func(M) error) *Pipeline[M] {
-	p := &Pipeline[M]{send: send, pending: make(chan chan M, 2*runtime.GOMAXPROCS(0)), workers: make(chan struct{}, spareCores()), done: make(chan struct{})}
+	return NewPipelineWorkers(send, spareCores())
+}
+
+// NewPipelineWorkers is NewPipeline making at most workers messages at
+// once, up to two per worker ahead of the one being sent.
+func NewPipelineWorkers[M any](send func(M) error, workers int) *Pipeline[M] {
+	workers = max(1, workers)
+	p := &Pipeline[M]{send: send, pending: make(chan chan M, 2*workers+2), workers: make(chan struct{}, workers), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		for future := range p.pending {

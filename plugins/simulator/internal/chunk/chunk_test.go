@@ -3,7 +3,6 @@ package chunk
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"testing"
 )
 
@@ -11,12 +10,11 @@ import (
 // still go out in the order they were added; a send error stops the
 // sending at once and is returned.
 func TestPipelineInOrder(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	var got []int
-	p := NewPipeline(func(i int) error {
+	p := NewPipelineWorkers(func(i int) error {
 		got = append(got, i)
 		return nil
-	})
+	}, 3) // several makers, so messages are made out of order
 	for i := range 1000 {
 		if err := p.Add(func() int { return i }); err != nil {
 			t.Fatal(err)
@@ -36,12 +34,12 @@ func TestPipelineInOrder(t *testing.T) {
 
 	stop := errors.New("stop")
 	sent := 0
-	p = NewPipeline(func(int) error {
+	p = NewPipelineWorkers(func(int) error {
 		if sent++; sent == 2 {
 			return stop
 		}
 		return nil
-	})
+	}, 3)
 	var addErr error
 	for i := range 1000 {
 		if addErr = p.Add(func() int { return i }); addErr != nil {
