@@ -6,8 +6,9 @@ import (
 )
 
 // tuneGC trades memory the process does not need for CPU it does. Only lint
-// calls it (the built-in plugin has tunePluginGC): simulate's forecasts for large fleets need far more than the
-// soft limit, which would make the collector run without pause. A lint
+// calls it: simulate's forecasts for large fleets need far more than the
+// soft limit, which would make the collector run without pause (and the
+// built-in plugin process keeps Go's default, see newPluginCommand). A lint
 // run's live heap is small (compiled policies plus findings, ~20-35 MB on
 // 10,000 files) but it allocates fast, so Go's default GOGC=100 collects
 // every few MB and GC becomes a fifth of the run. GOGC=400 under a soft
@@ -21,16 +22,5 @@ func tuneGC() {
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(72 << 20)
-	}
-}
-
-// tunePluginGC sets the collector of the built-in plugin process. The
-// process lives for one forecast, and its heap goes from nothing to a whole
-// fleet in one request, nearly all of it live until the call ends: at
-// GOGC=100 the collector would run again and again over a heap that only
-// grows, finding little to free. GOGC set by the user wins.
-func tunePluginGC() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(200)
 	}
 }
