@@ -6,9 +6,9 @@ import (
 )
 
 // tuneGC trades memory the process does not need for CPU it does. Only lint
-// calls it (the built-in plugin has tunePluginGC): simulate's forecasts for
-// large fleets need far more than the soft limit, which would make the
-// collector run without pause. A lint run's live heap is small (compiled
+// calls it: simulate's forecasts for large fleets need far more than the
+// soft limit, which would make the collector run without pause (the
+// built-in plugin process keeps Go's default). A lint run's live heap is small (compiled
 // policies plus findings) but it allocates fast, so at Go's default GOGC the
 // collector runs every few megabytes and becomes a large share of the run.
 // A higher GOGC under a soft memory limit collects far less often while
@@ -21,16 +21,5 @@ func tuneGC() {
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(72 << 20)
-	}
-}
-
-// tunePluginGC sets the collector of the built-in plugin process. The
-// process lives for one forecast, and its heap goes from nothing to a whole
-// fleet in one request, nearly all of it live until the call ends: at
-// GOGC=100 the collector would run again and again over a heap that only
-// grows, finding little to free. GOGC set by the user wins.
-func tunePluginGC() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(200)
 	}
 }

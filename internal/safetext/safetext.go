@@ -171,27 +171,53 @@ func XML(b []byte) []byte {
 	})
 }
 
-// rewrite copies b, passing '#' and the unsafe runes to escape; it returns
-// b itself when there are none.
-func rewrite(b []byte, escape func(out []byte, r rune, prev byte) []byte) []byte {
-	first := -1
+// plainByte marks the bytes rewrite copies as they are without looking
+// further: printable ASCII other than '#', and the line breaks and tabs an
+// encoder writes raw only between values (inside strings it escapes them).
+// A table, because a document is almost all such bytes and one lookup a
+// byte scans it faster than the comparisons do. Built once, only read.
+var plainByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 0x20 && c < 0x7f && c != '#' || c == '\n' || c == '\r' || c == '\t'
+	}
+	return t
+}()
+
+// plainRun is the length of the run of plain bytes b starts with. (A
+// range loop: the compiler then checks no index against len(b).)
+func plainRun(b []byte) int {
+	for i, c := range b {
+		if !plainByte[c] {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// firstUnsafe is the offset of the first '#', control character or unsafe
+// rune in b, or -1 if there is none.
+func firstUnsafe(b []byte) int {
 	for i := 0; i < len(b); {
-		c := b[i]
-		if c < 0x80 {
-			if c == '#' || c == 0x7f || c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
-				first = i
-				break
-			}
-			i++
-			continue
+		i += plainRun(b[i:])
+		if i == len(b) {
+			return -1
+		}
+		if b[i] < utf8.RuneSelf {
+			return i
 		}
 		r, size := utf8.DecodeRune(b[i:])
 		if unsafeRune(r) {
-			first = i
-			break
+			return i
 		}
 		i += size
 	}
+	return -1
+}
+
+// rewrite copies b, passing '#' and the unsafe runes to escape; it returns
+// b itself when there are none.
+func rewrite(b []byte, escape func(out []byte, r rune, prev byte) []byte) []byte {
+	first := firstUnsafe(b)
 	if first < 0 {
 		return b
 	}

@@ -3,6 +3,7 @@ package safetext_test
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -71,6 +72,66 @@ func TestJSONKeepsValues(t *testing.T) {
 	plain := []byte(`{"a": "b"}`)
 	if got := safetext.JSON(plain); &got[0] != &plain[0] {
 		t.Error("clean JSON was copied")
+	}
+}
+
+// TestJSONBytes: byte by byte what JSON changes, around the fast path
+// for plain ASCII: the bytes at the edges of the plain range, a plain run
+// before and after each rewritten character, and non-ASCII text that
+// needs nothing. What needs nothing comes back as the same slice.
+func TestJSONBytes(t *testing.T) {
+	long := strings.Repeat(`"vm-01": 1,`+"\n  ", 40)
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{" !\"$%~}\n\r\t", " !\"$%~}\n\r\t"},
+		{long, long},
+		{long + "#", long + `\u0023`},
+		{"#" + long, `\u0023` + long},
+		{`"a#b#"`, `"a\u0023b\u0023"`},
+		{"\x7f", `\u007f`},
+		{"\x1f \x00", `\u001f \u0000`},
+		{`"café 東京"`, `"café 東京"`},
+		{"\"é#\"", `"é\u0023"`},
+		{"x\u0085\u2028\u202e" + long, `x\u0085\u2028\u202e` + long},
+		{long + "é\u2029", long + `é\u2029`},
+		{"bad\xff", "bad\xff"},
+	}
+	for _, tc := range tests {
+		in := []byte(tc.in)
+		got := safetext.JSON(in)
+		if string(got) != tc.want {
+			t.Errorf("JSON(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if tc.in == tc.want && len(in) > 0 && &got[0] != &in[0] {
+			t.Errorf("JSON(%q) copied what needs no change", tc.in)
+		}
+	}
+	if got := string(safetext.XML([]byte("<a b=\"&#35;#\">" + long + "#\u0085</a>"))); got != "<a b=\"&#35;&#x23;\">"+long+"&#x23;&#x85;</a>" {
+		t.Errorf("XML: %q", got)
+	}
+}
+
+// BenchmarkJSON scans a clean document, the common case: pretty-printed
+// JSON of plain ASCII, which JSON returns as is.
+func BenchmarkJSON(b *testing.B) {
+	type vm struct {
+		Name, Region, Zone, Start string
+		Phase, Attempts           int
+		Compliant                 bool
+	}
+	vms := make([]vm, 2000)
+	for i := range vms {
+		vms[i] = vm{fmt.Sprintf("vm-%07d", i), "westeurope", "2", "2026-12-08T18:00:00Z", i % 3, 1, true}
+	}
+	doc, err := json.MarshalIndent(vms, "", "  ")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if out := safetext.JSON(doc); len(out) != len(doc) {
+			b.Fatal("rewritten")
+		}
 	}
 }
 

@@ -195,17 +195,24 @@ func fromRequestHeader(h *pb.RequestHeader) Request {
 	return req
 }
 
-// vmMessages makes the messages of vms, their parts allocated together.
-func vmMessages(vms []VM) []*pb.Vm {
-	out := make([]*pb.Vm, len(vms))
-	msgs := make([]pb.Vm, len(vms))
-	images := make([]pb.Image, len(vms))
-	windows := make([]pb.Window, len(vms))
+// vmMessages makes the messages of vms, refilling those of reuse (a chunk
+// already sent) when there are enough; new ones are allocated with their
+// parts together.
+func vmMessages(vms []VM, reuse []*pb.Vm) []*pb.Vm {
+	out := reuse
+	if cap(out) < len(vms) {
+		out = make([]*pb.Vm, len(vms))
+		msgs := make([]pb.Vm, len(vms))
+		images := make([]pb.Image, len(vms))
+		windows := make([]pb.Window, len(vms))
+		for i := range out {
+			out[i] = &msgs[i]
+			out[i].Image, out[i].OffPeak = &images[i], &windows[i]
+		}
+	}
+	out = out[:len(vms)]
 	for i := range vms {
-		v, m := &vms[i], &msgs[i]
-		img, win := &images[i], &windows[i]
-		img.Publisher, img.Offer, img.Sku = v.Image.Publisher, v.Image.Offer, v.Image.Sku
-		win.Start, win.End = v.OffPeak.Start, v.OffPeak.End
+		v, m := &vms[i], out[i]
 		m.Name = v.Name
 		m.Subscription = v.Subscription
 		m.Region = v.Region
@@ -213,13 +220,14 @@ func vmMessages(vms []VM) []*pb.Vm {
 		m.AvailabilitySet = v.AvailabilitySet
 		m.UpdateDomain = int64(v.UpdateDomain)
 		m.Os = v.OS
-		m.Image = img
+		m.Image.Publisher, m.Image.Offer, m.Image.Sku = v.Image.Publisher, v.Image.Offer, v.Image.Sku
 		m.CustomImage = v.CustomImage
 		m.PatchMode = v.PatchMode
 		m.EnableAutomaticUpdates = v.EnableAutomaticUpdates
 		m.AgentVersion = v.AgentVersion
 		m.TimeZone = v.TimeZone
-		m.OffPeak = win
+		m.OffPeak.Start, m.OffPeak.End = v.OffPeak.Start, v.OffPeak.End
+		m.PowerSchedule, m.PowerOff = nil, nil
 		for _, p := range v.PowerSchedule {
 			m.PowerSchedule = append(m.PowerSchedule, &pb.PowerWindow{Days: p.Days, Start: p.Start, End: p.End})
 		}
@@ -230,7 +238,6 @@ func vmMessages(vms []VM) []*pb.Vm {
 		m.FailureProbability = v.FailureProbability
 		m.UnhealthyProbability = v.UnhealthyProbability
 		m.Enablement = v.Enablement
-		out[i] = m
 	}
 	return out
 }
@@ -275,23 +282,25 @@ func fromVMMessages(msgs []*pb.Vm, out []VM) {
 	}
 }
 
-// resultMessages makes the messages of results, their parts allocated
-// together.
-func resultMessages(results []VMResult) []*pb.VmResult {
-	out := make([]*pb.VmResult, len(results))
-	msgs := make([]pb.VmResult, len(results))
-	times := make([]timestamppb.Timestamp, 0, 3*len(results))
-	at := func(t *time.Time) *timestamppb.Timestamp {
-		if t == nil {
-			return nil
+// resultMessages makes the messages of results, refilling those of reuse
+// (a chunk already sent) and their times when there are enough; new ones
+// are allocated together.
+func resultMessages(results []VMResult, reuse []*pb.VmResult) []*pb.VmResult {
+	out := reuse
+	if cap(out) < len(results) {
+		out = make([]*pb.VmResult, len(results))
+		msgs := make([]pb.VmResult, len(results))
+		for i := range out {
+			out[i] = &msgs[i]
 		}
-		times = times[:len(times)+1]
-		ts := &times[len(times)-1]
-		ts.Seconds, ts.Nanos = t.Unix(), int32(t.Nanosecond()) //nolint:gosec // 0 ≤ ns < 1e9
-		return ts
+	}
+	out = out[:len(results)]
+	var times timestamps
+	for _, m := range out {
+		times.keep(m.AssessedAt, m.InstallStart, m.InstallEnd)
 	}
 	for i := range results {
-		r, m := &results[i], &msgs[i]
+		r, m := &results[i], out[i]
 		m.Name = r.Name
 		m.Region = r.Region
 		m.Zone = r.Zone
@@ -299,9 +308,9 @@ func resultMessages(results []VMResult) []*pb.VmResult {
 		m.UpdateDomain = int64(r.UpdateDomain)
 		m.Phase = int64(r.Phase)
 		m.Eligible = r.Eligible
-		m.AssessedAt = at(r.AssessedAt)
-		m.InstallStart = at(r.InstallStart)
-		m.InstallEnd = at(r.InstallEnd)
+		m.AssessedAt = times.at(r.AssessedAt)
+		m.InstallStart = times.at(r.InstallStart)
+		m.InstallEnd = times.at(r.InstallEnd)
 		m.InstallWindows = int64(r.InstallWindows)
 		m.CatchUp = r.CatchUp
 		m.LocalInstall = r.LocalInstall
@@ -309,9 +318,42 @@ func resultMessages(results []VMResult) []*pb.VmResult {
 		m.DaysAfterRelease = r.DaysAfterRelease
 		m.Compliant = r.Compliant
 		m.Reason = r.Reason
-		out[i] = m
 	}
 	return out
+}
+
+// timestamps hands out the Timestamp messages of a chunk of results: first
+// those a chunk already sent held, then new ones allocated together.
+type timestamps struct {
+	spare []*timestamppb.Timestamp
+	slab  []timestamppb.Timestamp
+}
+
+// keep adds the times of a message to refill.
+func (ts *timestamps) keep(times ...*timestamppb.Timestamp) {
+	for _, t := range times {
+		if t != nil {
+			ts.spare = append(ts.spare, t)
+		}
+	}
+}
+
+// at is the message of t, nil for nil.
+func (ts *timestamps) at(t *time.Time) *timestamppb.Timestamp {
+	if t == nil {
+		return nil
+	}
+	var m *timestamppb.Timestamp
+	if n := len(ts.spare); n > 0 {
+		m, ts.spare = ts.spare[n-1], ts.spare[:n-1]
+	} else {
+		if len(ts.slab) == 0 {
+			ts.slab = make([]timestamppb.Timestamp, 1024)
+		}
+		m, ts.slab = &ts.slab[0], ts.slab[1:]
+	}
+	m.Seconds, m.Nanos = t.Unix(), int32(t.Nanosecond()) //nolint:gosec // 0 ≤ ns < 1e9
+	return m
 }
 
 // fromResultMessages fills out with the results of msgs; the times and day

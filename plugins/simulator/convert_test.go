@@ -13,6 +13,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	istream "github.com/patchcheck/patchcheck/plugins/simulator/internal/stream"
 	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
@@ -60,8 +61,8 @@ type responseStream = wireStream[pb.SimulateResponse, *pb.SimulateResponse]
 // sendRequest writes req to s as the host does.
 func sendRequest(t testing.TB, s *requestStream, req Request) {
 	t.Helper()
-	err := istream.SendRequest(s.send, requestHeader(&req), func(from, to int) []*pb.Vm {
-		return vmMessages(req.Fleet.VMs[from:to])
+	err := istream.SendRequest(s.send, requestHeader(&req), func(from, to int, reuse []*pb.Vm) []*pb.Vm {
+		return vmMessages(req.Fleet.VMs[from:to], reuse)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -359,6 +360,63 @@ func TestForecastRoundTrip(t *testing.T) {
 	}
 }
 
+// TestMessagesRefilled: messages refilled for another chunk (as the
+// sending side does once a chunk is sent) equal messages made afresh for
+// it, whatever the earlier chunk held: power schedules and times present
+// in one and absent in the other, a longer chunk before a shorter one.
+func TestMessagesRefilled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	vms := func(n int) []VM {
+		var out []VM
+		for len(out) < n {
+			out = append(out, randomRequest(rng).Fleet.VMs...)
+		}
+		return out[:n]
+	}
+	for i := range 50 {
+		before, after := vms(1+rng.IntN(20)), vms(1+rng.IntN(20))
+		if len(after) > len(before) {
+			before, after = after, before
+		}
+		got := vmMessages(after, vmMessages(before, nil))
+		want := vmMessages(after, nil)
+		if len(got) != len(want) {
+			t.Fatalf("case %d: %d VM messages, want %d", i, len(got), len(want))
+		}
+		for j := range want {
+			if !proto.Equal(got[j], want[j]) {
+				t.Fatalf("case %d: refilled VM %d is\n%v\nwant\n%v", i, j, got[j], want[j])
+			}
+		}
+
+		results := func(n int) []VMResult { return randomForecast(rng, n).VMs }
+		rBefore, rAfter := results(1+rng.IntN(20)), results(1+rng.IntN(20))
+		if len(rAfter) > len(rBefore) {
+			rBefore, rAfter = rAfter, rBefore
+		}
+		gotR := resultMessages(rAfter, resultMessages(rBefore, nil))
+		wantR := resultMessages(rAfter, nil)
+		if len(gotR) != len(wantR) {
+			t.Fatalf("case %d: %d result messages, want %d", i, len(gotR), len(wantR))
+		}
+		for j := range wantR {
+			if !proto.Equal(gotR[j], wantR[j]) {
+				t.Fatalf("case %d: refilled result %d is\n%v\nwant\n%v", i, j, gotR[j], wantR[j])
+			}
+		}
+		// A refilled chunk shares no time with another message of its own.
+		seen := map[*timestamppb.Timestamp]bool{}
+		for _, m := range gotR {
+			for _, ts := range []*timestamppb.Timestamp{m.AssessedAt, m.InstallStart, m.InstallEnd} {
+				if ts != nil && seen[ts] {
+					t.Fatalf("case %d: a time message used twice", i)
+				}
+				seen[ts] = true
+			}
+		}
+	}
+}
+
 // TestNaNTravelsAndIsRefused: the wire does not hide a NaN or an infinity
 // (a plugin's forecast arrives as it was sent); CheckForecast, which the
 // host runs on every forecast, refuses it.
@@ -417,7 +475,7 @@ func TestUnknownFieldsIgnored(t *testing.T) {
 	var in requestStream
 	unknownPart := withUnknownField(t, &pb.SimulateRequest{})
 	in.msgs = append(in.msgs, unknownPart, embed(1, withUnknownField(t, requestHeader(&req))))
-	for _, vm := range vmMessages(req.Fleet.VMs) {
+	for _, vm := range vmMessages(req.Fleet.VMs, nil) {
 		in.msgs = append(in.msgs, embed(3, withUnknownField(t, &pb.VmChunk{})), embed(3, embed(1, withUnknownField(t, vm))), unknownPart)
 	}
 	got, err := readRequest(&in)
@@ -435,7 +493,7 @@ func TestUnknownFieldsIgnored(t *testing.T) {
 	for _, st := range stepMessages(f.Plan) {
 		out.msgs = append(out.msgs, embed(5, embed(1, withUnknownField(t, st))), unknownResponse)
 	}
-	for _, r := range resultMessages(f.VMs) {
+	for _, r := range resultMessages(f.VMs, nil) {
 		out.msgs = append(out.msgs, embed(6, embed(1, withUnknownField(t, r))))
 	}
 	trailer := forecastTrailer(f)
@@ -464,7 +522,7 @@ func TestBrokenForecastStreams(t *testing.T) {
 		return b
 	}
 	results := func(k int) []byte {
-		return marshal(&pb.SimulateResponse{Part: &pb.SimulateResponse_Results{Results: &pb.VmResultChunk{Vms: resultMessages(make([]VMResult, k))}}})
+		return marshal(&pb.SimulateResponse{Part: &pb.SimulateResponse_Results{Results: &pb.VmResultChunk{Vms: resultMessages(make([]VMResult, k), nil)}}})
 	}
 	plan := marshal(&pb.SimulateResponse{Part: &pb.SimulateResponse_Plan{Plan: &pb.PlanChunk{Steps: stepMessages(make([]Step, 1))}}})
 	trailer := func(vms, steps uint64) []byte {

@@ -182,8 +182,8 @@ func (s *forecastSink) Plan(steps []Step) error {
 }
 
 func (s *forecastSink) VMs(results []VMResult) error {
-	return s.w.Results(len(results), s.size, func(from, to int) []*pb.VmResult {
-		return resultMessages(results[from:to])
+	return s.w.Results(len(results), s.size, func(from, to int, reuse []*pb.VmResult) []*pb.VmResult {
+		return resultMessages(results[from:to], reuse)
 	})
 }
 
@@ -256,8 +256,8 @@ func (c *grpcClient) Simulate(ctx context.Context, req Request) (*Forecast, erro
 	sent := make(chan error, 1)
 	go func() {
 		vms := req.Fleet.VMs
-		err := istream.SendRequest(stream.Send, requestHeader(&req), func(from, to int) []*pb.Vm {
-			return vmMessages(vms[from:to])
+		err := istream.SendRequest(stream.Send, requestHeader(&req), func(from, to int, reuse []*pb.Vm) []*pb.Vm {
+			return vmMessages(vms[from:to], reuse)
 		})
 		if err == nil {
 			err = stream.CloseSend()

@@ -51,6 +51,10 @@ func ByWeight(n int, weight func(i int) int) [][2]int {
 // VMs arrive and its results leave) or the caller.
 func spareCores() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
+// InFlight is the most messages a pipeline holds at once: those made or
+// being made ahead of the sender, and the one it sends.
+func InFlight() int { return 2*runtime.GOMAXPROCS(0) + 1 }
+
 // Pipeline sends messages in the order they are added while making them on
 // spare cores, up to two per core ahead of the one being sent.
 type Pipeline[M any] struct {

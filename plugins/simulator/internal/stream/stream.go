@@ -21,17 +21,51 @@ import (
 // side allocates for that many VMs before they arrive.
 const MaxVMs = 1 << 26
 
+// spares keeps the message lists of chunks already sent, for the chunks
+// still to be made to refill instead of allocating their own: a large
+// fleet's messages would otherwise be new memory chunk after chunk. Once
+// send returns, gRPC has encoded a message and reads it no more (neither
+// side installs a stats handler, which may keep it). A list that finds
+// spares full is left to the collector.
+type spares[T any] chan []T
+
+func newSpares[T any]() spares[T] { return make(chan []T, chunk.InFlight()) }
+
+func (s spares[T]) put(list []T) {
+	select {
+	case s <- list:
+	default:
+	}
+}
+
+// get is a list to refill, or nil when none was sent yet.
+func (s spares[T]) get() []T {
+	select {
+	case list := <-s:
+		return list
+	default:
+		return nil
+	}
+}
+
 // SendRequest sends header, then the chunks vmChunk makes for each range
-// of the header's VMs, made on spare cores ahead of the sender.
-func SendRequest(send func(*pb.SimulateRequest) error, header *pb.RequestHeader, vmChunk func(from, to int) []*pb.Vm) error {
+// of the header's VMs, made on spare cores ahead of the sender. vmChunk
+// may refill reuse, the messages of a chunk already sent (nil when there is
+// none), and return them.
+func SendRequest(send func(*pb.SimulateRequest) error, header *pb.RequestHeader, vmChunk func(from, to int, reuse []*pb.Vm) []*pb.Vm) error {
 	if err := send(&pb.SimulateRequest{Part: &pb.SimulateRequest_Header{Header: header}}); err != nil {
 		return err
 	}
 	n := int(header.GetVmCount())
-	p := chunk.NewPipeline(send)
+	sent := newSpares[*pb.Vm]()
+	p := chunk.NewPipeline(func(msg *pb.SimulateRequest) error {
+		err := send(msg)
+		sent.put(msg.GetVms().GetVms())
+		return err
+	})
 	for _, r := range chunk.Ranges(n, chunk.Size(n)) {
 		err := p.Add(func() *pb.SimulateRequest {
-			return &pb.SimulateRequest{Part: &pb.SimulateRequest_Vms{Vms: &pb.VmChunk{Vms: vmChunk(r[0], r[1])}}}
+			return &pb.SimulateRequest{Part: &pb.SimulateRequest_Vms{Vms: &pb.VmChunk{Vms: vmChunk(r[0], r[1], sent.get())}}}
 		})
 		if err != nil {
 			break // Close returns it
@@ -101,12 +135,21 @@ func ReadVMs(recv func() (*pb.SimulateRequest, error), want uint64, each func(fi
 type ForecastWriter struct {
 	p              *chunk.Pipeline[*pb.SimulateResponse]
 	send           func(*pb.SimulateResponse) error
+	sent           spares[*pb.VmResult]
 	steps, results int
 }
 
 // NewForecastWriter sends through send.
 func NewForecastWriter(send func(*pb.SimulateResponse) error) *ForecastWriter {
-	return &ForecastWriter{p: chunk.NewPipeline(send), send: send}
+	w := &ForecastWriter{send: send, sent: newSpares[*pb.VmResult]()}
+	w.p = chunk.NewPipeline(func(msg *pb.SimulateResponse) error {
+		err := send(msg)
+		if r := msg.GetResults(); r != nil {
+			w.sent.put(r.GetVms())
+		}
+		return err
+	})
+	return w
 }
 
 // Plan adds the next n steps, split in chunks; stepChunk makes the steps of
@@ -125,12 +168,13 @@ func (w *ForecastWriter) Plan(n int, weight func(i int) int, stepChunk func(from
 }
 
 // Results adds the next n VM results, in chunks of size; resultChunk makes
-// the results of a range of them.
-func (w *ForecastWriter) Results(n, size int, resultChunk func(from, to int) []*pb.VmResult) error {
+// the results of a range of them, and may refill reuse, the messages of a
+// chunk already sent (nil when there is none).
+func (w *ForecastWriter) Results(n, size int, resultChunk func(from, to int, reuse []*pb.VmResult) []*pb.VmResult) error {
 	w.results += n
 	for _, r := range chunk.Ranges(n, size) {
 		err := w.p.Add(func() *pb.SimulateResponse {
-			return &pb.SimulateResponse{Part: &pb.SimulateResponse_Results{Results: &pb.VmResultChunk{Vms: resultChunk(r[0], r[1])}}}
+			return &pb.SimulateResponse{Part: &pb.SimulateResponse_Results{Results: &pb.VmResultChunk{Vms: resultChunk(r[0], r[1], w.sent.get())}}}
 		})
 		if err != nil {
 			return err
