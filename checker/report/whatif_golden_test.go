@@ -30,6 +30,7 @@ func TestGoldenWhatIf(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := l.Run(context.Background(), checker.Discover([]string{"testdata/what-if"}), strings.NewReader(""))
+		r.WorkDir = goldenWorkDir // the golden files must not depend on where the repository is
 		if code := r.ExitCode("error"); code != report.ExitError {
 			t.Errorf("%s: exit code %d, want %d (the failed what-if)", profile, code, report.ExitError)
 		}
