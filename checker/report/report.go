@@ -242,10 +242,11 @@ type Options struct {
 	// above it as failures and the others as passing test cases, so that
 	// a test tab agrees with the exit code. "" means error.
 	FailOn model.Severity
-	// MarkdownLimit caps the Markdown report, in characters (a
-	// pull-request comment takes 65,536), and MarkdownByteLimit in bytes
-	// (a GitHub job summary takes 1 MiB a step); 0 means no cap. Past a
-	// cap, table rows are left out and the report says how many.
+	// MarkdownLimit caps the Markdown report, in characters (what a
+	// pull-request comment holds), and MarkdownByteLimit in bytes (what a
+	// GitHub job summary holds; docs/outputs.md gives both limits); 0 means
+	// no cap. Past a cap, table rows are left out and the report says how
+	// many.
 	MarkdownLimit     int
 	MarkdownByteLimit int
 	// FullReport says where the whole report is, for formats that leave

@@ -97,8 +97,8 @@ func isStepSummary(path string) bool {
 }
 
 // stepSummaryRoom is how many bytes a report may add to the job summary
-// at path: GitHub's 1 MiB a step, less what earlier commands of the step
-// wrote there. At least 1, so the report still says what it left out.
+// at path: what GitHub takes a step (stepSummaryLimit), less what earlier
+// commands of the step wrote there. At least 1, so the report still says what it left out.
 func stepSummaryRoom(path string) int {
 	room := stepSummaryLimit
 	if info, err := os.Stat(path); err == nil {

@@ -11,8 +11,8 @@ import (
 )
 
 // maxResourceID bounds a resource ID kept for findings and messages: real
-// IDs are a few hundred characters, and a hostile file's 50 MB "ID" must
-// not be copied into every finding.
+// IDs are far shorter, and a hostile file's huge "ID" must not be copied
+// into every finding.
 const maxResourceID = 1024
 
 // maxErrorDetails is how many of Azure's error details a failed what-if's
