@@ -6,7 +6,7 @@ import (
 )
 
 // MaxQuoted is how many characters of one input value a message quotes:
-// a hostile template's 50 MB string must not be copied into every finding
+// a hostile template's huge string must not be copied into every finding
 // and every output format.
 const MaxQuoted = 200
 

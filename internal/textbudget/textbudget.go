@@ -1,6 +1,6 @@
-// Package textbudget keeps a report within a size its consumer accepts:
-// a GitHub pull-request comment takes 65,536 characters, a job summary
-// 1 MiB a step. A report adds what it must show and then, while they fit,
+// Package textbudget keeps a report within a size its consumer accepts
+// (a GitHub pull-request comment, a job summary; docs/outputs.md gives
+// their limits). A report adds what it must show and then, while they fit,
 // the rows it can leave out, and says how many it left out.
 package textbudget
 

@@ -26,9 +26,9 @@ func Formats() []string { return []string{"text", "json", "csv", "html", "markdo
 
 // Options tune formatters that have choices.
 type Options struct {
-	// MarkdownLimit caps the Markdown forecast in characters (a
-	// pull-request comment takes 65,536) and MarkdownByteLimit in bytes (a
-	// GitHub job summary takes 1 MiB a step); 0 means no cap. Past a cap,
+	// MarkdownLimit caps the Markdown forecast in characters (what a
+	// pull-request comment holds) and MarkdownByteLimit in bytes (what a
+	// GitHub job summary holds; docs/outputs.md gives both); 0 means no cap. Past a cap,
 	// rows of reasons and of VMs not compliant are left out, and the
 	// forecast says how many.
 	MarkdownLimit     int

@@ -65,9 +65,9 @@ func (p *GRPCPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, conn *g
 }
 
 // The transport's flow-control windows and socket buffers. gRPC's defaults
-// (64 KiB windows grown by bandwidth estimation, 32 KiB buffers) suit many
-// small calls across a network; a forecast is one call of a hundred MB over
-// a local socket, where they made the transfer cost more than encoding it.
+// (small windows grown by bandwidth estimation) suit many small calls across
+// a network; a forecast is one large call over a local socket, where they
+// made the transfer cost more than encoding it (docs/performance.md).
 const (
 	windowBytes   = 64 << 20
 	ioBufferBytes = 1 << 20
