@@ -15,20 +15,14 @@ import (
 // true, false or null on the same line. A finding on anything else (an
 // object, a place the source does not show) keeps EndColumn 0, unknown.
 func setEndColumns(docs map[string]*jsonpos.Document, findings []model.Finding) {
-	lines := map[*jsonpos.Document][]int{}
 	for i := range findings {
 		x := &findings[i]
 		doc := docs[x.File]
 		if doc == nil || x.Line <= 0 || x.Column <= 0 {
 			continue
 		}
-		starts, ok := lines[doc]
-		if !ok {
-			starts = lineStarts(doc.Source())
-			lines[doc] = starts
-		}
 		src := doc.Source()
-		off, ok := offsetOf(src, starts, x.Line, x.Column)
+		off, ok := doc.Offset(x.Line, x.Column)
 		if !ok {
 			continue
 		}
@@ -46,35 +40,6 @@ func setEndColumns(docs map[string]*jsonpos.Document, findings []model.Finding) 
 		}
 		x.EndColumn = x.Column + utf8.RuneCountInString(src[off:end])
 	}
-}
-
-// lineStarts are the byte offsets at which src's lines start (after a
-// BOM, for the first), as jsonpos numbers lines.
-func lineStarts(src string) []int {
-	starts := []int{len(src) - len(strings.TrimPrefix(src, "\uFEFF"))}
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\n' {
-			starts = append(starts, i+1)
-		}
-	}
-	return starts
-}
-
-// offsetOf is the byte offset of line and column (in code points, each
-// invalid byte one), or false when the line is shorter.
-func offsetOf(src string, starts []int, line, column int) (int, bool) {
-	if line > len(starts) {
-		return 0, false
-	}
-	off := starts[line-1]
-	for c := 1; c < column; c++ {
-		if off >= len(src) || src[off] == '\n' {
-			return 0, false
-		}
-		_, size := utf8.DecodeRuneInString(src[off:])
-		off += size
-	}
-	return off, off < len(src)
 }
 
 // scalarEnd is the offset after the JSON scalar token starting at off (a

@@ -518,3 +518,28 @@ func BenchmarkPosition(b *testing.B) {
 		doc.Position(off)
 	}
 }
+
+// TestOffsetInvertsPosition: Offset gives back the byte offset Position
+// numbered, BOM, multi-byte runes and CRLF included, and refuses places the
+// source does not have.
+func TestOffsetInvertsPosition(t *testing.T) {
+	src := "\uFEFF{\"é\": 1,\r\n  \"b\": \"ü\"}\n"
+	doc, err := Parse("x.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := len("\uFEFF"); off < len(doc.Source()); off++ {
+		if !utf8.RuneStart(doc.Source()[off]) || doc.Source()[off] == '\n' {
+			continue
+		}
+		line, col := doc.Position(off)
+		if got, ok := doc.Offset(line, col); !ok || got != off {
+			t.Errorf("Offset(Position(%d) = %d:%d) = %d, %v", off, line, col, got, ok)
+		}
+	}
+	for _, bad := range [][2]int{{0, 1}, {1, 0}, {1, 99}, {9, 1}} {
+		if _, ok := doc.Offset(bad[0], bad[1]); ok {
+			t.Errorf("Offset(%d, %d) found a place", bad[0], bad[1])
+		}
+	}
+}

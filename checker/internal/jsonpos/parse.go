@@ -61,6 +61,25 @@ func (d *Document) Position(offset int) (line, col int) {
 	return lo, utf8.RuneCountInString(d.src[start:offset]) + 1
 }
 
+// Offset is the byte offset of a 1-based line and column as Position
+// gives them (columns in code points, each invalid byte one), or false
+// when the source has no such place.
+func (d *Document) Offset(line, col int) (int, bool) {
+	d.linesOnce.Do(d.computeLines)
+	if line < 1 || line > len(d.lineStarts) || col < 1 {
+		return 0, false
+	}
+	off := d.lineStarts[line-1]
+	for c := 1; c < col; c++ {
+		if off >= len(d.src) || d.src[off] == '\n' {
+			return 0, false
+		}
+		_, size := utf8.DecodeRuneInString(d.src[off:])
+		off += size
+	}
+	return off, off < len(d.src)
+}
+
 func (d *Document) computeLines() {
 	src := d.src
 	ls := make([]int, 1, strings.Count(src, "\n")+1)
