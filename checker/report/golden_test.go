@@ -10,11 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
-
 	"github.com/patchcheck/patchcheck/checker"
 	"github.com/patchcheck/patchcheck/checker/report"
-	"github.com/patchcheck/patchcheck/schemas"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -111,25 +108,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 	if err := f.Format(&buf, r); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join("schemas", schemas.LintReport))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(schemas.BaseURL+schemas.LintReport, bytes.NewReader(data)); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(schemas.BaseURL + schemas.LintReport)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc any
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Validate(doc); err != nil {
-		t.Fatalf("%#v", err)
-	}
+	validateLintReport(t, buf.Bytes())
 	sum := r.Summarize()
 	if sum.Errored != 1 || sum.Skipped != 1 || sum.Checked < 5 || sum.Files != sum.Checked+sum.Skipped+sum.Errored {
 		t.Fatalf("summary does not account for every input: %+v", sum)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
-
 	"github.com/patchcheck/patchcheck/checker"
 	"github.com/patchcheck/patchcheck/checker/report"
 	"github.com/patchcheck/patchcheck/schemas"
@@ -65,18 +63,11 @@ func TestGoldenWhatIf(t *testing.T) {
 	}
 }
 
-// validateLintReport checks a JSON report against schemas/lint-report.schema.json.
+// validateLintReport checks a JSON report against
+// schemas/lint-report.schema.json, compiled as patchcheck embeds it.
 func validateLintReport(t *testing.T, data []byte) {
 	t.Helper()
-	schema, err := os.ReadFile(filepath.Join("schemas", schemas.LintReport))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(schemas.BaseURL+schemas.LintReport, bytes.NewReader(schema)); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(schemas.BaseURL + schemas.LintReport)
+	s, err := schemas.Compile(schemas.LintReport)
 	if err != nil {
 		t.Fatal(err)
 	}
