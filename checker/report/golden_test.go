@@ -49,18 +49,7 @@ func TestGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				golden := filepath.Join("testdata", "golden", "lint-"+profile+"."+format)
-				if *update {
-					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./checker/report -update to create it)", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from the output; rerun with -update if the change is intended\n--- got ---\n%s", golden, buf.String())
-				}
+				checkGolden(t, golden, buf.Bytes())
 			})
 		}
 	}
@@ -84,18 +73,7 @@ func TestGoldenInputs(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "golden", "inputs-"+profile+".text")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs; rerun with -update if intended\n%s", golden, buf.String())
-			}
+			checkGolden(t, golden, buf.Bytes())
 		})
 	}
 }
@@ -213,22 +191,28 @@ func TestGoldenRealworld(t *testing.T) {
 					t.Fatal(err)
 				}
 				golden := filepath.Join("testdata", "golden", "realworld", c.Name()+"-"+profile+".text")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./checker/report -run Realworld -update to create it)", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs; rerun with -update if intended\n%s", golden, buf.String())
-				}
+				checkGolden(t, golden, buf.Bytes())
 			})
 		}
+	}
+}
+
+// checkGolden compares out with the golden file, or writes it with -update.
+func checkGolden(t *testing.T, golden string, out []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./checker/report -update to create it)", err)
+	}
+	if !bytes.Equal(out, want) {
+		t.Errorf("%s differs from the output; rerun with -update if the change is intended\n--- got ---\n%s", golden, out)
 	}
 }

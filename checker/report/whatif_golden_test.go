@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,18 +45,7 @@ func TestGoldenWhatIf(t *testing.T) {
 					validateLintReport(t, buf.Bytes())
 				}
 				golden := filepath.Join("testdata", "golden", "whatif-"+profile+"."+format)
-				if *update {
-					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./checker/report -run WhatIf -update to create it)", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from the output; rerun with -update if the change is intended\n--- got ---\n%s", golden, buf.String())
-				}
+				checkGolden(t, golden, buf.Bytes())
 			})
 		}
 	}
