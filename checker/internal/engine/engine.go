@@ -36,8 +36,6 @@ type Engine struct {
 	byPackage map[string]model.Rule
 	cache     *resultCache
 	terms     terms
-	// builtinIDs are the upper-cased IDs of patchcheck's own rules.
-	builtinIDs map[string]string
 }
 
 // Policies is a loaded policy tree: modules, profiles and capabilities.
@@ -310,7 +308,7 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms(), builtinIDs: p.builtinIDs}
+	e := &Engine{profile: profile, rules: catalog(compiler), byPackage: map[string]model.Rule{}, cache: newResultCache(cacheEntries), terms: newTerms()}
 	for i, r := range e.rules {
 		// A built-in ID names a built-in rule: a user rule may not take one.
 		pkg, ok := p.builtinIDs[strings.ToUpper(r.ID)]
@@ -323,7 +321,6 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 	return e, nil
 }
 
-// Rule returns the catalog entry of a rule ID.
 // RuleFor returns the built-in rule that applies to the given input
 // member (custom.applies): Go code that reports on something Rego does not
 // see per VM, such as the configuration's waivers, finds its rule by what
@@ -331,13 +328,14 @@ func New(ctx context.Context, p *Policies, profile string) (*Engine, error) {
 // answers, whatever it declares.
 func (e *Engine) RuleFor(applies string) (model.Rule, bool) {
 	for _, r := range e.rules {
-		if _, builtin := e.builtinIDs[strings.ToUpper(r.ID)]; builtin && r.Applies == applies {
+		if r.Builtin && r.Applies == applies {
 			return r, true
 		}
 	}
 	return model.Rule{}, false
 }
 
+// Rule returns the catalog entry of a rule ID.
 func (e *Engine) Rule(id string) (model.Rule, bool) {
 	for _, r := range e.rules {
 		if r.ID == id {
