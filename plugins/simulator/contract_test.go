@@ -1,26 +1,42 @@
 package simulator
 
-import "testing"
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
 
-// TestDefaultPatchModesFor: a VM's own mode wins; without one, the default
-// for its OS (any case), and on Windows for its automatic updates setting.
-func TestDefaultPatchModesFor(t *testing.T) {
-	d := DefaultPatchModes{Windows: "W", Linux: "L", WindowsAutomaticUpdatesOff: "O"}
-	tests := []struct {
-		vm   VM
-		want string
-	}{
-		{VM{OS: "linux", PatchMode: "AutomaticByPlatform"}, "AutomaticByPlatform"},
-		{VM{OS: "windows", PatchMode: "Manual", EnableAutomaticUpdates: true}, "Manual"},
-		{VM{OS: "windows", EnableAutomaticUpdates: true}, "W"},
-		{VM{OS: "Windows", EnableAutomaticUpdates: false}, "O"},
-		{VM{OS: "linux"}, "L"},
-		{VM{OS: "LINUX", EnableAutomaticUpdates: true}, "L"},
-		{VM{OS: "freebsd"}, ""},
-	}
-	for _, tt := range tests {
-		if got := d.For(&tt.vm); got != tt.want {
-			t.Errorf("For(%+v) = %q, want %q", tt.vm, got, tt.want)
+// TestTransportIsInternal keeps this package the contract a plugin author
+// reads: how its types become messages and streams lives in internal/rpc,
+// so none of its own files touches the messages, protobuf or the stream
+// bookkeeping.
+func TestTransportIsInternal(t *testing.T) {
+	const module = "github.com/patchcheck/patchcheck/plugins/simulator/"
+	forbidden := []string{module + "proto", module + "internal/stream", module + "internal/chunk", "google.golang.org/protobuf"}
+	paths, _ := filepath.Glob("*.go")
+	checked := 0
+	for _, path := range paths {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
 		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked++
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			for _, bad := range forbidden {
+				if p == bad || strings.HasPrefix(p, bad+"/") {
+					t.Errorf("%s imports %s: the transport belongs in internal/rpc", path, p)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no files of package simulator found")
 	}
 }

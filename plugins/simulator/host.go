@@ -24,6 +24,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator/internal/launch"
+	"github.com/patchcheck/patchcheck/plugins/simulator/internal/rpc"
 )
 
 // MaxPluginBytes bounds the size of a pinned plugin executable: Open copies
@@ -176,7 +177,7 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 	}
 
 	var client *plugin.Client
-	var rpc plugin.ClientProtocol
+	var protocol plugin.ClientProtocol
 	var exit *launch.ExitRecorder
 	for attempt := 0; ; attempt++ {
 		cmd := exec.Command(path, cfg.Args...)
@@ -211,9 +212,9 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 				Exclude: exit.Exclude,
 			}),
 			Managed:         true, // plugin.CleanupClients stops it too
-			GRPCDialOptions: grpcDialOptions(),
+			GRPCDialOptions: rpc.DialOptions(),
 		})
-		rpc, err = client.Client()
+		protocol, err = client.Client()
 		if err == nil {
 			break
 		}
@@ -228,7 +229,7 @@ func Open(cfg HostConfig) (Simulator, func(), error) {
 	}
 
 	h := &hostSimulator{label: label, client: client, callTimeout: cfg.CallTimeout, exit: exit, pin: pin, stderr: capped}
-	raw, err := rpc.Dispense(PluginName)
+	raw, err := protocol.Dispense(PluginName)
 	if err != nil {
 		h.close()
 		return nil, noop, fmt.Errorf("%s: %w", label, err)

@@ -5,6 +5,8 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 	plugin "github.com/hashicorp/go-plugin"
+
+	"github.com/patchcheck/patchcheck/plugins/simulator/internal/rpc"
 )
 
 // Serve runs impl as a simulator plugin: it performs the go-plugin
@@ -27,7 +29,7 @@ func ServeConfig(impl Simulator) *plugin.ServeConfig {
 	return &plugin.ServeConfig{
 		HandshakeConfig: Handshake,
 		Plugins:         plugin.PluginSet{PluginName: &GRPCPlugin{Impl: impl}},
-		GRPCServer:      newGRPCServer,
+		GRPCServer:      rpc.NewServer,
 		Logger: hclog.New(&hclog.LoggerOptions{
 			Name:       PluginName,
 			Level:      hclog.Info,

@@ -1,4 +1,4 @@
-package simulator
+package rpc
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/patchcheck/patchcheck/plugins/simulator/internal/chunk"
 	istream "github.com/patchcheck/patchcheck/plugins/simulator/internal/stream"
+	"github.com/patchcheck/patchcheck/plugins/simulator/model"
 	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
 )
 
@@ -21,16 +22,16 @@ var errStopped = errors.New("the simulator stopped")
 // works on. The trailer goes out only when the whole request was received
 // and the simulator succeeded, so a host never takes a partial forecast
 // for a whole.
-func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulator, req Request, n int) error {
+func simulateStreaming(stream pb.Simulator_SimulateServer, impl Streaming, req model.Request, n int) error {
 	ctx, cancel := context.WithCancel(stream.Context())
 	defer cancel()
-	vms := make(chan []VM, 2)
+	vms := make(chan []model.VM, 2)
 	received := make(chan error, 1)
 	go func() {
-		all := make([]VM, n) // the batches are parts of one slice
+		all := make([]model.VM, n) // the batches are parts of one slice
 		// Each chunk's VMs are converted on a spare core while the next
 		// chunk is received, and handed over in order.
-		handOver := chunk.NewPipeline(func(batch []VM) error {
+		handOver := chunk.NewPipeline(func(batch []model.VM) error {
 			select {
 			case vms <- batch:
 				return nil
@@ -40,7 +41,7 @@ func simulateStreaming(stream pb.Simulator_SimulateServer, impl StreamingSimulat
 		})
 		err := istream.ReadVMs(stream.Recv, uint64(n), func(first int, msgs []*pb.Vm) error {
 			batch := all[first : first+len(msgs)]
-			return handOver.Add(func() []VM {
+			return handOver.Add(func() []model.VM {
 				fromVMMessages(msgs, batch)
 				return batch
 			})

@@ -1,4 +1,4 @@
-package simulator
+package rpc
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator/internal/chunk"
+	"github.com/patchcheck/patchcheck/plugins/simulator/model"
 	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
 )
 
@@ -53,17 +54,19 @@ type echoStreaming struct {
 	returned               chan struct{} // closed as it returns early, when set
 }
 
-func (echoStreaming) Describe(context.Context) (Description, error) { return Description{}, nil }
-func (echoStreaming) Simulate(context.Context, Request) (*Forecast, error) {
+func (echoStreaming) Describe(context.Context) (model.Description, error) {
+	return model.Description{}, nil
+}
+func (echoStreaming) Simulate(context.Context, model.Request) (*model.Forecast, error) {
 	return nil, errors.New("not used")
 }
 
-func (e echoStreaming) SimulateStream(ctx context.Context, _ Request, count int, vms <-chan []VM, out ForecastSink) (*Forecast, error) {
-	results := make([]VMResult, 0, count)
+func (e echoStreaming) SimulateStream(ctx context.Context, _ model.Request, count int, vms <-chan []model.VM, out model.ForecastSink) (*model.Forecast, error) {
+	results := make([]model.VMResult, 0, count)
 	batches := 0
 	for batch := range vms {
 		for _, vm := range batch {
-			results = append(results, VMResult{Name: vm.Name})
+			results = append(results, model.VMResult{Name: vm.Name})
 		}
 		if batches++; batches == e.stopAfter {
 			return nil, errors.New("stopped early")
@@ -81,12 +84,12 @@ func (e echoStreaming) SimulateStream(ctx context.Context, _ Request, count int,
 	if err := out.VMs(results); err != nil {
 		return nil, err
 	}
-	return &Forecast{Trials: 1}, nil
+	return &model.Forecast{Trials: 1}, nil
 }
 
-func requestMessages(t *testing.T, n int) ([][]byte, []VM) {
+func requestMessages(t *testing.T, n int) ([][]byte, []model.VM) {
 	t.Helper()
-	req := Request{Trials: 1, Fleet: Fleet{VMs: make([]VM, n)}}
+	req := model.Request{Trials: 1, Fleet: model.Fleet{VMs: make([]model.VM, n)}}
 	for i := range req.Fleet.VMs {
 		req.Fleet.VMs[i].Name = fmt.Sprint("vm-", i)
 	}

@@ -1,9 +1,11 @@
-package simulator
+package rpc
 
 import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/patchcheck/patchcheck/plugins/simulator/model"
 )
 
 // BenchmarkMessages measures the protocol's messages on their own: a
@@ -57,17 +59,17 @@ func BenchmarkMessages(b *testing.B) {
 // benchRequest is a request of n VMs shaped like simulatortest.LargeFleet's
 // (which this package's tests cannot import), with the repeated strings
 // left empty when emptyStrings is set.
-func benchRequest(n int, emptyStrings bool) Request {
-	req := Request{Trials: 1, Fleet: Fleet{VMs: make([]VM, n)}}
+func benchRequest(n int, emptyStrings bool) model.Request {
+	req := model.Request{Trials: 1, Fleet: model.Fleet{VMs: make([]model.VM, n)}}
 	for i := range req.Fleet.VMs {
-		vm := VM{
+		vm := model.VM{
 			Name: fmt.Sprintf("vm-%07d", i), InstallMinutes: 60, FailureProbability: 0.02, UnhealthyProbability: 0.01,
 		}
 		if !emptyStrings {
 			vm.Subscription, vm.Region, vm.Zone = fmt.Sprintf("sub-%02d", i%20), fmt.Sprintf("region-%d", i%12), fmt.Sprint(1+i%3)
-			vm.OS, vm.PatchMode, vm.TimeZone, vm.Enablement = "linux", "AutomaticByPlatform", "America/New_York", EnablementDone
-			vm.Image = Image{Publisher: "canonical", Offer: "0001-com-ubuntu-server-jammy", Sku: "22_04-lts-gen2"}
-			vm.OffPeak = Window{Start: "22:00", End: "06:00"}
+			vm.OS, vm.PatchMode, vm.TimeZone, vm.Enablement = "linux", "AutomaticByPlatform", "America/New_York", model.EnablementDone
+			vm.Image = model.Image{Publisher: "canonical", Offer: "0001-com-ubuntu-server-jammy", Sku: "22_04-lts-gen2"}
+			vm.OffPeak = model.Window{Start: "22:00", End: "06:00"}
 		}
 		req.Fleet.VMs[i] = vm
 	}
@@ -75,12 +77,12 @@ func benchRequest(n int, emptyStrings bool) Request {
 }
 
 // benchForecast is a forecast of n patched VMs.
-func benchForecast(n int) *Forecast {
-	f := &Forecast{Trials: 1, VMs: make([]VMResult, n)}
+func benchForecast(n int) *model.Forecast {
+	f := &model.Forecast{Trials: 1, VMs: make([]model.VMResult, n)}
 	t := time.Date(2026, 12, 9, 3, 0, 0, 0, time.UTC)
 	for i := range f.VMs {
 		s, e, days := t, t.Add(time.Hour), 1.25
-		f.VMs[i] = VMResult{
+		f.VMs[i] = model.VMResult{
 			Name: fmt.Sprintf("vm-%07d", i), Region: fmt.Sprintf("region-%d", i%12), Zone: fmt.Sprint(1 + i%3),
 			Phase: i % 5, Eligible: true, AssessedAt: &t, InstallStart: &s, InstallEnd: &e, InstallWindows: 1,
 			LocalInstall: "2026-12-08T22:00:00-05:00", Attempts: 1, DaysAfterRelease: &days, Compliant: true,

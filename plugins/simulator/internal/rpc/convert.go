@@ -1,21 +1,21 @@
-package simulator
+package rpc
 
 import (
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/patchcheck/patchcheck/plugins/simulator/model"
 	pb "github.com/patchcheck/patchcheck/plugins/simulator/proto"
 )
 
-// This file maps the Go types of contract.go to the messages of
-// proto/simulator.proto and back, field by field. It stays in this package
-// because Serve and Open, which use it, are here with the types; the
-// stream's order, counts and chunking are in internal/stream and
-// internal/chunk. Decoding never fails: a field a peer leaves out is its
-// zero value, and the host judges the forecast as a whole (CheckForecast).
-// Lists of the forecast come back empty rather than nil, as its JSON shows
-// them; lists of the request come back nil when empty.
+// This file maps the Go types of package model to the messages of
+// proto/simulator.proto and back, field by field; the stream's order, counts
+// and chunking are in internal/stream and internal/chunk. Decoding never
+// fails: a field a peer leaves out is its zero value, and the host judges
+// the forecast as a whole (CheckForecast). Lists of the forecast come back
+// empty rather than nil, as its JSON shows them; lists of the request come
+// back nil when empty.
 
 func timestamp(t time.Time) *timestamppb.Timestamp {
 	return &timestamppb.Timestamp{Seconds: t.Unix(), Nanos: int32(t.Nanosecond())} //nolint:gosec // 0 ≤ ns < 1e9
@@ -82,11 +82,11 @@ func emptyIfNil[T any](s []T) []T {
 	return s
 }
 
-func window(w Window) *pb.Window { return &pb.Window{Start: w.Start, End: w.End} }
+func window(w model.Window) *pb.Window { return &pb.Window{Start: w.Start, End: w.End} }
 
-func fromWindow(w *pb.Window) Window { return Window{Start: w.GetStart(), End: w.GetEnd()} }
+func fromWindow(w *pb.Window) model.Window { return model.Window{Start: w.GetStart(), End: w.GetEnd()} }
 
-func settings(s Settings) *pb.Settings {
+func settings(s model.Settings) *pb.Settings {
 	return &pb.Settings{
 		AssessmentIntervalHours: s.AssessmentIntervalHours,
 		EnablementMinutes:       int64(s.EnablementMinutes),
@@ -99,8 +99,8 @@ func settings(s Settings) *pb.Settings {
 	}
 }
 
-func fromSettings(s *pb.Settings) Settings {
-	out := Settings{
+func fromSettings(s *pb.Settings) model.Settings {
+	out := model.Settings{
 		AssessmentIntervalHours: s.GetAssessmentIntervalHours(),
 		EnablementMinutes:       int(s.GetEnablementMinutes()),
 		HealthThreshold:         s.GetHealthThreshold(),
@@ -117,7 +117,7 @@ func fromSettings(s *pb.Settings) Settings {
 }
 
 // requestHeader is the header of req: everything but its VMs.
-func requestHeader(req *Request) *pb.RequestHeader {
+func requestHeader(req *model.Request) *pb.RequestHeader {
 	fl := &req.Fleet
 	h := &pb.RequestHeader{
 		VmCount: uint64(len(fl.VMs)),
@@ -157,11 +157,11 @@ func requestHeader(req *Request) *pb.RequestHeader {
 }
 
 // fromRequestHeader is the request of h, without its VMs.
-func fromRequestHeader(h *pb.RequestHeader) Request {
+func fromRequestHeader(h *pb.RequestHeader) model.Request {
 	fl := h.GetFleet()
-	req := Request{
-		Fleet: Fleet{
-			Release:        Release{Month: fl.GetRelease().GetMonth(), Date: fromTimestamp(fl.GetRelease().GetDate())},
+	req := model.Request{
+		Fleet: model.Fleet{
+			Release:        model.Release{Month: fl.GetRelease().GetMonth(), Date: fromTimestamp(fl.GetRelease().GetDate())},
 			Settings:       fromSettings(fl.GetSettings()),
 			Phases:         fromRegionLists(fl.GetPhases()),
 			DefaultOffPeak: fromWindow(fl.GetDefaultOffPeak()),
@@ -174,17 +174,17 @@ func fromRequestHeader(h *pb.RequestHeader) Request {
 		AvailabilitySetCap:      h.GetAvailabilitySetCap(),
 		DefaultPhases:           fromRegionLists(h.GetDefaultPhases()),
 		MinLinuxAgent:           h.GetMinLinuxAgent(),
-		DefaultPatchModes: DefaultPatchModes{
+		DefaultPatchModes: model.DefaultPatchModes{
 			Windows:                    h.GetDefaultPatchModes().GetWindows(),
 			Linux:                      h.GetDefaultPatchModes().GetLinux(),
 			WindowsAutomaticUpdatesOff: h.GetDefaultPatchModes().GetWindowsAutomaticUpdatesOff(),
 		},
 	}
 	for _, r := range fl.GetRegions() {
-		req.Fleet.Regions = append(req.Fleet.Regions, DeclaredRegion{Name: r.GetName(), PairedRegion: r.GetPairedRegion(), HasAvailabilityZones: r.GetHasAvailabilityZones()})
+		req.Fleet.Regions = append(req.Fleet.Regions, model.DeclaredRegion{Name: r.GetName(), PairedRegion: r.GetPairedRegion(), HasAvailabilityZones: r.GetHasAvailabilityZones()})
 	}
 	for _, p := range h.GetImagePatterns() {
-		req.ImagePatterns = append(req.ImagePatterns, ImagePattern{Publisher: p.GetPublisher(), Offer: p.GetOffer(), SkuRegex: p.GetSkuRegex()})
+		req.ImagePatterns = append(req.ImagePatterns, model.ImagePattern{Publisher: p.GetPublisher(), Offer: p.GetOffer(), SkuRegex: p.GetSkuRegex()})
 	}
 	if len(h.GetRegionPairs()) > 0 {
 		req.RegionPairs = make(map[string][]string, len(h.GetRegionPairs()))
@@ -198,7 +198,7 @@ func fromRequestHeader(h *pb.RequestHeader) Request {
 // vmMessages makes the messages of vms, refilling those of reuse (a chunk
 // already sent) when there are enough; new ones are allocated with their
 // parts together.
-func vmMessages(vms []VM, reuse []*pb.Vm) []*pb.Vm {
+func vmMessages(vms []model.VM, reuse []*pb.Vm) []*pb.Vm {
 	out := reuse
 	if cap(out) < len(vms) {
 		out = make([]*pb.Vm, len(vms))
@@ -243,11 +243,11 @@ func vmMessages(vms []VM, reuse []*pb.Vm) []*pb.Vm {
 }
 
 // fromVMMessages fills out with the VMs of msgs.
-func fromVMMessages(msgs []*pb.Vm, out []VM) {
+func fromVMMessages(msgs []*pb.Vm, out []model.VM) {
 	for i, m := range msgs {
 		img := m.GetImage()
 		v := &out[i]
-		*v = VM{
+		*v = model.VM{
 			Name:                   m.GetName(),
 			Subscription:           m.GetSubscription(),
 			Region:                 m.GetRegion(),
@@ -255,7 +255,7 @@ func fromVMMessages(msgs []*pb.Vm, out []VM) {
 			AvailabilitySet:        m.GetAvailabilitySet(),
 			UpdateDomain:           int(m.GetUpdateDomain()),
 			OS:                     m.GetOs(),
-			Image:                  Image{Publisher: img.GetPublisher(), Offer: img.GetOffer(), Sku: img.GetSku()},
+			Image:                  model.Image{Publisher: img.GetPublisher(), Offer: img.GetOffer(), Sku: img.GetSku()},
 			CustomImage:            m.GetCustomImage(),
 			PatchMode:              m.GetPatchMode(),
 			EnableAutomaticUpdates: m.GetEnableAutomaticUpdates(),
@@ -268,15 +268,15 @@ func fromVMMessages(msgs []*pb.Vm, out []VM) {
 			Enablement:             m.GetEnablement(),
 		}
 		if ps := m.GetPowerSchedule(); len(ps) > 0 {
-			v.PowerSchedule = make([]PowerWindow, len(ps))
+			v.PowerSchedule = make([]model.PowerWindow, len(ps))
 			for j, p := range ps {
-				v.PowerSchedule[j] = PowerWindow{Days: nilIfEmpty(p.GetDays()), Start: p.GetStart(), End: p.GetEnd()}
+				v.PowerSchedule[j] = model.PowerWindow{Days: nilIfEmpty(p.GetDays()), Start: p.GetStart(), End: p.GetEnd()}
 			}
 		}
 		if po := m.GetPowerOff(); len(po) > 0 {
-			v.PowerOff = make([]Outage, len(po))
+			v.PowerOff = make([]model.Outage, len(po))
 			for j, o := range po {
-				v.PowerOff[j] = Outage{From: o.GetFromDate(), To: o.GetToDate()}
+				v.PowerOff[j] = model.Outage{From: o.GetFromDate(), To: o.GetToDate()}
 			}
 		}
 	}
@@ -285,7 +285,7 @@ func fromVMMessages(msgs []*pb.Vm, out []VM) {
 // resultMessages makes the messages of results, refilling those of reuse
 // (a chunk already sent) and their times when there are enough; new ones
 // are allocated together.
-func resultMessages(results []VMResult, reuse []*pb.VmResult) []*pb.VmResult {
+func resultMessages(results []model.VMResult, reuse []*pb.VmResult) []*pb.VmResult {
 	out := reuse
 	if cap(out) < len(results) {
 		out = make([]*pb.VmResult, len(results))
@@ -358,12 +358,12 @@ func (ts *timestamps) at(t *time.Time) *timestamppb.Timestamp {
 
 // fromResultMessages fills out with the results of msgs; the times and day
 // counts they point to share one slab each.
-func fromResultMessages(msgs []*pb.VmResult, out []VMResult) {
+func fromResultMessages(msgs []*pb.VmResult, out []model.VMResult) {
 	times := make([]time.Time, 0, 3*len(msgs))
 	days := make([]float64, 0, len(msgs))
 	for i, m := range msgs {
 		r := &out[i]
-		*r = VMResult{
+		*r = model.VMResult{
 			Name:            m.GetName(),
 			Region:          m.GetRegion(),
 			Zone:            m.GetZone(),
@@ -388,7 +388,7 @@ func fromResultMessages(msgs []*pb.VmResult, out []VMResult) {
 	}
 }
 
-func stepMessages(steps []Step) []*pb.Step {
+func stepMessages(steps []model.Step) []*pb.Step {
 	out := make([]*pb.Step, len(steps))
 	for i, s := range steps {
 		out[i] = &pb.Step{Phase: int64(s.Phase), Region: s.Region, Group: s.Group, Start: timestamp(s.Start), End: timestamp(s.End), Vms: s.VMs}
@@ -396,10 +396,10 @@ func stepMessages(steps []Step) []*pb.Step {
 	return out
 }
 
-func fromStepMessages(msgs []*pb.Step) []Step {
-	out := make([]Step, len(msgs))
+func fromStepMessages(msgs []*pb.Step) []model.Step {
+	out := make([]model.Step, len(msgs))
 	for i, m := range msgs {
-		out[i] = Step{
+		out[i] = model.Step{
 			Phase: int(m.GetPhase()), Region: m.GetRegion(), Group: m.GetGroup(),
 			Start: fromTimestamp(m.GetStart()), End: fromTimestamp(m.GetEnd()), VMs: emptyIfNil(m.GetVms()),
 		}
@@ -407,17 +407,17 @@ func fromStepMessages(msgs []*pb.Step) []Step {
 	return out
 }
 
-func description(d Description) *pb.DescribeResponse {
+func description(d model.Description) *pb.DescribeResponse {
 	return &pb.DescribeResponse{Name: d.Name, Version: d.Version, ProtocolVersion: int32(d.ProtocolVersion)} //nolint:gosec // a small version number
 }
 
-func fromDescription(d *pb.DescribeResponse) Description {
-	return Description{Name: d.GetName(), Version: d.GetVersion(), ProtocolVersion: int(d.GetProtocolVersion())}
+func fromDescription(d *pb.DescribeResponse) model.Description {
+	return model.Description{Name: d.GetName(), Version: d.GetVersion(), ProtocolVersion: int(d.GetProtocolVersion())}
 }
 
 // forecastTrailer is the trailer of f: everything but its plan and VM
 // results (the counts are the stream's).
-func forecastTrailer(f *Forecast) *pb.ForecastTrailer {
+func forecastTrailer(f *model.Forecast) *pb.ForecastTrailer {
 	t := &pb.ForecastTrailer{
 		Simulator: description(f.Simulator),
 		Release:   timestamp(f.Release),
@@ -444,33 +444,33 @@ func forecastTrailer(f *Forecast) *pb.ForecastTrailer {
 }
 
 // fromForecastTrailer is the forecast of t, without its plan and results.
-func fromForecastTrailer(t *pb.ForecastTrailer) *Forecast {
-	f := &Forecast{
+func fromForecastTrailer(t *pb.ForecastTrailer) *model.Forecast {
+	f := &model.Forecast{
 		Simulator: fromDescription(t.GetSimulator()),
 		Release:   fromTimestamp(t.GetRelease()),
 		Deadline:  fromTimestamp(t.GetDeadline()),
 		Seed:      t.GetSeed(),
 		Trials:    int(t.GetTrials()),
-		Phases:    make([]Phase, 0, len(t.GetPhases())),
-		Curve:     make([]CurvePoint, 0, len(t.GetCurve())),
-		Regions:   make([]RegionSummary, 0, len(t.GetRegions())),
+		Phases:    make([]model.Phase, 0, len(t.GetPhases())),
+		Curve:     make([]model.CurvePoint, 0, len(t.GetCurve())),
+		Regions:   make([]model.RegionSummary, 0, len(t.GetRegions())),
 	}
 	for _, p := range t.GetPhases() {
 		slab := make([]time.Time, 0, 2)
-		f.Phases = append(f.Phases, Phase{
+		f.Phases = append(f.Phases, model.Phase{
 			Index: int(p.GetIndex()), Regions: emptyIfNil(p.GetRegions()),
 			Start: optFromTimestamp(p.GetStart(), &slab), End: optFromTimestamp(p.GetEnd(), &slab),
 			Status: p.GetStatus(), VMs: int(p.GetVms()), Patched: int(p.GetPatched()), Unhealthy: int(p.GetUnhealthy()),
 		})
 	}
 	for _, c := range t.GetCurve() {
-		f.Curve = append(f.Curve, CurvePoint{Day: int(c.GetDay()), Compliant: c.GetCompliant(), P10: c.GetP10(), P50: c.GetP50(), P90: c.GetP90()})
+		f.Curve = append(f.Curve, model.CurvePoint{Day: int(c.GetDay()), Compliant: c.GetCompliant(), P10: c.GetP10(), P50: c.GetP50(), P90: c.GetP90()})
 	}
 	for _, r := range t.GetRegions() {
-		f.Regions = append(f.Regions, RegionSummary{Region: r.GetRegion(), Phase: int(r.GetPhase()), VMs: int(r.GetVms()), Eligible: int(r.GetEligible()), Compliant: int(r.GetCompliant())})
+		f.Regions = append(f.Regions, model.RegionSummary{Region: r.GetRegion(), Phase: int(r.GetPhase()), VMs: int(r.GetVms()), Eligible: int(r.GetEligible()), Compliant: int(r.GetCompliant())})
 	}
 	if a := t.GetAssumptions(); a != nil {
-		f.Assumptions = &Assumptions{Profile: a.GetProfile(), Plan: a.GetPlan(), DefaultOffPeak: fromWindow(a.GetDefaultOffPeak()), Settings: fromSettings(a.GetSettings())}
+		f.Assumptions = &model.Assumptions{Profile: a.GetProfile(), Plan: a.GetPlan(), DefaultOffPeak: fromWindow(a.GetDefaultOffPeak()), Settings: fromSettings(a.GetSettings())}
 	}
 	return f
 }
