@@ -76,9 +76,6 @@ type importedVM struct {
 // VMCount is the number of VMs imported.
 func (im *Imported) VMCount() int { return len(im.vms) }
 
-// Notes are the assumptions made, one sentence each.
-func (im *Imported) Notes() []string { return slices.Clone(im.notes) }
-
 // maxImportErrors caps the problems listed: the first ones say what is
 // wrong, a thousand more of the same only bury them.
 const maxImportErrors = 50

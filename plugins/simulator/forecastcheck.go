@@ -44,6 +44,41 @@ func CheckForecast(req Request, f *Forecast) error {
 // checkCurve checks the compliance curve: every share a finite number in
 // 0–1, p10 ≤ p50 ≤ p90, no share lower than the day before's (each is the
 // share patched by that day), and the last day's single-run share equal to
+// checkComplete refuses a forecast that does not answer for every VM: a
+// partial forecast must never pass for a complete one.
+func checkComplete(req Request, fc *Forecast) error {
+	if fc == nil {
+		return fmt.Errorf("no forecast")
+	}
+	if len(fc.VMs) != len(req.Fleet.VMs) {
+		return fmt.Errorf("%d VM results for %d VMs", len(fc.VMs), len(req.Fleet.VMs))
+	}
+	want := req.Fleet.Settings.DeadlineDays + 1
+	if len(fc.Curve) != want {
+		return fmt.Errorf("curve has %d points, want %d (days 0-%d)", len(fc.Curve), want, want-1)
+	}
+	inOrder := true
+	for i, v := range fc.VMs {
+		if !v.Compliant && v.Reason == "" {
+			return fmt.Errorf("VM %s is not compliant but has no reason", v.Name)
+		}
+		inOrder = inOrder && v.Name == req.Fleet.VMs[i].Name
+	}
+	if inOrder {
+		return nil // the common case, checked without a map of a million names
+	}
+	seen := make(map[string]bool, len(fc.VMs))
+	for _, v := range fc.VMs {
+		seen[v.Name] = true
+	}
+	for _, v := range req.Fleet.VMs {
+		if !seen[v.Name] {
+			return fmt.Errorf("no result for VM %s", v.Name)
+		}
+	}
+	return nil
+}
+
 // the VM results' (within half a VM, for rounding).
 func checkCurve(f *Forecast) error {
 	for d, p := range f.Curve {

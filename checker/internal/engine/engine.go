@@ -345,9 +345,6 @@ func (e *Engine) Rule(id string) (model.Rule, bool) {
 	return model.Rule{}, false
 }
 
-// Profile is the knowledge profile this engine evaluates with.
-func (e *Engine) Profile() string { return e.profile }
-
 // Rules is the catalog read from the policies' METADATA, sorted by ID.
 func (e *Engine) Rules() []model.Rule { return e.rules }
 

@@ -141,15 +141,6 @@ func (t *Table) Lookup(name string) (Region, bool) {
 	return Region{}, false
 }
 
-// Names lists the regions' programmatic names, in table order.
-func (t *Table) Names() []string {
-	out := make([]string, len(t.Regions))
-	for i, r := range t.Regions {
-		out[i] = r.Name
-	}
-	return out
-}
-
 // With returns a table that also holds the declared regions (a fleet's
 // regions: list), so that Conflicts and Lookup see them. The receiver is
 // left unchanged. Declared regions are trusted to be new: the fleet loader
