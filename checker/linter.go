@@ -94,7 +94,7 @@ const (
 type Linter struct {
 	opts      Options
 	adapter   *arm.Adapter
-	modes     policies.PatchModeDefaults // the profile's, for checker/internal/tfplan as for the adapter
+	defaults  policies.Defaults // the profile's, for checker/internal/tfplan as for the adapter
 	validator *schema.Validator
 	engine    *engine.Engine
 	profile   report.Profile
@@ -150,7 +150,7 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load profile: %w", err)
 	}
-	adapter, err := arm.NewAdapter(profile.DefaultPatchMode)
+	adapter, err := arm.NewAdapter(profile.Defaults())
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func New(ctx context.Context, opts Options) (*Linter, error) {
 		title, _ = p["title"].(string)
 	}
 	return &Linter{
-		opts: opts, adapter: adapter, modes: profile.DefaultPatchMode, validator: validator, engine: eng,
+		opts: opts, adapter: adapter, defaults: profile.Defaults(), validator: validator, engine: eng,
 		profile: report.Profile{Name: opts.Profile, Title: title}, baseline: base,
 		waivers: newWaivers(opts, eng),
 	}, nil
@@ -377,7 +377,7 @@ func (l *Linter) extract(w *worker, in Input, data []byte) (extracted, error) {
 		}
 		x.skip = "not an ARM template: " + why
 	case kindTerraformPlan:
-		x.facts, err = tfplan.Extract(doc, data, l.modes)
+		x.facts, err = tfplan.Extract(doc, data, l.defaults)
 	case kindREST:
 		x.vms, err = l.adapter.ExtractREST(doc)
 	case kindInstanceView:

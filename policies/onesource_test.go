@@ -15,8 +15,9 @@ import (
 	"github.com/patchcheck/patchcheck/policies"
 )
 
-// TestOneSourcePerDomainFact: the minimum Linux agent version and Azure's
-// default patch modes live in the profiles only. Go code under checker/
+// TestOneSourcePerDomainFact: the minimum Linux agent version, Azure's
+// default patch modes and its defaults for the VM agent and automatic
+// updates live in the profiles only. Go code under checker/
 // and plugins/ reads them from a policies.Profile or from the simulator
 // request; a string literal holding the agent version, or holding a default
 // mode anywhere but in a list of values (the modes a field accepts), is a
@@ -84,8 +85,34 @@ func checkGoFile(t *testing.T, path string, agents, modes []string) error {
 		return err
 	}
 	listed := map[*ast.BasicLit]bool{} // elements of composite literals
+	hardCoded := func(at ast.Node, setting string) {
+		t.Errorf("%s: Azure's default for %s is written in Go: read Profile.DefaultSettings", fset.Position(at.Pos()), setting)
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				if s := defaultedSetting(lhs); s != "" && i < len(n.Rhs) && isBoolLiteral(n.Rhs[i]) {
+					hardCoded(n, s)
+				}
+			}
+		case *ast.KeyValueExpr:
+			if s := defaultedSetting(n.Key); s != "" && isBoolLiteral(n.Value) {
+				hardCoded(n, s)
+			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				if s := defaultedSetting(name); s != "" && i < len(n.Values) && isBoolLiteral(n.Values[i]) {
+					hardCoded(n, s)
+				}
+			}
+		case *ast.CallExpr:
+			// fleet's v.Setting.or(fromDefaults, builtIn)
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "or" && len(n.Args) > 0 {
+				if s := defaultedSetting(sel.X); s != "" && isBoolLiteral(n.Args[len(n.Args)-1]) {
+					hardCoded(n, s)
+				}
+			}
 		case *ast.CompositeLit:
 			for _, e := range n.Elts {
 				if lit, ok := e.(*ast.BasicLit); ok {
@@ -112,4 +139,32 @@ func checkGoFile(t *testing.T, path string, agents, modes []string) error {
 		return true
 	})
 	return nil
+}
+
+// defaultedSetting is the setting of Azure's whose default the profile
+// holds that e names (x.ProvisionVMAgent.Value, DefaultEnableAutomaticUpdates,
+// …), or "".
+func defaultedSetting(e ast.Expr) string {
+	if sel, ok := e.(*ast.SelectorExpr); ok && sel.Sel.Name == "Value" {
+		e = sel.X
+	}
+	var name string
+	switch e := e.(type) {
+	case *ast.Ident:
+		name = e.Name
+	case *ast.SelectorExpr:
+		name = e.Sel.Name
+	}
+	for _, s := range []string{"ProvisionVMAgent", "EnableAutomaticUpdates"} {
+		if strings.Contains(strings.ToLower(name), strings.ToLower(s)) {
+			return s
+		}
+	}
+	return ""
+}
+
+// isBoolLiteral reports whether e is true or false written out.
+func isBoolLiteral(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && (id.Name == "true" || id.Name == "false")
 }

@@ -38,6 +38,28 @@ type Profile struct {
 	// patchMode: the linter's adapters assume it, and the simulator request
 	// carries it to the plugin.
 	DefaultPatchMode PatchModeDefaults `json:"defaultPatchMode"`
+	// DefaultSettings are Azure's values for the VM agent and Windows
+	// automatic updates when a VM leaves them out (D15, D16).
+	DefaultSettings SettingDefaults `json:"defaultSettings"`
+}
+
+// SettingDefaults are Azure's values for settings a VM leaves out.
+type SettingDefaults struct {
+	ProvisionVMAgent       bool `json:"provisionVMAgent"`
+	EnableAutomaticUpdates bool `json:"enableAutomaticUpdates"` // Windows only
+}
+
+// Defaults are what Azure assumes for a VM that leaves its patch mode, VM
+// agent or automatic updates out: the one place the linter's adapters and
+// the fleet reader take them from.
+type Defaults struct {
+	PatchMode PatchModeDefaults
+	SettingDefaults
+}
+
+// Defaults are the profile's defaults for a VM's settings.
+func (p *Profile) Defaults() Defaults {
+	return Defaults{PatchMode: p.DefaultPatchMode, SettingDefaults: p.DefaultSettings}
 }
 
 // PatchModeDefaults are Azure's patch modes for a VM that sets none (D14).
@@ -81,12 +103,23 @@ func parseProfile(name string, data []byte) (*Profile, error) {
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("parse profile %s: %w", name, err)
 	}
+	// A bool left out reads as false, which for these is a claim: each
+	// must be stated.
+	var stated struct {
+		DefaultSettings struct {
+			ProvisionVMAgent       *bool `json:"provisionVMAgent"`
+			EnableAutomaticUpdates *bool `json:"enableAutomaticUpdates"`
+		} `json:"defaultSettings"`
+	}
+	_ = json.Unmarshal(data, &stated) // it parsed above
 	d := p.DefaultPatchMode
 	switch {
 	case !agentVersion.MatchString(p.MinLinuxAgent):
 		return nil, fmt.Errorf("profile %s: minLinuxAgent %q is not a dotted version such as 2.2.53.1", name, p.MinLinuxAgent)
 	case d.Windows == "" || d.Linux == "" || d.WindowsAutomaticUpdatesOff == "":
 		return nil, fmt.Errorf("profile %s: defaultPatchMode needs windows, linux and windowsAutomaticUpdatesOff", name)
+	case stated.DefaultSettings.ProvisionVMAgent == nil || stated.DefaultSettings.EnableAutomaticUpdates == nil:
+		return nil, fmt.Errorf("profile %s: defaultSettings needs provisionVMAgent and enableAutomaticUpdates", name)
 	}
 	return &p, nil
 }

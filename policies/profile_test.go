@@ -18,6 +18,12 @@ func TestProfileDefaultPatchModes(t *testing.T) {
 		if p.DefaultPatchMode != want {
 			t.Errorf("%s: defaultPatchMode %+v, want %+v", name, p.DefaultPatchMode, want)
 		}
+		if want := (SettingDefaults{ProvisionVMAgent: true, EnableAutomaticUpdates: true}); p.DefaultSettings != want {
+			t.Errorf("%s: defaultSettings %+v, want %+v (D15, D16)", name, p.DefaultSettings, want)
+		}
+		if d := p.Defaults(); d.PatchMode != p.DefaultPatchMode || d.SettingDefaults != p.DefaultSettings {
+			t.Errorf("%s: Defaults() %+v does not hold the profile's", name, d)
+		}
 		if p.MinLinuxAgent != "2.2.53.1" {
 			t.Errorf("%s: minLinuxAgent %q, want 2.2.53.1 (D16, unchanged in 2024)", name, p.MinLinuxAgent)
 		}
@@ -49,7 +55,8 @@ func TestPatchModeDefaultsFor(t *testing.T) {
 // TestProfileNeedsItsGoFacts: a profile that lacks a fact Go code assumes
 // is refused, instead of leaving the linter and the simulator without it.
 func TestProfileNeedsItsGoFacts(t *testing.T) {
-	modes := `"defaultPatchMode": {"windows": "AutomaticByOS", "linux": "ImageDefault", "windowsAutomaticUpdatesOff": "Manual"}`
+	settings := `"defaultSettings": {"provisionVMAgent": true, "enableAutomaticUpdates": true}`
+	modes := `"defaultPatchMode": {"windows": "AutomaticByOS", "linux": "ImageDefault", "windowsAutomaticUpdatesOff": "Manual"}, ` + settings
 	tests := []struct {
 		name, json, wantErr string
 	}{
@@ -57,8 +64,11 @@ func TestProfileNeedsItsGoFacts(t *testing.T) {
 		{"three parts", `{"minLinuxAgent": "2.9.1", ` + modes + `}`, ""},
 		{"no agent", `{` + modes + `}`, "minLinuxAgent"},
 		{"agent not a version", `{"minLinuxAgent": "2.2.x", ` + modes + `}`, "minLinuxAgent"},
-		{"no modes", `{"minLinuxAgent": "2.2.53.1"}`, "defaultPatchMode"},
+		{"no modes", `{"minLinuxAgent": "2.2.53.1", ` + settings + `}`, "defaultPatchMode"},
 		{"no Windows off mode", `{"minLinuxAgent": "2.2.53.1", "defaultPatchMode": {"windows": "AutomaticByOS", "linux": "ImageDefault"}}`, "windowsAutomaticUpdatesOff"},
+		{"no settings", `{"minLinuxAgent": "2.2.53.1", "defaultPatchMode": {"windows": "AutomaticByOS", "linux": "ImageDefault", "windowsAutomaticUpdatesOff": "Manual"}}`, "defaultSettings"},
+		{"agent default left out", `{"minLinuxAgent": "2.2.53.1", "defaultPatchMode": {"windows": "AutomaticByOS", "linux": "ImageDefault", "windowsAutomaticUpdatesOff": "Manual"}, "defaultSettings": {"enableAutomaticUpdates": true}}`, "provisionVMAgent"},
+		{"settings false are stated", `{"minLinuxAgent": "2.2.53.1", "defaultPatchMode": {"windows": "AutomaticByOS", "linux": "ImageDefault", "windowsAutomaticUpdatesOff": "Manual"}, "defaultSettings": {"provisionVMAgent": false, "enableAutomaticUpdates": false}}`, ""},
 		{"not JSON", `{`, "parse profile"},
 	}
 	for _, tt := range tests {

@@ -198,12 +198,11 @@ func buildRequest(s streams, f simulateFlags, path string) (simulator.Request, e
 	if err != nil {
 		return simulator.Request{}, fmt.Errorf("read fleet: %w", err)
 	}
-	data := buf.Bytes()
-	fl, err := fleet.Load(path, data)
+	profile, err := policies.LoadProfile(f.profile)
 	if err != nil {
 		return simulator.Request{}, err
 	}
-	profile, err := policies.LoadProfile(f.profile)
+	fl, err := fleet.Load(path, buf.Bytes(), profile.DefaultSettings)
 	if err != nil {
 		return simulator.Request{}, err
 	}

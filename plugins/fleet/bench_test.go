@@ -52,7 +52,7 @@ func TestGeneratedFleetFileLoads(t *testing.T) {
 		if format == "yaml" && looksLikeJSON(data) {
 			t.Fatal("the YAML file is JSON")
 		}
-		f, err := Load("fleet."+format, data)
+		f, err := load("fleet."+format, data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,11 +76,12 @@ func BenchmarkLoad(b *testing.B) {
 	}{{"json", 10_000}, {"json", 100_000}, {"json", 1_000_000}, {"json-distinct", 100_000}, {"yaml", 20_000}} {
 		b.Run(fmt.Sprintf("%s/vms=%d", c.format, c.n), func(b *testing.B) {
 			file := fleetFile(b, c.format, c.n)
+			azure := seedSettings()
 			b.SetBytes(int64(len(file)))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := Load("fleet", file); err != nil {
+				if _, err := Load("fleet", file, azure); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -18,7 +18,7 @@ func TestDocsFleetExample(t *testing.T) {
 		t.Fatal("docs/fleet.md has no yaml example")
 	}
 	example := page[start+len("```yaml\n") : start+1+end]
-	f, err := Load("docs/fleet.md", []byte(example))
+	f, err := load("docs/fleet.md", []byte(example))
 	if err != nil {
 		t.Fatalf("the example does not load: %v", err)
 	}

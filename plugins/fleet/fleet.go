@@ -20,6 +20,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
+	"github.com/patchcheck/patchcheck/policies"
 )
 
 // Built-in defaults (SPEC §4.1), used when neither a VM nor the file's
@@ -32,7 +33,6 @@ const (
 	DefaultFailureProbability      = 0.0
 	DefaultUnhealthyProbability    = 0.0
 	DefaultEnablement              = simulator.EnablementDone // most VMs were enabled in an earlier month
-	DefaultEnableAutomaticUpdates  = true
 	DefaultUpdateDomain            = 0
 	DefaultAssessmentIntervalHours = 72.0
 	DefaultEnablementMinutes       = 200
@@ -65,22 +65,25 @@ func DefaultOffPeak() simulator.Window {
 }
 
 // Load parses a fleet file (JSON or YAML, detected by content), validates
-// it, applies defaults and returns the fleet. name is used in errors. On
+// it, applies defaults and returns the fleet. A setting that neither a VM
+// nor the defaults block gives takes the built-in default above, or, for a
+// fact of Azure (enableAutomaticUpdates), azure: the knowledge profile's
+// (policies.Profile.DefaultSettings). name is used in errors. On
 // failure the error is an Errors holding every problem found, sorted by
 // line.
 //
 // There is one reader (read.go): a JSON file is streamed VM by VM into the
 // typed form below, and a YAML file is parsed (yaml.go) and handed to the
 // same reader as JSON, its positions taken from the YAML parser.
-func Load(name string, data []byte) (simulator.Fleet, error) {
+func Load(name string, data []byte, azure policies.SettingDefaults) (simulator.Fleet, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if looksLikeJSON(data) {
-		f, errs, notJSON := read(jsonDocument(name, data), data)
+		f, errs, notJSON := read(jsonDocument(name, data), data, azure)
 		if notJSON && len(data) <= maxYAMLRetry {
 			// Flow-style YAML starts with { or [ too. A large file is
 			// not parsed twice.
 			if doc, text, yerrs := parseYAML(name, data, maxAliasedNodes); len(yerrs) == 0 {
-				return result(read(doc, text))
+				return result(read(doc, text, azure))
 			}
 		}
 		return result(f, errs, notJSON)
@@ -89,7 +92,7 @@ func Load(name string, data []byte) (simulator.Fleet, error) {
 	if len(errs) > 0 {
 		return simulator.Fleet{}, errs
 	}
-	return result(read(doc, text))
+	return result(read(doc, text, azure))
 }
 
 // result is what read found, as Load returns it.
@@ -347,7 +350,7 @@ func build(top *fileTop) (simulator.Fleet, error) {
 // resolveVM applies, field by field, the VM's value, else the defaults
 // block's (d, nil without one), else the built-in default; zone is the
 // time zone so resolved, as an IANA name.
-func resolveVM(vm *simulator.VM, v, d *fileVM, zone string) {
+func resolveVM(vm *simulator.VM, v, d *fileVM, zone string, azure policies.SettingDefaults) {
 	if d == nil {
 		d = &fileVM{}
 	}
@@ -360,7 +363,7 @@ func resolveVM(vm *simulator.VM, v, d *fileVM, zone string) {
 		UpdateDomain:           int(v.UpdateDomain.or(d.UpdateDomain, DefaultUpdateDomain)),
 		OS:                     cmp.Or(v.OS, d.OS),
 		CustomImage:            v.CustomImage.or(d.CustomImage, false),
-		EnableAutomaticUpdates: v.EnableAutomaticUpdates.or(d.EnableAutomaticUpdates, DefaultEnableAutomaticUpdates),
+		EnableAutomaticUpdates: v.EnableAutomaticUpdates.or(d.EnableAutomaticUpdates, azure.EnableAutomaticUpdates),
 		AgentVersion:           cmp.Or(v.AgentVersion, d.AgentVersion),
 		OffPeak:                window(v.OffPeak, d.OffPeak),
 		InstallMinutes:         int(v.InstallMinutes.or(d.InstallMinutes, DefaultInstallMinutes)),

@@ -11,7 +11,42 @@ import (
 	"time"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
+	"github.com/patchcheck/patchcheck/policies"
 )
+
+// seedSettings are the default profile's defaults for settings a VM
+// leaves out, which the tests load fleets with.
+func seedSettings() policies.SettingDefaults {
+	p, err := policies.LoadProfile(policies.DefaultProfile)
+	if err != nil {
+		panic(err) // the embedded profile is checked by policies' tests
+	}
+	return p.DefaultSettings
+}
+
+// load is Load with the default profile's settings.
+func load(name string, data []byte) (simulator.Fleet, error) {
+	return Load(name, data, seedSettings())
+}
+
+// TestAzureDefaultsComeFromTheProfile: a VM that leaves
+// enableAutomaticUpdates out, here and in the defaults block, takes the
+// profile's value, whichever it is.
+func TestAzureDefaultsComeFromTheProfile(t *testing.T) {
+	src := []byte("release: {month: \"2026-12\"}\nvms:\n  - {name: a, subscription: s, region: eastus, os: windows}\n  - {name: b, subscription: s, region: eastus, os: windows, enableAutomaticUpdates: true}\n")
+	for _, on := range []bool{true, false} {
+		f, err := Load("fleet.yaml", src, policies.SettingDefaults{ProvisionVMAgent: true, EnableAutomaticUpdates: on})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.VMs[0].EnableAutomaticUpdates; got != on {
+			t.Errorf("profile says %v: VM a has enableAutomaticUpdates %v", on, got)
+		}
+		if !f.VMs[1].EnableAutomaticUpdates {
+			t.Errorf("profile says %v: VM b lost its own true", on)
+		}
+	}
+}
 
 func mustRead(t *testing.T, name string) []byte {
 	t.Helper()
@@ -24,7 +59,7 @@ func mustRead(t *testing.T, name string) []byte {
 
 func mustLoad(t *testing.T, src string) simulator.Fleet {
 	t.Helper()
-	f, err := Load("fleet.yaml", []byte(src))
+	f, err := load("fleet.yaml", []byte(src))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -71,7 +106,7 @@ func TestLoadYAMLAndJSONAgree(t *testing.T) {
 	want := sampleFleet()
 	for _, name := range []string{"testdata/fleet.yaml", "testdata/fleet.json"} {
 		t.Run(name, func(t *testing.T) {
-			got, err := Load(name, mustRead(t, name))
+			got, err := load(name, mustRead(t, name))
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
@@ -329,7 +364,7 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load("fleet.yaml", []byte(tt.src))
+			_, err := load("fleet.yaml", []byte(tt.src))
 			if err == nil {
 				t.Fatal("Load succeeded, want errors")
 			}
@@ -381,7 +416,7 @@ phases:
   - [eastus]
   - [eastus]
 `
-	_, err := Load("multi.yaml", []byte(src))
+	_, err := load("multi.yaml", []byte(src))
 	var errs Errors
 	if !errors.As(err, &errs) {
 		t.Fatalf("error %v is not Errors", err)
@@ -429,8 +464,8 @@ func TestYAMLDocumentMarkers(t *testing.T) {
 		"\xef\xbb\xbf" + minimal,
 		strings.ReplaceAll(minimal, "\n", "\r\n"),
 	} {
-		if _, err := Load("fleet.yaml", []byte(src)); err != nil {
-			t.Errorf("Load(%q): %v", src, err)
+		if _, err := load("fleet.yaml", []byte(src)); err != nil {
+			t.Errorf("load(%q): %v", src, err)
 		}
 	}
 }
@@ -471,7 +506,7 @@ func TestAliasLimit(t *testing.T) {
 		name := string(rune('b' + i))
 		bomb += fmt.Sprintf("%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n", name, name, prev, prev, prev, prev, prev, prev, prev, prev, prev, prev)
 	}
-	if _, err := Load("bomb.yaml", []byte(bomb)); err == nil || !strings.Contains(err.Error(), "aliases expand to more than") {
+	if _, err := load("bomb.yaml", []byte(bomb)); err == nil || !strings.Contains(err.Error(), "aliases expand to more than") {
 		t.Fatalf("alias bomb: got %v", err)
 	}
 }

@@ -58,7 +58,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fl, err := Load("fuzz.yaml", data)
+		fl, err := load("fuzz.yaml", data)
 		if err == nil {
 			seen := map[string]bool{}
 			for _, vm := range fl.VMs {

@@ -77,7 +77,7 @@ func TestBenchExportImports(t *testing.T) {
 	if err := im.Write(&out, "json"); err != nil || im.VMCount() != 60 {
 		t.Fatalf("%d VMs, %v", im.VMCount(), err)
 	}
-	if _, err := Load("bench.json", out.b); err != nil {
+	if _, err := load("bench.json", out.b); err != nil {
 		t.Fatal(err)
 	}
 }

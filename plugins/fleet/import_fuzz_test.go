@@ -50,7 +50,7 @@ func FuzzImport(f *testing.F) {
 			if err := im.Write(&out, format); err != nil {
 				t.Fatalf("%s: %v", format, err)
 			}
-			fl, err := Load("imported."+format, out.Bytes())
+			fl, err := load("imported."+format, out.Bytes())
 			if err != nil {
 				t.Fatalf("the imported %s fleet does not load: %v\n%s", format, err, out.String())
 			}

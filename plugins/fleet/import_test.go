@@ -66,7 +66,7 @@ func TestImportGolden(t *testing.T) {
 			if want := mustRead(t, path); !bytes.Equal(out.Bytes(), want) {
 				t.Errorf("%s differs from the import (go test ./plugins/fleet -run ImportGolden -update rewrites it):\n%s", path, out.String())
 			}
-			f, err := Load(path, out.Bytes())
+			f, err := load(path, out.Bytes())
 			if err != nil {
 				t.Fatalf("the imported fleet does not load: %v", err)
 			}
@@ -89,7 +89,7 @@ func TestImportedValues(t *testing.T) {
 		if err := im.Write(&out, "json"); err != nil {
 			t.Fatal(err)
 		}
-		f, err := Load("imported.json", out.Bytes())
+		f, err := load("imported.json", out.Bytes())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +349,7 @@ func TestImportedTextIsInert(t *testing.T) {
 				t.Errorf("%s: a line a CI runner would take as a command: %q", format, line)
 			}
 		}
-		f, err := Load("hostile."+format, out.Bytes())
+		f, err := load("hostile."+format, out.Bytes())
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", format, err, out.String())
 		}

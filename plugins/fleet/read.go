@@ -16,6 +16,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/patchcheck/patchcheck/plugins/simulator"
+	"github.com/patchcheck/patchcheck/policies"
 	"github.com/patchcheck/patchcheck/schemas"
 )
 
@@ -56,7 +57,8 @@ var errCareful = errors.New("read each VM whole")
 // reader holds one fleet file as it is read.
 type reader struct {
 	doc       *document
-	text      []byte // the file (a JSON file), or the YAML file written as JSON
+	text      []byte                   // the file (a JSON file), or the YAML file written as JSON
+	azure     policies.SettingDefaults // what Azure assumes for a setting no VM or default gives
 	validator *validator
 	careful   bool // read each VM whole, then decode it
 	layout
@@ -102,7 +104,7 @@ func jsonDocument(name string, data []byte) *document {
 // read reads text, a fleet as JSON, reporting problems at the places doc
 // knows. notJSON tells that errs is the one error of a text that is not
 // JSON.
-func read(doc *document, text []byte) (f simulator.Fleet, errs Errors, notJSON bool) {
+func read(doc *document, text []byte, azure policies.SettingDefaults) (f simulator.Fleet, errs Errors, notJSON bool) {
 	v, err := compiled()
 	if err != nil {
 		return simulator.Fleet{}, Errors{doc.errAt("", "internal error: "+err.Error())}, false
@@ -110,7 +112,7 @@ func read(doc *document, text []byte) (f simulator.Fleet, errs Errors, notJSON b
 	var r, first *reader
 	careful := false
 	for {
-		r = &reader{doc: doc, text: text, validator: v, careful: careful, layout: layout{members: map[string]member{}}}
+		r = &reader{doc: doc, text: text, azure: azure, validator: v, careful: careful, layout: layout{members: map[string]member{}}}
 		if first != nil {
 			// The members are where the first reading found them, the
 			// ones after the VMs included.
@@ -335,7 +337,7 @@ func (r *reader) judgeVM(i int, d *decodedVM) {
 			r.vms = slices.Grow(r.vms, len(r.vms))
 		}
 		r.vms = append(r.vms, simulator.VM{})
-		resolveVM(&r.vms[i], &d.vm, r.top.Defaults, zone)
+		resolveVM(&r.vms[i], &d.vm, r.top.Defaults, zone, r.azure)
 	}
 }
 

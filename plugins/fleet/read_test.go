@@ -16,10 +16,10 @@ import (
 // loadErrors loads src, which must fail, and returns its errors.
 func loadErrors(t *testing.T, name, src string) Errors {
 	t.Helper()
-	_, err := Load(name, []byte(src))
+	_, err := load(name, []byte(src))
 	var errs Errors
 	if !errors.As(err, &errs) || len(errs) == 0 {
-		t.Fatalf("Load(%s) = %v, want Errors", name, err)
+		t.Fatalf("load(%s) = %v, want Errors", name, err)
 	}
 	return errs
 }
@@ -87,7 +87,7 @@ func TestJSONSyntax(t *testing.T) {
 		})
 	}
 	// Flow-style YAML starts with { too, and takes a trailing comma.
-	f, err := Load("f.yaml", []byte("{release: {month: \"2026-12\"}, vms: [{name: a, subscription: s, region: eastus, os: linux},]}\n"))
+	f, err := load("f.yaml", []byte("{release: {month: \"2026-12\"}, vms: [{name: a, subscription: s, region: eastus, os: linux},]}\n"))
 	if err != nil || len(f.VMs) != 1 || f.VMs[0].Name != "a" {
 		t.Fatalf("flow-style YAML: %v, %+v", err, f.VMs)
 	}
@@ -113,7 +113,7 @@ func TestLeftOutLookalikes(t *testing.T) {
 	} {
 		checkPlaced(t, loadErrors(t, "f.json", head+tt.vm+"]}"), []placed{tt.want})
 	}
-	f, err := Load("f.json", []byte(head+`{"name": "nullable \"\" vm"}, {"name": "b", "powerSchedule": []}]}`))
+	f, err := load("f.json", []byte(head+`{"name": "nullable \"\" vm"}, {"name": "b", "powerSchedule": []}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestLeftOutLookalikes(t *testing.T) {
 // TestDefaultsAfterVMs: the defaults block and the declared regions count
 // wherever they are in the file.
 func TestDefaultsAfterVMs(t *testing.T) {
-	f, err := Load("f.json", []byte(`{"vms": [{"name": "a", "zone": 1}, {"name": "b", "region": "eastus", "os": "windows"}],
+	f, err := load("f.json", []byte(`{"vms": [{"name": "a", "zone": 1}, {"name": "b", "region": "eastus", "os": "windows"}],
 		"release": {"month": "2026-12"},
 		"defaults": {"subscription": "s", "region": "contosoedge", "os": "linux", "installMinutes": 30},
 		"regions": [{"name": "contosoedge", "hasAvailabilityZones": true}]}`))
@@ -143,7 +143,7 @@ func TestDefaultsAfterVMs(t *testing.T) {
 // TestNumbersAsWritten: a whole number may be written 90.0, a zone as a
 // number or a string, as the schema allows.
 func TestNumbersAsWritten(t *testing.T) {
-	f, err := Load("f.json", []byte(`{"release": {"month": "2026-12"}, "settings": {"deadlineDays": 20.0, "haltHours": 0},
+	f, err := load("f.json", []byte(`{"release": {"month": "2026-12"}, "settings": {"deadlineDays": 20.0, "haltHours": 0},
 		"defaults": {"zone": 2, "installMinutes": 90.0, "subscription": "s", "region": "eastus", "os": "linux"},
 		"vms": [{"name": "a", "zone": 1.0, "updateDomain": 1.0}, {"name": "b", "zone": "3", "failureProbability": 0.050, "installMinutes": 1e2}, {"name": "c"}]}`))
 	if err != nil {
@@ -380,11 +380,11 @@ func toPlain(t *testing.T, m map[string]any) map[string]any {
 func TestJSONAndYAMLReadAlike(t *testing.T) {
 	for seed := range int64(40) {
 		j, y := randomFleet(t, seed)
-		fromJSON, err := Load("f.json", j)
+		fromJSON, err := load("f.json", j)
 		if err != nil {
 			t.Fatalf("seed %d, JSON: %v\n%s", seed, err, j)
 		}
-		fromYAML, err := Load("f.yaml", y)
+		fromYAML, err := load("f.yaml", y)
 		if err != nil {
 			t.Fatalf("seed %d, YAML: %v\n%s", seed, err, y)
 		}
@@ -403,7 +403,7 @@ func TestJSONAndYAMLReadAlike(t *testing.T) {
 func TestManyVMs(t *testing.T) {
 	n := 3*batchVMs + sampleVMs
 	good := fleetFile(t, "json", n)
-	f, err := Load("f.json", good)
+	f, err := load("f.json", good)
 	if err != nil || len(f.VMs) != n || f.VMs[n-1].Name != fmt.Sprintf("vm-%07d", n-1) {
 		t.Fatalf("%v, %d VMs", err, len(f.VMs))
 	}

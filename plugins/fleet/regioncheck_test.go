@@ -168,7 +168,7 @@ func TestRegionRefusals(t *testing.T) {
 				if got := looksLikeJSON([]byte(form.src)); got != (form.kind == "json") {
 					t.Fatalf("the %s case reads as JSON: %v", form.kind, got)
 				}
-				_, err := Load(form.file, []byte(form.src))
+				_, err := load(form.file, []byte(form.src))
 				var errs Errors
 				if !errors.As(err, &errs) {
 					t.Fatalf("Load: %v, want Errors", err)
@@ -201,7 +201,7 @@ func TestRegionsAccepted(t *testing.T) {
 		"release date in the month, other offset":   "vms: [{name: a, subscription: s, region: eastus, os: linux}]\n",
 	} {
 		src = "release: {month: \"2026-12\", date: \"2026-12-31T15:59:00-08:00\"}\n" + src
-		if _, err := Load("fleet.yaml", []byte(src)); err != nil {
+		if _, err := load("fleet.yaml", []byte(src)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

@@ -26,13 +26,13 @@ func TestSkeletonLoads(t *testing.T) {
 	if err := WriteSkeleton(&out, vms, []string{"main.json"}, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load("fleet.yaml", out.Bytes()); err == nil || !strings.Contains(err.Error(), "TODO") {
+	if _, err := load("fleet.yaml", out.Bytes()); err == nil || !strings.Contains(err.Error(), "TODO") {
 		t.Errorf("a skeleton with TODOs loads (err %v)", err)
 	}
 	filled := strings.ReplaceAll(out.String(), "TODO", "contoso")
 	filled = strings.ReplaceAll(filled, `"[parameters('where')]"`, "westeurope")
 	filled = strings.Replace(filled, "os: contoso", "os: linux", 1)
-	f, err := Load("fleet.yaml", []byte(filled))
+	f, err := load("fleet.yaml", []byte(filled))
 	if err != nil {
 		t.Fatalf("the filled skeleton does not load: %v\n%s", err, filled)
 	}

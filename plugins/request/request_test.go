@@ -16,7 +16,7 @@ import (
 
 func load(t *testing.T, src string) simulator.Fleet {
 	t.Helper()
-	fl, err := fleet.Load("fleet.yaml", []byte(src))
+	fl, err := fleet.Load("fleet.yaml", []byte(src), profile(t, policies.DefaultProfile).DefaultSettings)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,20 +41,21 @@ const MaxTemplateDepth = 64
 type Adapter struct {
 	images  *imageOS
 	context *Context // what the user told of the deployment; nil: nothing
-	// modes are Azure's patch modes for a VM that sets none, from the
-	// knowledge profile the linter runs with.
-	modes policies.PatchModeDefaults
+	// defaults are what Azure assumes for a VM's patch mode, agent and
+	// automatic updates left out, from the knowledge profile the linter
+	// runs with.
+	defaults policies.Defaults
 }
 
-// NewAdapter loads the adapter's embedded data. modes are the default patch
-// modes of the profile in use (policies.Profile.DefaultPatchMode), which
-// the facts of a VM without a patchMode take.
-func NewAdapter(modes policies.PatchModeDefaults) (*Adapter, error) {
+// NewAdapter loads the adapter's embedded data. defaults are the profile's
+// (policies.Profile.Defaults), which the facts of a VM that leaves a
+// setting out take.
+func NewAdapter(defaults policies.Defaults) (*Adapter, error) {
 	t, err := loadImageOS()
 	if err != nil {
 		return nil, err
 	}
-	return &Adapter{images: t, modes: modes}, nil
+	return &Adapter{images: t, defaults: defaults}, nil
 }
 
 // VM is one extracted machine: its facts and the raw osProfile subtree the

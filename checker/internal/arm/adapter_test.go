@@ -13,13 +13,13 @@ import (
 
 // seedModes are the default patch modes of the default profile, which the
 // linter gives the adapter.
-func seedModes(t testing.TB) policies.PatchModeDefaults {
+func seedDefaults(t testing.TB) policies.Defaults {
 	t.Helper()
 	p, err := policies.LoadProfile(policies.DefaultProfile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.DefaultPatchMode
+	return p.Defaults()
 }
 
 func extract(t *testing.T, src string) []arm.VM {
@@ -28,7 +28,7 @@ func extract(t *testing.T, src string) []arm.VM {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +345,7 @@ func TestWindowsWithUpdatesOffAndNoModeIsManual(t *testing.T) {
 // the mode the adapter was given (the profile's), never one of its own.
 func TestDefaultPatchModesComeFromTheProfile(t *testing.T) {
 	modes := policies.PatchModeDefaults{Windows: "WindowsDefault", Linux: "LinuxDefault", WindowsAutomaticUpdatesOff: "WindowsOff"}
-	a, err := arm.NewAdapter(modes)
+	a, err := arm.NewAdapter(policies.Defaults{PatchMode: modes, SettingDefaults: seedDefaults(t).SettingDefaults})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,6 +375,32 @@ func TestDefaultPatchModesComeFromTheProfile(t *testing.T) {
 	}
 }
 
+// TestDefaultSettingsComeFromTheProfile: a VM that leaves provisionVMAgent
+// or enableAutomaticUpdates out takes the profile's value, and its default
+// patch mode follows the automatic updates so assumed.
+func TestDefaultSettingsComeFromTheProfile(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		d := seedDefaults(t)
+		d.ProvisionVMAgent, d.EnableAutomaticUpdates = on, on
+		a, err := arm.NewAdapter(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonpos.Parse("t.json", []byte(vmTemplate(`{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"windowsConfiguration":{}}}}`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vms, err := a.Extract(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		facts := vms[0].Facts
+		expectFact(t, facts.ProvisionVMAgent, model.Default, on)
+		expectFact(t, facts.EnableAutomaticUpdates, model.Default, on)
+		expectFact(t, facts.PatchMode, model.Default, d.PatchMode.For("windows", on))
+	}
+}
+
 func TestImageReferenceThatIsNotAnObject(t *testing.T) {
 	vms := extract(t, vmTemplate(`{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"storageProfile":{"imageReference":"ubuntu"}}}`))
 	vm := vms[0].Facts
@@ -388,7 +414,7 @@ func TestREST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := arm.NewAdapter(seedModes(t))
+	a, _ := arm.NewAdapter(seedDefaults(t))
 	vms, err := a.ExtractREST(doc)
 	if err != nil || len(vms) != 1 {
 		t.Fatalf("%d VMs, want 1 (%v)", len(vms), err)
@@ -434,7 +460,7 @@ func TestRESTExamples(t *testing.T) {
 			kind: arm.Unknown, refused: true,
 		},
 	}
-	a, _ := arm.NewAdapter(seedModes(t))
+	a, _ := arm.NewAdapter(seedDefaults(t))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := jsonpos.Parse("example.json", []byte(tt.src))
@@ -483,7 +509,7 @@ func TestExtractDeployed(t *testing.T) {
     "osProfile": {"windowsConfiguration": {"patchSettings": {"patchMode": "AutomaticByOS"}}}}}
 ]}`, "web", "", "AutomaticByOS", 2},
 	}
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}

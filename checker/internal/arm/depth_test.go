@@ -44,7 +44,7 @@ func TestNestedDeploymentDepth(t *testing.T) {
 		{"70 levels", nested(70, ""), 0, []string{`"level65"`, "(line 65,"}, 0},
 		{"long symbolic names are clipped", nested(70, long), 0, []string{"/resources/" + strings.Repeat("s", 200) + "…/properties/template"}, 64 * 300},
 	}
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -239,7 +239,7 @@ func TestLinkedTemplates(t *testing.T) {
 			err: "in d64.json (line 1, column 110) links a template more than 64 levels deep",
 		},
 	}
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestLinkedTemplates(t *testing.T) {
 // places in the linking file; the linked template's own defaults are in
 // the linked file.
 func TestLinkedFindingPlaces(t *testing.T) {
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +349,7 @@ func TestLinkedFindingPlaces(t *testing.T) {
 // folder, so neither a relativePath nor deployment()'s location leads
 // anywhere.
 func TestLinkFromStandardInput(t *testing.T) {
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +405,7 @@ func TestLinkedTemplatesShareTheBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +426,7 @@ func TestLinkedTemplatesShareTheBudget(t *testing.T) {
 // another resource group; deployment() is that deployment, with the linked
 // file's own location.
 func TestLinkedContext(t *testing.T) {
-	base, err := arm.NewAdapter(seedModes(t))
+	base, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +463,7 @@ func TestLinkedContext(t *testing.T) {
 // TestContextGivesTheLocation: a templateLink the user gives in the
 // context is the template's location, not its folder on disk.
 func TestContextGivesTheLocation(t *testing.T) {
-	base, err := arm.NewAdapter(seedModes(t))
+	base, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func TestPartialUnknownLeafBlamed(t *testing.T) {
 // ARM derives; what is not given stays unknown, saying where it was looked
 // for.
 func TestContext(t *testing.T) {
-	base, err := arm.NewAdapter(seedModes(t))
+	base, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestContext(t *testing.T) {
 
 // TestContextReasons: what stays unknown says why, as PC011 shows it.
 func TestContextReasons(t *testing.T) {
-	base, err := arm.NewAdapter(seedModes(t))
+	base, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -403,6 +403,14 @@ func (f *facts) os(win, lin, osType *node) model.OS {
 // applyDefaults fills absent settings with Azure's documented defaults.
 func (f *facts) applyDefaults() {
 	os := f.vm.OS.Value
+	// The settings first: Azure's patch mode for a VM without one follows
+	// enableAutomaticUpdates, given or defaulted.
+	if f.vm.ProvisionVMAgent.State == model.Absent {
+		f.vm.ProvisionVMAgent.State, f.vm.ProvisionVMAgent.Value = model.Default, f.w.a.defaults.ProvisionVMAgent
+	}
+	if os == "windows" && f.vm.EnableAutomaticUpdates.State == model.Absent {
+		f.vm.EnableAutomaticUpdates.State, f.vm.EnableAutomaticUpdates.Value = model.Default, f.w.a.defaults.EnableAutomaticUpdates
+	}
 	if f.vm.PatchMode.State == model.Absent {
 		eau := f.vm.EnableAutomaticUpdates
 		switch {
@@ -417,14 +425,8 @@ func (f *facts) applyDefaults() {
 			// Windows default would report a contradiction Azure does not
 			// see.
 			off := os == "windows" && eau.Known() && eau.Value == false
-			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, f.w.a.modes.For(os, !off)
+			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, f.w.a.defaults.PatchMode.For(os, !off)
 		}
-	}
-	if f.vm.ProvisionVMAgent.State == model.Absent {
-		f.vm.ProvisionVMAgent.State, f.vm.ProvisionVMAgent.Value = model.Default, true
-	}
-	if os == "windows" && f.vm.EnableAutomaticUpdates.State == model.Absent {
-		f.vm.EnableAutomaticUpdates.State, f.vm.EnableAutomaticUpdates.Value = model.Default, true
 	}
 }
 

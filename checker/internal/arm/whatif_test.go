@@ -54,7 +54,7 @@ func whatIf(t *testing.T, src string) (arm.WhatIfResult, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func TestWhatIfIsNotABaseline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := arm.NewAdapter(seedModes(t))
+	a, err := arm.NewAdapter(seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,13 +13,13 @@ import (
 
 // seedModes are the default patch modes of the default profile, which the
 // linter gives the adapter.
-func seedModes(t testing.TB) policies.PatchModeDefaults {
+func seedDefaults(t testing.TB) policies.Defaults {
 	t.Helper()
 	p, err := policies.LoadProfile(policies.DefaultProfile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.DefaultPatchMode
+	return p.Defaults()
 }
 
 func check(t *testing.T, osProfile string) []model.SchemaError {
@@ -29,7 +29,7 @@ func check(t *testing.T, osProfile string) []model.SchemaError {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := arm.NewAdapter(seedModes(t))
+	a, _ := arm.NewAdapter(seedDefaults(t))
 	vms, err := a.Extract(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestSchemaErrors(t *testing.T) {
 func TestInvalidValueIsNotUsedByRules(t *testing.T) {
 	src := `{"resources":[{"type":"Microsoft.Compute/virtualMachines","name":"v","properties":{"osProfile":{"linuxConfiguration":{"patchSettings":{"patchMode":"Automatic"}}}}}]}`
 	doc, _ := jsonpos.Parse("t.json", []byte(src))
-	a, _ := arm.NewAdapter(seedModes(t))
+	a, _ := arm.NewAdapter(seedDefaults(t))
 	vms, err := a.Extract(doc)
 	if err != nil {
 		t.Fatal(err)

@@ -44,14 +44,14 @@ func FuzzExtract(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	modes := seedModes(f)
+	defaults := seedDefaults(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := jsonpos.Parse("fuzz.json", data)
 		if err != nil {
 			return
 		}
 		tfplan.Detect(doc)
-		vms, err := tfplan.Extract(doc, data, modes)
+		vms, err := tfplan.Extract(doc, data, defaults)
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatal("error without a message")

@@ -74,11 +74,11 @@ func Detect(doc *jsonpos.Document) bool {
 // plan, as it will be after the change: from resource_changes (resources
 // being deleted or forgotten, deposed objects and data sources are skipped),
 // or, when the plan has no resource changes, from planned_values.root_module
-// and its child modules. data is the file doc was parsed from; modes are
-// the default patch modes of the profile in use (Profile.DefaultPatchMode),
-// which a VM without a mode takes. The error reports a plan terraform-json
+// and its child modules. data is the file doc was parsed from; defaults are
+// the profile's (Profile.Defaults), which a VM that leaves a setting out
+// takes. The error reports a plan terraform-json
 // cannot decode, such as an unsupported format_version.
-func Extract(doc *jsonpos.Document, data []byte, modes policies.PatchModeDefaults) ([]model.VM, error) {
+func Extract(doc *jsonpos.Document, data []byte, defaults policies.Defaults) ([]model.VM, error) {
 	if doc == nil || doc.Root == nil {
 		return nil, fmt.Errorf("no parsed document")
 	}
@@ -88,7 +88,7 @@ func Extract(doc *jsonpos.Document, data []byte, modes policies.PatchModeDefault
 	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\uFEFF")), &plan); err != nil {
 		return nil, fmt.Errorf("%s: not a Terraform plan terraform-json can read: %w", doc.Name, err)
 	}
-	w := &walker{doc: doc, vms: []model.VM{}, modes: modes}
+	w := &walker{doc: doc, vms: []model.VM{}, defaults: defaults}
 	root := doc.Root
 	if len(plan.ResourceChanges) > 0 {
 		changes := field(root, "resource_changes")
@@ -110,9 +110,10 @@ type walker struct {
 	// healthTargets are the ids of machines that a separate
 	// Application Health extension resource is installed on.
 	healthTargets []string
-	// modes are Azure's patch modes for a VM that sets none, from the
-	// knowledge profile the linter runs with.
-	modes policies.PatchModeDefaults
+	// defaults are what Azure assumes for a VM's patch mode, agent and
+	// automatic updates left out, from the knowledge profile the linter
+	// runs with.
+	defaults policies.Defaults
 }
 
 func (w *walker) loc(offset int, ptr string) model.Loc {

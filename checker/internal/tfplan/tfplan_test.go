@@ -19,13 +19,13 @@ import (
 
 // seedModes are the default patch modes of the default profile, which the
 // linter gives the adapter.
-func seedModes(t testing.TB) policies.PatchModeDefaults {
+func seedDefaults(t testing.TB) policies.Defaults {
 	t.Helper()
 	p, err := policies.LoadProfile(policies.DefaultProfile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.DefaultPatchMode
+	return p.Defaults()
 }
 
 const planPath = "../../../testdata/tfplan/plan.json"
@@ -48,7 +48,7 @@ func extract(t testing.TB, name string, data []byte) []model.VM {
 	if !tfplan.Detect(doc) {
 		t.Fatalf("%s: not detected as a Terraform plan", name)
 	}
-	vms, err := tfplan.Extract(doc, data, seedModes(t))
+	vms, err := tfplan.Extract(doc, data, seedDefaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -740,13 +740,13 @@ func TestExtractErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			vms, err := tfplan.Extract(doc, []byte(tt.src), seedModes(t))
+			vms, err := tfplan.Extract(doc, []byte(tt.src), seedDefaults(t))
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "bad.json: ") {
 				t.Errorf("Extract = %v, %v; want an error containing %q", vms, err, tt.want)
 			}
 		})
 	}
-	if _, err := tfplan.Extract(nil, nil, seedModes(t)); err == nil {
+	if _, err := tfplan.Extract(nil, nil, seedDefaults(t)); err == nil {
 		t.Error("Extract(nil) succeeded")
 	}
 }
@@ -762,6 +762,7 @@ func TestNoVMs(t *testing.T) {
 // the mode Extract was given (the profile's), never one of its own.
 func TestDefaultPatchModesComeFromTheProfile(t *testing.T) {
 	modes := policies.PatchModeDefaults{Windows: "WindowsDefault", Linux: "LinuxDefault", WindowsAutomaticUpdatesOff: "WindowsOff"}
+	defaults := policies.Defaults{PatchMode: modes, SettingDefaults: seedDefaults(t).SettingDefaults}
 	tests := []struct {
 		name, typ, after string
 		state            model.State
@@ -780,7 +781,7 @@ func TestDefaultPatchModesComeFromTheProfile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			vms, err := tfplan.Extract(doc, data, modes)
+			vms, err := tfplan.Extract(doc, data, defaults)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -791,5 +792,39 @@ func TestDefaultPatchModesComeFromTheProfile(t *testing.T) {
 				t.Errorf("patchMode %s %v, want %s %v", got.State, got.Value, tt.state, tt.want)
 			}
 		})
+	}
+}
+
+// TestDefaultSettingsComeFromTheProfile: a VM that leaves the agent or
+// automatic updates out takes the profile's value (the legacy
+// azurerm_virtual_machine, whose provider sends false, aside), and its
+// default patch mode follows the automatic updates so assumed.
+func TestDefaultSettingsComeFromTheProfile(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		d := seedDefaults(t)
+		d.ProvisionVMAgent, d.EnableAutomaticUpdates = on, on
+		for _, tc := range []struct{ typ, after string }{
+			{"azurerm_windows_virtual_machine", `{}`},
+			{"azurerm_virtual_machine", `{"os_profile_windows_config":[{}]}`},
+		} {
+			data := []byte(plan(create(tc.typ+".a", tc.typ, tc.after, `{}`)))
+			doc, err := jsonpos.Parse("t.json", data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vms, err := tfplan.Extract(doc, data, d)
+			if err != nil || len(vms) != 1 {
+				t.Fatalf("%s: %d VMs, %v", tc.typ, len(vms), err)
+			}
+			want := on && tc.typ != "azurerm_virtual_machine"
+			vm := vms[0]
+			if vm.ProvisionVMAgent.State != model.Default || vm.ProvisionVMAgent.Value != want ||
+				vm.EnableAutomaticUpdates.State != model.Default || vm.EnableAutomaticUpdates.Value != want {
+				t.Errorf("%s, profile %v: provisionVMAgent %+v, enableAutomaticUpdates %+v; want defaults %v", tc.typ, on, vm.ProvisionVMAgent, vm.EnableAutomaticUpdates, want)
+			}
+			if got, wantMode := vm.PatchMode.Value, d.PatchMode.For("windows", want); got != wantMode {
+				t.Errorf("%s, profile %v: patchMode %v, want %s", tc.typ, on, got, wantMode)
+			}
+		}
 	}
 }

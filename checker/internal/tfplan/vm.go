@@ -384,23 +384,22 @@ func (f *facts) unresolvedAs(h *node, topic string) {
 // provisionVMAgent and enableAutomaticUpdates false unless they are set.
 func (f *facts) applyDefaults(legacyWindows bool) {
 	os := f.vm.OS.Value
+	// The settings first: Azure's patch mode for a VM without one follows
+	// enableAutomaticUpdates, given or defaulted.
+	if f.vm.ProvisionVMAgent.State == model.Absent {
+		f.vm.ProvisionVMAgent.State, f.vm.ProvisionVMAgent.Value = model.Default, f.w.defaults.ProvisionVMAgent && !legacyWindows
+	}
+	if os == "windows" && f.vm.EnableAutomaticUpdates.State == model.Absent {
+		f.vm.EnableAutomaticUpdates.State, f.vm.EnableAutomaticUpdates.Value = model.Default, f.w.defaults.EnableAutomaticUpdates && !legacyWindows
+	}
 	if f.vm.PatchMode.State == model.Absent {
 		eau := f.vm.EnableAutomaticUpdates
 		eauFalse := eau.Known() && eau.Value == false
-		if legacyWindows && eau.State == model.Absent {
-			eauFalse = true
-		}
 		if os == "windows" || os == "linux" {
 			// Azure runs a Windows VM with automatic updates off and no mode
 			// as the profile's windowsAutomaticUpdatesOff (Manual).
-			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, f.w.modes.For(os, !eauFalse)
+			f.vm.PatchMode.State, f.vm.PatchMode.Value = model.Default, f.w.defaults.PatchMode.For(os, !eauFalse)
 		}
-	}
-	if f.vm.ProvisionVMAgent.State == model.Absent {
-		f.vm.ProvisionVMAgent.State, f.vm.ProvisionVMAgent.Value = model.Default, !legacyWindows
-	}
-	if os == "windows" && f.vm.EnableAutomaticUpdates.State == model.Absent {
-		f.vm.EnableAutomaticUpdates.State, f.vm.EnableAutomaticUpdates.Value = model.Default, !legacyWindows
 	}
 }
 
