@@ -1,6 +1,6 @@
 // Package simulator is the contract between patchcheck and a forecast
 // simulator for Go programs: the Go interface and its request and response
-// types (this file; the types' fields are documented in package model),
+// types (contract.go; the types' fields are documented in package model),
 // Serve for a plugin's main and Open for the host (serve.go, host.go), and
 // the go-plugin handshake between them (grpc.go). For a plugin in any
 // language the contract is proto/simulator.proto; docs/plugins.md says how
