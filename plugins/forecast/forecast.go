@@ -133,8 +133,13 @@ func (textFormat) Format(w io.Writer, f *simulator.Forecast) error {
 		fmt.Fprintf(bw, "phase %d  %-11s %s  [%s]  %d VMs, %d patched, %d unhealthy\n", p.Index, text(statusLabel(p.Status)), window, strings.Join(regions, ", "), p.VMs, p.Patched, p.Unhealthy)
 		for _, r := range p.Regions {
 			for _, s := range byPhaseRegion[fmt.Sprintf("%d/%s", p.Index, r)] {
-				fmt.Fprintf(bw, "    %-14s %-45s %s → %s UTC%s  %d VM(s)\n", text(r), text(s.Group),
-					s.Start.UTC().Format("01-02 15:04"), s.End.UTC().Format("01-02 15:04"), localRange(s, local), len(s.VMs))
+				when := fmt.Sprintf("%s → %s UTC%s", s.Start.UTC().Format("01-02 15:04"), s.End.UTC().Format("01-02 15:04"), localRange(s, local))
+				if !s.End.After(s.Start) {
+					// No VM of the step installed in its turn (off, not yet
+					// enabled, failed, or its phase over): no install to span.
+					when = fmt.Sprintf("%s UTC, its turn: nothing installed", s.Start.UTC().Format("01-02 15:04"))
+				}
+				fmt.Fprintf(bw, "    %-14s %-45s %s  %d VM(s)\n", text(r), text(s.Group), when, len(s.VMs))
 			}
 		}
 	}
