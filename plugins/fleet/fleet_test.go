@@ -48,6 +48,15 @@ func TestAzureDefaultsComeFromTheProfile(t *testing.T) {
 	}
 }
 
+// TestRegionHintOnlyForKnownRegions: the "did you mean" of a region
+// written as people read it names a region of the table, never a guess.
+func TestRegionHintOnlyForKnownRegions(t *testing.T) {
+	_, err := load("fleet.yaml", []byte("release: {month: \"2026-12\"}\nvms:\n  - {name: a, subscription: s, region: Nowhere Land, os: linux}\n"))
+	if err == nil || !strings.Contains(err.Error(), `found "Nowhere Land"`) || strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("got %v; want the region refused without a suggestion", err)
+	}
+}
+
 func mustRead(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(name)
@@ -338,7 +347,9 @@ func TestErrors(t *testing.T) {
 		{"patch mode typo", head + "  - {name: a, subscription: s, region: eastus, os: linux, patchMode: AutomaticByPlatfrom}\n",
 			[]wantErr{{3, "vms[0].patchMode", `did you mean "AutomaticByPlatform"?`}}},
 		{"display region name", head + "  - {name: a, subscription: s, region: East US, os: linux}\n",
-			[]wantErr{{3, "vms[0].region", `expected a programmatic region name`}}},
+			[]wantErr{{3, "vms[0].region", `expected a programmatic region name (lower-case letters and digits, e.g. eastus2); found "East US"; did you mean "eastus"?`}}},
+		{"region in another case", head + "  - {name: a, subscription: s, region: westEurope, os: linux}\n",
+			[]wantErr{{3, "vms[0].region", `did you mean "westeurope"?`}}},
 		{"quoted boolean", head + "  - {name: a, subscription: s, region: eastus, os: linux, enableAutomaticUpdates: \"false\"}\n",
 			[]wantErr{{3, "vms[0].enableAutomaticUpdates", "write false without quotes"}}},
 		{"bad month", "release:\n  month: \"2026-13\"\nvms: [{name: a, subscription: s, region: eastus, os: linux}]\n",

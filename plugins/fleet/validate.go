@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/patchcheck/patchcheck/schemas"
 )
@@ -76,7 +77,7 @@ func (v *validator) explain(doc *document, f schemas.Failure, value any, ptr str
 			}
 		}
 		if keyword != "not" {
-			msg += "; found " + describe(value) + quotedBoolHint(node, value)
+			msg += "; found " + describe(value) + quotedBoolHint(node, value) + regionHint(node, value)
 		}
 		return Errors{doc.errAt(ptr, msg)}
 	}
@@ -146,6 +147,29 @@ func joinField(parent, name string) string {
 func quotedBoolHint(node map[string]any, value any) string {
 	if s, ok := value.(string); ok && node["type"] == "boolean" && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
 		return fmt.Sprintf("; write %s without quotes", strings.ToLower(s))
+	}
+	return ""
+}
+
+// regionHint helps with a known region written as Azure shows it to
+// people ("West Europe") or in another case ("EastUS").
+func regionHint(node map[string]any, value any) string {
+	s, ok := value.(string)
+	if !ok || node["x-hint"] != "region" {
+		return ""
+	}
+	tab, err := regionTable()
+	if err != nil {
+		return ""
+	}
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '-' || r == '_' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+	if r, ok := tab.Lookup(name); ok {
+		return fmt.Sprintf("; did you mean %q?", r.Name)
 	}
 	return ""
 }
