@@ -48,6 +48,7 @@ func (r *reader) checkVM(i int, vm *fileVM) (zone string) {
 	if r.top.Defaults != nil {
 		r.errs = append(r.errs, checkPlacement(doc, at, vm, r.top.Defaults)...)
 	}
+	r.checkSpellings(i, vm)
 	r.regions.vm(at, vm)
 	return zone
 }

@@ -48,6 +48,20 @@ func TestAzureDefaultsComeFromTheProfile(t *testing.T) {
 	}
 }
 
+// TestSpellingsAreScoped: a set's name in another case is another set when
+// it is in another subscription or region, and one spelling repeated is
+// the same set.
+func TestSpellingsAreScoped(t *testing.T) {
+	src := "release: {month: \"2026-12\"}\nvms:\n" +
+		"  - {name: a, subscription: s1, region: eastus, os: linux, availabilitySet: AS}\n" +
+		"  - {name: b, subscription: s2, region: eastus, os: linux, availabilitySet: as}\n" +
+		"  - {name: c, subscription: s1, region: westus, os: linux, availabilitySet: as}\n" +
+		"  - {name: d, subscription: s1, region: eastus, os: linux, availabilitySet: AS, updateDomain: 1}\n"
+	if _, err := load("fleet.yaml", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestRegionHintOnlyForKnownRegions: the "did you mean" of a region
 // written as people read it names a region of the table, never a guess.
 func TestRegionHintOnlyForKnownRegions(t *testing.T) {
@@ -348,6 +362,10 @@ func TestErrors(t *testing.T) {
 			[]wantErr{{3, "vms[0].patchMode", `did you mean "AutomaticByPlatform"?`}}},
 		{"display region name", head + "  - {name: a, subscription: s, region: East US, os: linux}\n",
 			[]wantErr{{3, "vms[0].region", `expected a programmatic region name (lower-case letters and digits, e.g. eastus2); found "East US"; did you mean "eastus"?`}}},
+		{"availability set in another case", head + "  - {name: a, subscription: s, region: eastus, os: linux, availabilitySet: Web-AS}\n  - {name: b, subscription: s, region: eastus, os: linux, availabilitySet: web-as, updateDomain: 1}\n",
+			[]wantErr{{4, "vms[1].availabilitySet", `availabilitySet "web-as" is "Web-AS" of vms[0].availabilitySet (line 3) in another case`}}},
+		{"subscription in another case, from defaults", "release: {month: \"2026-12\"}\ndefaults: {subscription: Contoso}\nvms:\n  - {name: a, subscription: contoso, region: eastus, os: linux}\n  - {name: b, region: eastus, os: linux}\n",
+			[]wantErr{{2, "defaults.subscription", `subscription "Contoso" is "contoso" of vms[0].subscription (line 4) in another case`}}},
 		{"region in another case", head + "  - {name: a, subscription: s, region: westEurope, os: linux}\n",
 			[]wantErr{{3, "vms[0].region", `did you mean "westeurope"?`}}},
 		{"quoted boolean", head + "  - {name: a, subscription: s, region: eastus, os: linux, enableAutomaticUpdates: \"false\"}\n",

@@ -68,15 +68,16 @@ type reader struct {
 	known   bool           // top and topJSON come from an earlier reading
 	late    bool           // defaults or regions came after the VMs
 
-	shapes   shapeMemo
-	nulls    next
-	empties  next
-	names    map[string]int // VM name -> the first VM with it
-	regions  *regionChecks
-	refused  []refusedVM    // VMs for the schema to explain
-	vms      []simulator.VM // the VMs resolved
-	errs     Errors
-	finished bool // every VM so far resolved; false once there is an error
+	shapes    shapeMemo
+	nulls     next
+	empties   next
+	names     map[string]int // VM name -> the first VM with it
+	spellings *spellings
+	regions   *regionChecks
+	refused   []refusedVM    // VMs for the schema to explain
+	vms       []simulator.VM // the VMs resolved
+	errs      Errors
+	finished  bool // every VM so far resolved; false once there is an error
 }
 
 // Room for the VMs: once the first sampleVMs are read, room is made for
@@ -239,6 +240,7 @@ func (r *reader) scanVMs(dec *jsontext.Decoder) error {
 		return err
 	}
 	r.names = map[string]int{}
+	r.spellings = newSpellings()
 	r.shapes = shapeMemo{}
 	r.nulls, r.empties = next{[]byte("null"), -1}, next{[]byte(`""`), -1}
 	r.regions = newRegionChecks(r.doc, r.top.Regions, r.top.Defaults)
