@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -194,8 +195,8 @@ func Strings(v any) []string {
 func (c *Compiled) Document() any { return c.raw }
 
 // UnknownKeys lists, sorted, the keys of an object value that the schema
-// node's properties do not define, and the keys it does define, for
-// "unknown field … did you mean" messages.
+// node's properties and patternProperties do not define, and the keys its
+// properties define, for "unknown field … did you mean" messages.
 func UnknownKeys(node map[string]any, value any) (unknown, known []string) {
 	obj, _ := value.(map[string]any)
 	props, _ := node["properties"].(map[string]any)
@@ -204,11 +205,23 @@ func UnknownKeys(node map[string]any, value any) (unknown, known []string) {
 		known = append(known, k)
 	}
 	sort.Strings(known)
+	patterns, _ := node["patternProperties"].(map[string]any)
 	for k := range obj {
-		if _, ok := props[k]; !ok {
+		if _, ok := props[k]; !ok && !matchesAny(patterns, k) {
 			unknown = append(unknown, k)
 		}
 	}
 	sort.Strings(unknown)
 	return unknown, known
+}
+
+// matchesAny reports whether key matches one of the patterns (the keys of
+// a patternProperties), which then makes it known.
+func matchesAny(patterns map[string]any, key string) bool {
+	for p := range patterns {
+		if re, err := regexp.Compile(p); err == nil && re.MatchString(key) {
+			return true
+		}
+	}
+	return false
 }

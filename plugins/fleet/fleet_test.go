@@ -62,6 +62,24 @@ func TestSpellingsAreScoped(t *testing.T) {
 	}
 }
 
+// TestExtensionMembers: a top-level member whose name starts with x- is
+// ignored, so it can hold YAML anchors the VMs merge; a typo beside it is
+// still refused.
+func TestExtensionMembers(t *testing.T) {
+	src := "release: {month: \"2026-12\"}\nx-common: &c {subscription: s, region: eastus, os: linux}\nvms:\n  - {<<: *c, name: a}\n  - {<<: *c, name: b, region: westus}\n"
+	f, err := load("fleet.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.VMs) != 2 || f.VMs[0].Subscription != "s" || f.VMs[1].Region != "westus" {
+		t.Errorf("VMs %+v", f.VMs)
+	}
+	_, err = load("fleet.yaml", []byte(src+"setings: {}\n"))
+	if err == nil || !strings.Contains(err.Error(), `unknown field "setings"`) || strings.Contains(err.Error(), "x-common") {
+		t.Errorf("got %v; want only the typo refused", err)
+	}
+}
+
 // TestRegionHintOnlyForKnownRegions: the "did you mean" of a region
 // written as people read it names a region of the table, never a guess.
 func TestRegionHintOnlyForKnownRegions(t *testing.T) {
