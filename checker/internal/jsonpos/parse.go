@@ -104,9 +104,9 @@ func bomLen(s string) int {
 
 // Parse parses src, which holds JSON as accepted by Azure Resource Manager:
 // standard JSON plus "//" and "/* */" comments wherever whitespace may
-// appear, an optional UTF-8 byte order mark, and trailing commas before '}'
-// and ']'. name is used in error messages. On failure the error is a
-// *SyntaxError.
+// appear, an optional UTF-8 byte order mark, trailing commas before '}'
+// and ']', and line breaks and tabs written as they are inside strings.
+// name is used in error messages. On failure the error is a *SyntaxError.
 //
 // Invalid UTF-8 inside strings is replaced by U+FFFD, as encoding/json does.
 // Parse copies src once; the returned document does not retain src.
@@ -707,12 +707,14 @@ func (p *parser) parseStringSlow(start, i int) (string, bool) {
 				return "", false
 			}
 			i += 2
+		case c == '\n' || c == '\r' || c == '\t':
+			// Not JSON, but Resource Manager takes a string written over
+			// several lines (its documented multi-line strings: the line
+			// breaks are part of the value) and a raw tab, as Newtonsoft does.
+			b = append(b, c)
+			i++
 		case c < 0x20:
-			if c == '\n' || c == '\r' {
-				p.fail(start-1, "unterminated string: line break inside string")
-			} else {
-				p.fail(i, "invalid control character "+p.describe(i)+" in string: must be escaped")
-			}
+			p.fail(i, "invalid control character "+p.describe(i)+" in string: must be escaped")
 			return "", false
 		case c < utf8.RuneSelf:
 			b = append(b, c)
