@@ -107,12 +107,32 @@ func Classify(doc *jsonpos.Document) (Kind, string) {
 			return REST, ""
 		}
 		return Unknown, "a REST API example whose request and response bodies are not a virtual machine or scale set"
+	case schema == "" && isParameterValues(root):
+		return Parameters, "deployment parameter file"
 	case root.Get("type") != nil && root.Get("properties") != nil:
 		return Unknown, "a single resource that is not a virtual machine or scale set"
 	case root.Get("resources") != nil:
 		return Template, ""
 	}
 	return Unknown, "no ARM deploymentTemplate $schema and no resources"
+}
+
+// isParameterValues recognises a parameter file written without its
+// $schema (or with a misspelt one), as the az CLI and Azure PowerShell take
+// it: no resources, and a parameters object whose members all give a value
+// or a Key Vault reference, where a template's declare a type.
+func isParameterValues(root *jsonpos.Value) bool {
+	params := root.Get("parameters")
+	if root.Get("resources") != nil || params == nil || params.Kind != jsonpos.Object || len(params.Members) == 0 {
+		return false
+	}
+	for _, m := range params.Members {
+		v := m.Value
+		if v.Kind != jsonpos.Object || v.Get("type") != nil || v.Get("value") == nil && v.Get("reference") == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // restKind recognises a REST body (PUT request or GET response) of a VM or

@@ -324,6 +324,15 @@ func TestClassify(t *testing.T) {
 		{`{"type":"Microsoft.Compute/virtualMachines","properties":{},"resources":[{"type":"extensions"}]}`, arm.REST},
 		{`{"location":"westeurope","properties":{"osProfile":{}}}`, arm.REST},
 		{`{"type":"Microsoft.Network/networkInterfaces","properties":{}}`, arm.Unknown},
+		// A parameter file without its $schema, or with the key misspelt, is
+		// still one by its content: values, no types, no resources.
+		{`{"schema":"https://schema.management.azure.com/schemas/2015-01-01/deploymentParameters.json#","parameters":{"size":{"value":"Standard_B2s"},"pw":{"reference":{"keyVault":{"id":"x"},"secretName":"s"}}}}`, arm.Parameters},
+		{`{"parameters":{"Mode":{"Value":"Manual"}}}`, arm.Parameters},
+		{`{"parameters":{"mode":{"type":"string","value":"Manual"}}}`, arm.Unknown},
+		{`{"parameters":{"mode":{"value":"Manual"}},"resources":[]}`, arm.Template},
+		{`{"parameters":{"mode":"Manual"}}`, arm.Unknown},
+		{`{"parameters":{}}`, arm.Unknown},
+		{`{"$schema":"https://json.schemastore.org/package.json","parameters":{"mode":{"value":"Manual"}}}`, arm.Unknown},
 	}
 	for _, tt := range tests {
 		doc, err := jsonpos.Parse("t.json", []byte(tt.src))
