@@ -320,14 +320,16 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 	if e := r.Get("existing"); e != nil && e.Kind == jsonpos.Bool && e.Bool {
 		return // a reference to a deployed resource, not something this template deploys
 	}
-	typ := ""
-	if t := r.Get("type"); t != nil && t.Kind == jsonpos.String {
-		typ = t.Str
+	if w.notDeployed(r) {
+		// ARM does not deploy it, but a condition does not cascade: child
+		// resources written inside it are deployed on their own conditions.
+		if m := r.GetMember("resources"); m != nil {
+			w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), w.resourceType(r, parentType), depth)
+		}
+		return
 	}
 	// A child resource may give its type relative to its parent.
-	if parentType != "" && typ != "" && !strings.Contains(typ, "/") {
-		typ = parentType + "/" + typ
-	}
+	typ := w.resourceType(r, parentType)
 	switch strings.ToLower(typ) {
 	case "microsoft.compute/virtualmachines":
 		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVM))
@@ -356,6 +358,41 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 	if m := r.GetMember("resources"); m != nil {
 		w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), typ, depth)
 	}
+}
+
+// notDeployed reports whether the resource's condition is known to be
+// false, so that ARM does not deploy it (nor, for a deployment, anything its
+// template holds). A condition patchcheck cannot evaluate (a parameter
+// without a value, copyIndex()) may be true: the resource is checked.
+func (w *walker) notDeployed(r *jsonpos.Value) bool {
+	c := r.Get("condition")
+	if c == nil {
+		return false
+	}
+	switch c.Kind {
+	case jsonpos.Bool:
+		return !c.Bool
+	case jsonpos.String:
+		if e, ok := w.scope.expression(c); ok {
+			v, _ := w.scope.eval(e)
+			b, known := v.(bool)
+			return known && !b
+		}
+	}
+	return false
+}
+
+// resourceType is the resource's full type, a child's short type prefixed
+// with its parent's.
+func (w *walker) resourceType(r *jsonpos.Value, parentType string) string {
+	typ := ""
+	if t := r.Get("type"); t != nil && t.Kind == jsonpos.String {
+		typ = t.Str
+	}
+	if parentType != "" && typ != "" && !strings.Contains(typ, "/") {
+		typ = parentType + "/" + typ
+	}
+	return typ
 }
 
 // tooDeep records the deployment whose inline or linked template is past
