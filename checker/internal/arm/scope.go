@@ -20,6 +20,7 @@ type scope struct {
 	params   map[string]*jsonpos.Value // lower-case name -> declaration
 	supplied map[string]supplied       // lower-case name -> value given by the caller
 	vars     map[string]*jsonpos.Member
+	defs     *jsonpos.Value // the template's type definitions, for "$ref"
 	cache    map[string]entry
 	busy     map[string]bool
 	// collect gathers, for the evaluation under way, the places whose
@@ -95,6 +96,9 @@ func newScope(doc *jsonpos.Document, template *jsonpos.Value) *scope {
 			s.params[strings.ToLower(m.Key)] = m.Value
 		}
 	}
+	if d := template.Get("definitions"); d != nil && d.Kind == jsonpos.Object {
+		s.defs = d
+	}
 	if v := template.Get("variables"); v != nil && v.Kind == jsonpos.Object {
 		for i := range v.Members {
 			s.vars[strings.ToLower(v.Members[i].Key)] = &v.Members[i]
@@ -120,12 +124,38 @@ func (s *scope) Parameter(name string) any {
 			return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' is not declared", name)}, nil
 		}
 		m := decl.GetMember("defaultValue")
+		if m == nil && s.nullable(decl) {
+			// A nullable parameter (Bicep's "param x T?") that is not
+			// given a value is null.
+			o := s.origin(decl.Offset, fmt.Sprintf("parameter '%s', nullable and given no value", name))
+			return nil, &o
+		}
 		if m == nil {
 			return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' has no defaultValue and no value was supplied", name)}, nil
 		}
 		o := s.origin(m.KeyOffset, fmt.Sprintf("default value of parameter '%s'", name))
 		return s.resolve(m.Value), &o
 	})
+}
+
+// nullable reports whether a parameter declaration says "nullable": true,
+// itself or through the type definition its "$ref" names.
+func (s *scope) nullable(decl *jsonpos.Value) bool {
+	for range 8 { // a chain of definitions; a cycle ends here
+		if n := decl.Get("nullable"); n != nil && n.Kind == jsonpos.Bool {
+			return n.Bool
+		}
+		ref := decl.Get("$ref")
+		if ref == nil || ref.Kind != jsonpos.String || !strings.HasPrefix(ref.Str, "#/definitions/") {
+			return false
+		}
+		def := s.defs.Get(strings.TrimPrefix(ref.Str, "#/definitions/"))
+		if def == nil {
+			return false
+		}
+		decl = def
+	}
+	return false
 }
 
 // Variable implements armexpr.Scope.
