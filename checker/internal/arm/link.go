@@ -529,6 +529,17 @@ func passParameters(outer, inner *scope, props *jsonpos.Value, how string) {
 		return
 	}
 	for _, m := range params.Members {
+		if e, ok := outer.expression(m.Value); ok {
+			// Bicep writes a parameter whose value is chosen by a condition
+			// as one expression for the whole entry:
+			// "[if(c, createObject('value', x), createObject('value', y))]".
+			name := m.Key
+			inner.supplied[strings.ToLower(name)] = supplied{
+				value:  func() any { return passedEntry(outer, e, name, how) },
+				origin: outer.origin(m.KeyOffset, fmt.Sprintf("parameter '%s' %s", name, how)),
+			}
+			continue
+		}
 		if val := m.Value.GetMember("value"); val != nil {
 			inner.supplied[strings.ToLower(m.Key)] = supplied{
 				value:  func() any { return outer.resolve(val.Value) },
@@ -546,6 +557,26 @@ func passParameters(outer, inner *scope, props *jsonpos.Value, how string) {
 			}
 		}
 	}
+}
+
+// passedEntry is the value of a parameter entry a deployment writes as one
+// expression: the "value" of the object it evaluates to.
+func passedEntry(outer *scope, expr, name, how string) any {
+	v, _ := outer.eval(expr)
+	if u, unknown := v.(armexpr.Unknown); unknown {
+		return u
+	}
+	if entry, ok := v.(map[string]any); ok {
+		for k, x := range entry {
+			switch strings.ToLower(k) {
+			case "value":
+				return x
+			case "reference":
+				return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' is a Key Vault reference", name)}
+			}
+		}
+	}
+	return armexpr.Unknown{Reason: fmt.Sprintf("parameter '%s' %s is the expression %s, which gives no value", name, how, model.Clip(expr))}
 }
 
 func resourceType(r *jsonpos.Value) string {
