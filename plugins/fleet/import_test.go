@@ -156,6 +156,46 @@ type vmSummary struct {
 	Outages                                     int
 }
 
+// TestImportShapes: inputs as Azure's tools print them in the wild become
+// a fleet that loads (simulate runs it as it is), with these VMs.
+func TestImportShapes(t *testing.T) {
+	const rg = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/"
+	linux := `"storageProfile": {"osDisk": {"osType": "Linux"}, "imageReference": {"publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS"}}`
+	tests := []struct {
+		name  string
+		input string
+		want  map[string]string // VM name -> zone
+	}{
+		{"scale-set instances typed as VMs (VirtualMachineScaleSetVMs List)",
+			`{"value": [{"id": "` + rg + `virtualMachineScaleSets/pool/virtualMachines/0", "name": "pool_0", "type": "Microsoft.Compute/virtualMachines",
+  "instanceId": "0", "location": "westus2", "zones": ["3"], "properties": {` + linux + `}}]}`,
+			map[string]string{"pool_0": "3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			im, err := Import([]ImportSource{{Name: "in.json", Data: []byte(tt.input)}}, ImportOptions{Month: "2026-12"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := im.Write(&out, "yaml"); err != nil {
+				t.Fatal(err)
+			}
+			f, err := load("imported.yaml", out.Bytes())
+			if err != nil {
+				t.Fatalf("the imported fleet does not load: %v\n%s", err, out.String())
+			}
+			got := map[string]string{}
+			for _, v := range f.VMs {
+				got[v.Name] = v.Zone
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got VMs %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestImportRefuses: inputs that cannot make a fleet are errors at
 // file:line:column, every one of them, and nothing is written.
 func TestImportRefuses(t *testing.T) {
