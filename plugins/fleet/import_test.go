@@ -170,6 +170,17 @@ func TestImportShapes(t *testing.T) {
 			`{"value": [{"id": "` + rg + `virtualMachineScaleSets/pool/virtualMachines/0", "name": "pool_0", "type": "Microsoft.Compute/virtualMachines",
   "instanceId": "0", "location": "westus2", "zones": ["3"], "properties": {` + linux + `}}]}`,
 			map[string]string{"pool_0": "3"}},
+		// Azure names a Uniform set's instances SET_N, and a VM may be
+		// named so too: in one resource group, resourceGroup/name and
+		// subscription/resourceGroup/name still clash.
+		{"a VM named like a stand-in of a set in its resource group",
+			`[{"id": "` + rg + `virtualMachines/web_0", "name": "web_0", "location": "westus", ` + linux + `},
+  {"id": "` + rg + `virtualMachineScaleSets/web", "name": "web", "location": "westus", "sku": {"capacity": 2}, "virtualMachineProfile": {` + linux + `}}]`,
+			map[string]string{"s1/rg/web_0": "", "s1/rg/web/web_0": "", "web_1": ""}},
+		{"a VM named like an instance of a set in its resource group",
+			`[{"id": "` + rg + `virtualMachines/web_0", "name": "web_0", "location": "westus", ` + linux + `},
+  {"id": "` + rg + `virtualMachineScaleSets/web/virtualMachines/0", "name": "web_0", "location": "westus", "instanceId": "0", ` + linux + `}]`,
+			map[string]string{"s1/rg/web_0": "", "s1/rg/web/web_0": ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,6 +237,8 @@ func TestImportRefuses(t *testing.T) {
 		{"two inputs disagree", []src{{"list.json", "[" + vm("a", `, "osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "ImageDefault"}}}`) + "]"},
 			{"show.json", vm("A", `, "osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "AutomaticByPlatform"}}}`)}},
 			[]string{`show.json:1:247: patchSettings.patchMode of "a" (` + id + `a) is "AutomaticByPlatform" here but "ImageDefault" at list.json:1:248: the inputs disagree`}},
+		{"two resources of one name in a resource group", []src{{"a.json", "[" + vm("a", "") + ",\n" + strings.Replace(vm("b", ""), `"name": "b"`, `"name": "a"`, 1) + "]"}},
+			[]string{"a.json:2:1: two VMs would be named s1/rg/a in the fleet (this one and the one at a.json:1:2)"}},
 		{"no VMs", []src{{"a.json", "[]"}, {"b.json", `{"count": 0, "data": [], "skip_token": null}`}}, []string{"no virtual machines in a.json, b.json"}},
 		{"only other resources", []src{{"a.json", `[{"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkInterfaces/n"}]`}}, []string{"no virtual machines in a.json"}},
 	}
