@@ -75,6 +75,12 @@ type VM struct {
 	// state), so a string in square brackets is a value, not an expression,
 	// and the schema stage must judge it.
 	Exact bool
+	// NullIsAbsent: the VM is Azure's output (a REST body, az vm
+	// get-instance-view), which prints null for every member that is not
+	// set ("linuxConfiguration": null beside a windowsConfiguration), so
+	// the schema stage reads a null member as left out. In a template a
+	// literal null is read as written.
+	NullIsAbsent bool
 	// Change is the what-if change whose after state the VM is; nil for
 	// every other input.
 	Change *WhatIfChange
@@ -165,6 +171,7 @@ func (a *Adapter) ExtractREST(doc *jsonpos.Document) ([]VM, error) {
 		typ = "Microsoft.Compute/virtualMachineScaleSets"
 	}
 	vm := w.vm(body, ptr, name, typ, kind)
+	vm.NullIsAbsent = true
 	if api != nil && !vm.NoProfile {
 		f := &facts{w: w, vm: vm.Facts, seen: map[string]bool{}}
 		f.vm.APIVersion = f.apiVersion(api)
