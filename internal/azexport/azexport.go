@@ -89,7 +89,9 @@ type Document struct {
 type Resource struct {
 	Off  int  // the resource's opening brace
 	REST bool // settings under properties; false for the CLI's flattened shape
-	// Type is lower-case, from the type member, else from the ID.
+	// Type is lower-case, from the type member, else from the ID; a
+	// scale set's instance typed as a VM (as VirtualMachineScaleSetVMs
+	// Get and List print it) has the ID's type.
 	Type           Str
 	ID             Str
 	Name           Str

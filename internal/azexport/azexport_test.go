@@ -63,6 +63,11 @@ func TestReadShapes(t *testing.T) {
 		{"empty list", "[]", want{kind: KindCLI, updateDomain: -1}},
 		{"empty Resource Graph result", `{"count": 0, "data": [], "skip_token": null}`, want{kind: KindResourceGraph, updateDomain: -1}},
 		{"type from the id, nulls everywhere", `[{"id": "` + vmID + `", "osProfile": null, "storageProfile": null, "zones": null, "powerState": null}]`, want{kind: KindCLI, n: 1, typ: TypeVM, updateDomain: -1}},
+		// VirtualMachineScaleSetVMs Get and List print an instance with the
+		// type of a VM: its id says what it is.
+		{"scale-set instance typed as a VM", `{"value": [{"id": "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/pool/virtualMachines/3",
+  "name": "pool_3", "type": "Microsoft.Compute/virtualMachines", "instanceId": "3", "location": "westus",
+  "properties": {"osProfile": {"linuxConfiguration": {}}}}]}`, want{kind: KindRESTList, n: 1, typ: TypeScaleSetVM, os: "linux", rest: true, updateDomain: -1}},
 		{"names in any case", `[{"ID": "` + vmID + `", "OSProfile": {"WindowsConfiguration": {"PatchSettings": {"PatchMode": "Manual"}}}}]`, want{kind: KindCLI, n: 1, typ: TypeVM, os: "windows", mode: "Manual", updateDomain: -1}},
 	}
 	for _, tt := range tests {

@@ -250,8 +250,10 @@ func (d *Document) normalise(off int, raw *rawResource) (Resource, error) {
 	r := Resource{Off: off, ID: raw.ID, Name: raw.Name, Type: raw.Type, Location: raw.Location,
 		ResourceGroup: raw.ResourceGroup, SubscriptionID: raw.SubscriptionID, Zones: raw.Zones, InstanceID: raw.InstanceID}
 	r.Type.V = strings.ToLower(r.Type.V)
-	if r.Type.V == "" {
-		if id, ok := ParseID(raw.ID.V); ok {
+	if id, ok := ParseID(raw.ID.V); ok {
+		// VirtualMachineScaleSetVMs Get and List (az rest, the SDKs) type
+		// a scale set's instance as a VM; its id is the instance's.
+		if r.Type.V == "" || r.Type.V == TypeVM && id.Type == TypeScaleSetVM {
 			r.Type = Str{V: id.Type, Off: raw.ID.Off}
 		}
 	}

@@ -70,7 +70,9 @@ type importedVM struct {
 	comments                                          []string
 
 	resourceGroup string // lower-case, for names that clash
+	scaleSet      string // a Uniform scale set's name (its ID's last segment), for its instances and stand-ins
 	setKey        string // the availability set's ID, lower-case
+	at            at     // where the exports name the VM first
 }
 
 // VMCount is the number of VMs imported.
@@ -377,7 +379,9 @@ func (b *builder) build() {
 				fillFromSet(e, parent)
 			}
 			n, _ := strconv.Atoi(id.Name)
-			b.add(e, strings.ToLower(id.Parent), n, false)
+			if vm := b.add(e, strings.ToLower(id.Parent), n, false); vm != nil {
+				vm.scaleSet = lastSegment(id.Parent)
+			}
 		case azexport.TypeScaleSet:
 			name := cmp.Or(e.name.v, lastSegment(e.id.v))
 			switch {
@@ -429,6 +433,7 @@ func (b *builder) standIns(set *entry, name string) string {
 			e.zones = mstr{v: zones[i%len(zones)], set: true, at: set.zones.at}
 		}
 		if vm := b.add(&e, set.key, i, true); vm != nil {
+			vm.scaleSet = lastSegment(set.id.v)
 			vm.comments = append(vm.comments, "stand-in for an instance of Uniform scale set "+name+" (no instance list given)")
 		}
 	}
@@ -475,7 +480,7 @@ func lastSegment(id string) string { return id[strings.LastIndexByte(id, '/')+1:
 func (b *builder) add(e *entry, sortKey string, sortIndex int, standIn bool) *importedVM {
 	id, _ := azexport.ParseID(e.id.v)
 	vm := importedVM{sortKey: sortKey, sortIndex: sortIndex, name: cmp.Or(e.name.v, id.Name),
-		subscription: strings.ToLower(id.Subscription), resourceGroup: strings.ToLower(id.ResourceGroup)}
+		subscription: strings.ToLower(id.Subscription), resourceGroup: strings.ToLower(id.ResourceGroup), at: e.first}
 	where := e.first
 
 	if !e.location.set {
@@ -592,7 +597,12 @@ func (b *builder) add(e *entry, sortKey string, sortIndex int, standIn bool) *im
 // uniqueNames qualifies names that clash (Azure's VM names are unique
 // only within a resource group; the fleet's across the file): every VM of
 // such a name becomes resourceGroup/name, and subscription/resourceGroup/name
-// where that still clashes.
+// where that still clashes. A VM and a scale set's instance (or stand-in)
+// can still share that, as a VM web_0 and the first instance of a set web
+// in one resource group do: the instance becomes
+// subscription/resourceGroup/set/name. A name that clashes even so (two
+// resources of one name and resource group in the exports) is an error,
+// since simulate would refuse the file.
 func (b *builder) uniqueNames() {
 	vms := b.im.vms
 	count := func(name func(*importedVM) string) map[string]int {
@@ -604,24 +614,43 @@ func (b *builder) uniqueNames() {
 	}
 	plain := count(func(v *importedVM) string { return v.name })
 	withGroup := func(v *importedVM) string { return v.resourceGroup + "/" + v.name }
-	grouped := count(withGroup)
+	withSub := func(v *importedVM) string { return v.subscription + "/" + withGroup(v) }
+	grouped, full := count(withGroup), count(withSub)
 	var renamed []string
+	longer := false
 	for i := range vms {
 		v := &vms[i]
 		if plain[strings.ToLower(v.name)] < 2 {
 			continue
 		}
 		old := v.name
-		if grouped[strings.ToLower(withGroup(v))] < 2 {
+		switch {
+		case grouped[strings.ToLower(withGroup(v))] < 2:
 			v.name = withGroup(v)
-		} else {
-			v.name = v.subscription + "/" + withGroup(v)
+		case full[strings.ToLower(withSub(v))] < 2 || v.scaleSet == "":
+			v.name, longer = withSub(v), true
+		default:
+			v.name, longer = v.subscription+"/"+v.resourceGroup+"/"+v.scaleSet+"/"+v.name, true
 		}
 		renamed = append(renamed, v.name)
 		v.comments = append(v.comments, fmt.Sprintf("named %s: another VM is named %s too", v.name, old))
 	}
 	if len(renamed) > 0 {
-		b.im.notes = append(b.im.notes, fmt.Sprintf("%s share a name with another VM (names are unique only within a resource group): written as resourceGroup/name: %s", plural(len(renamed), "VM"), someNames(renamed)))
+		as := "resourceGroup/name"
+		if longer {
+			as += " (subscription/resourceGroup/name, or subscription/resourceGroup/scaleSet/name for a scale set's instance, where that still clashes)"
+		}
+		b.im.notes = append(b.im.notes, fmt.Sprintf("%s share a name with another VM (names are unique only within a resource group): written as %s: %s", plural(len(renamed), "VM"), as, someNames(renamed)))
+	}
+	first := map[string]*importedVM{}
+	for i := range vms {
+		v := &vms[i]
+		k := strings.ToLower(v.name)
+		if o := first[k]; o != nil {
+			b.fail(v.at, "two VMs would be named %s in the fleet (this one and the one at %s): the exports give two resources of that name in one resource group", v.name, o.at)
+			continue
+		}
+		first[k] = v
 	}
 }
 

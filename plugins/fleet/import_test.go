@@ -156,6 +156,57 @@ type vmSummary struct {
 	Outages                                     int
 }
 
+// TestImportShapes: inputs as Azure's tools print them in the wild become
+// a fleet that loads (simulate runs it as it is), with these VMs.
+func TestImportShapes(t *testing.T) {
+	const rg = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/"
+	linux := `"storageProfile": {"osDisk": {"osType": "Linux"}, "imageReference": {"publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS"}}`
+	tests := []struct {
+		name  string
+		input string
+		want  map[string]string // VM name -> zone
+	}{
+		{"scale-set instances typed as VMs (VirtualMachineScaleSetVMs List)",
+			`{"value": [{"id": "` + rg + `virtualMachineScaleSets/pool/virtualMachines/0", "name": "pool_0", "type": "Microsoft.Compute/virtualMachines",
+  "instanceId": "0", "location": "westus2", "zones": ["3"], "properties": {` + linux + `}}]}`,
+			map[string]string{"pool_0": "3"}},
+		// Azure names a Uniform set's instances SET_N, and a VM may be
+		// named so too: in one resource group, resourceGroup/name and
+		// subscription/resourceGroup/name still clash.
+		{"a VM named like a stand-in of a set in its resource group",
+			`[{"id": "` + rg + `virtualMachines/web_0", "name": "web_0", "location": "westus", ` + linux + `},
+  {"id": "` + rg + `virtualMachineScaleSets/web", "name": "web", "location": "westus", "sku": {"capacity": 2}, "virtualMachineProfile": {` + linux + `}}]`,
+			map[string]string{"s1/rg/web_0": "", "s1/rg/web/web_0": "", "web_1": ""}},
+		{"a VM named like an instance of a set in its resource group",
+			`[{"id": "` + rg + `virtualMachines/web_0", "name": "web_0", "location": "westus", ` + linux + `},
+  {"id": "` + rg + `virtualMachineScaleSets/web/virtualMachines/0", "name": "web_0", "location": "westus", "instanceId": "0", ` + linux + `}]`,
+			map[string]string{"s1/rg/web_0": "", "s1/rg/web/web_0": ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			im, err := Import([]ImportSource{{Name: "in.json", Data: []byte(tt.input)}}, ImportOptions{Month: "2026-12"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := im.Write(&out, "yaml"); err != nil {
+				t.Fatal(err)
+			}
+			f, err := load("imported.yaml", out.Bytes())
+			if err != nil {
+				t.Fatalf("the imported fleet does not load: %v\n%s", err, out.String())
+			}
+			got := map[string]string{}
+			for _, v := range f.VMs {
+				got[v.Name] = v.Zone
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got VMs %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestImportRefuses: inputs that cannot make a fleet are errors at
 // file:line:column, every one of them, and nothing is written.
 func TestImportRefuses(t *testing.T) {
@@ -186,6 +237,8 @@ func TestImportRefuses(t *testing.T) {
 		{"two inputs disagree", []src{{"list.json", "[" + vm("a", `, "osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "ImageDefault"}}}`) + "]"},
 			{"show.json", vm("A", `, "osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "AutomaticByPlatform"}}}`)}},
 			[]string{`show.json:1:247: patchSettings.patchMode of "a" (` + id + `a) is "AutomaticByPlatform" here but "ImageDefault" at list.json:1:248: the inputs disagree`}},
+		{"two resources of one name in a resource group", []src{{"a.json", "[" + vm("a", "") + ",\n" + strings.Replace(vm("b", ""), `"name": "b"`, `"name": "a"`, 1) + "]"}},
+			[]string{"a.json:2:1: two VMs would be named s1/rg/a in the fleet (this one and the one at a.json:1:2)"}},
 		{"no VMs", []src{{"a.json", "[]"}, {"b.json", `{"count": 0, "data": [], "skip_token": null}`}}, []string{"no virtual machines in a.json, b.json"}},
 		{"only other resources", []src{{"a.json", `[{"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkInterfaces/n"}]`}}, []string{"no virtual machines in a.json"}},
 	}

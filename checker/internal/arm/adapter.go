@@ -75,6 +75,12 @@ type VM struct {
 	// state), so a string in square brackets is a value, not an expression,
 	// and the schema stage must judge it.
 	Exact bool
+	// NullIsAbsent: the VM is Azure's output (a REST body, az vm
+	// get-instance-view), which prints null for every member that is not
+	// set ("linuxConfiguration": null beside a windowsConfiguration), so
+	// the schema stage reads a null member as left out. In a template a
+	// literal null is read as written.
+	NullIsAbsent bool
 	// Change is the what-if change whose after state the VM is; nil for
 	// every other input.
 	Change *WhatIfChange
@@ -84,6 +90,9 @@ type VM struct {
 // neither, and why.
 func Classify(doc *jsonpos.Document) (Kind, string) {
 	root := doc.Root
+	if isExportList(root) {
+		return Unknown, "a list of deployed resources, as az vm list, az vmss list, a REST list or Resource Graph print it: lint checks templates, one REST body, instance views and what-if results; give this file to --baseline, or to patchcheck fleet import"
+	}
 	if root == nil || root.Kind != jsonpos.Object {
 		return Unknown, fmt.Sprintf("the top level is %s, not an object", kindName(root))
 	}
@@ -113,6 +122,8 @@ func Classify(doc *jsonpos.Document) (Kind, string) {
 		return Unknown, "a single resource that is not a virtual machine or scale set"
 	case root.Get("resources") != nil:
 		return Template, ""
+	case root.Get("properties") == nil && (root.Get("osProfile") != nil || root.Get("storageProfile") != nil || root.Get("virtualMachineProfile") != nil):
+		return Unknown, "a VM as az vm show or az vmss show print it (properties at the top level): lint checks REST bodies (az rest, a REST GET), az vm get-instance-view output and templates; give this file to --baseline, or to patchcheck fleet import"
 	}
 	return Unknown, "no ARM deploymentTemplate $schema and no resources"
 }
@@ -133,6 +144,26 @@ func isParameterValues(root *jsonpos.Value) bool {
 		}
 	}
 	return true
+}
+
+// isExportList recognises a list of deployed resources: a top-level list
+// of objects (az vm list, az vmss list, Search-AzGraph rows), or one under
+// value (a REST list) or data (az graph query).
+func isExportList(root *jsonpos.Value) bool {
+	list := root
+	if root != nil && root.Kind == jsonpos.Object {
+		list = nil
+		for _, key := range []string{"value", "data"} {
+			if v := root.Get(key); v != nil && v.Kind == jsonpos.Array {
+				list = v
+			}
+		}
+	}
+	if list == nil || list.Kind != jsonpos.Array || len(list.Items) == 0 || list.Items[0].Kind != jsonpos.Object {
+		return false
+	}
+	first := list.Items[0]
+	return first.Get("id") != nil || first.Get("type") != nil || first.Get("properties") != nil || first.Get("osProfile") != nil
 }
 
 // restKind recognises a REST body (PUT request or GET response) of a VM or
@@ -185,6 +216,7 @@ func (a *Adapter) ExtractREST(doc *jsonpos.Document) ([]VM, error) {
 		typ = "Microsoft.Compute/virtualMachineScaleSets"
 	}
 	vm := w.vm(body, ptr, name, typ, kind)
+	vm.NullIsAbsent = true
 	if api != nil && !vm.NoProfile {
 		f := &facts{w: w, vm: vm.Facts, seen: map[string]bool{}}
 		f.vm.APIVersion = f.apiVersion(api)
@@ -250,6 +282,9 @@ func exampleBody(root *jsonpos.Value) (example, bool) {
 func kindName(v *jsonpos.Value) string {
 	if v == nil {
 		return "empty"
+	}
+	if k := v.Kind.String(); strings.ContainsRune("aeiou", rune(k[0])) {
+		return "an " + k
 	}
 	return "a " + v.Kind.String()
 }

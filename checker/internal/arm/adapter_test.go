@@ -315,32 +315,41 @@ func TestClassify(t *testing.T) {
 	tests := []struct {
 		src  string
 		want arm.Kind
+		why  string // in the reason
 	}{
-		{`{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#","parameters":{}}`, arm.Parameters},
-		{`{"$schema":"https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#","resources":[]}`, arm.Template},
-		{`{"resources":[]}`, arm.Template},
-		{`{"name":"package","version":"1.0.0"}`, arm.Unknown},
-		{`[1,2]`, arm.Unknown},
-		{`{"type":"Microsoft.Compute/virtualMachines","properties":{},"resources":[{"type":"extensions"}]}`, arm.REST},
-		{`{"location":"westeurope","properties":{"osProfile":{}}}`, arm.REST},
-		{`{"type":"Microsoft.Network/networkInterfaces","properties":{}}`, arm.Unknown},
+		{`{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#","parameters":{}}`, arm.Parameters, ""},
+		{`{"$schema":"https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#","resources":[]}`, arm.Template, ""},
+		{`{"resources":[]}`, arm.Template, ""},
+		{`{"name":"package","version":"1.0.0"}`, arm.Unknown, ""},
+		{`{"type":"Microsoft.Compute/virtualMachines","properties":{},"resources":[{"type":"extensions"}]}`, arm.REST, ""},
+		{`{"location":"westeurope","properties":{"osProfile":{}}}`, arm.REST, ""},
+		{`{"type":"Microsoft.Network/networkInterfaces","properties":{}}`, arm.Unknown, ""},
+		// Azure's exports that --baseline and fleet import read, not lint:
+		// the reason says where they go.
+		{`[{"id":"/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/v","osProfile":{}}]`, arm.Unknown, "az vm list"},
+		{`{"value":[{"id":"x","type":"Microsoft.Compute/virtualMachines","properties":{}}],"nextLink":null}`, arm.Unknown, "give this file to --baseline"},
+		{`{"count":1,"data":[{"id":"x","properties":{}}],"skip_token":null}`, arm.Unknown, "patchcheck fleet import"},
+		{`{"id":"x","name":"v","osProfile":{"linuxConfiguration":null},"storageProfile":{}}`, arm.Unknown, "az vm show"},
+		{`{"value":[]}`, arm.Unknown, "no ARM deploymentTemplate"},
+		{`[1,2]`, arm.Unknown, "the top level is an array"},
 		// A parameter file without its $schema, or with the key misspelt, is
 		// still one by its content: values, no types, no resources.
-		{`{"schema":"https://schema.management.azure.com/schemas/2015-01-01/deploymentParameters.json#","parameters":{"size":{"value":"Standard_B2s"},"pw":{"reference":{"keyVault":{"id":"x"},"secretName":"s"}}}}`, arm.Parameters},
-		{`{"parameters":{"Mode":{"Value":"Manual"}}}`, arm.Parameters},
-		{`{"parameters":{"mode":{"type":"string","value":"Manual"}}}`, arm.Unknown},
-		{`{"parameters":{"mode":{"value":"Manual"}},"resources":[]}`, arm.Template},
-		{`{"parameters":{"mode":"Manual"}}`, arm.Unknown},
-		{`{"parameters":{}}`, arm.Unknown},
-		{`{"$schema":"https://json.schemastore.org/package.json","parameters":{"mode":{"value":"Manual"}}}`, arm.Unknown},
+		{`{"schema":"https://schema.management.azure.com/schemas/2015-01-01/deploymentParameters.json#","parameters":{"size":{"value":"Standard_B2s"},"pw":{"reference":{"keyVault":{"id":"x"},"secretName":"s"}}}}`, arm.Parameters, ""},
+		{`{"parameters":{"Mode":{"Value":"Manual"}}}`, arm.Parameters, ""},
+		{`{"parameters":{"mode":{"type":"string","value":"Manual"}}}`, arm.Unknown, ""},
+		{`{"parameters":{"mode":{"value":"Manual"}},"resources":[]}`, arm.Template, ""},
+		{`{"parameters":{"mode":"Manual"}}`, arm.Unknown, ""},
+		{`{"parameters":{}}`, arm.Unknown, ""},
+		{`{"$schema":"https://json.schemastore.org/package.json","parameters":{"mode":{"value":"Manual"}}}`, arm.Unknown, ""},
 	}
 	for _, tt := range tests {
 		doc, err := jsonpos.Parse("t.json", []byte(tt.src))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, why := arm.Classify(doc); got != tt.want {
-			t.Errorf("%s: got %s (%s), want %s", tt.src, got, why, tt.want)
+		got, why := arm.Classify(doc)
+		if got != tt.want || !strings.Contains(why, tt.why) {
+			t.Errorf("%s: got %s (%s), want %s (%s)", tt.src, got, why, tt.want, tt.why)
 		}
 	}
 }

@@ -41,6 +41,7 @@ func (a *Adapter) ExtractInstanceView(doc *jsonpos.Document) []VM {
 		w.flat = true
 	}
 	vm := w.vm(root, "", "", "Microsoft.Compute/virtualMachines", model.KindVM)
+	vm.NullIsAbsent = true
 	f := &facts{w: w, vm: vm.Facts, seen: map[string]bool{}}
 	ivPtr := "/instanceView"
 	if iv == root {

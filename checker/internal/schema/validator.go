@@ -56,7 +56,7 @@ func (v *Validator) Check(doc *jsonpos.Document, vm *arm.VM) {
 	if vm.OSProfile == nil {
 		return
 	}
-	instance := map[string]any{"osProfile": v.canonical(vm.OSProfile, vm.Exact)}
+	instance := map[string]any{"osProfile": v.canonical(vm.OSProfile, vm.Exact, vm.NullIsAbsent)}
 	err := v.schema.Validate(instance)
 	if err == nil {
 		return
@@ -96,26 +96,27 @@ func invalidate(vm *model.VM, ptr string) {
 // the schema's spelling and unresolved ARM expressions left out (PC011
 // reports those; the schema cannot judge them). In an exact subtree (values
 // Azure evaluated) nothing is an expression: a "[...]" string is judged as
-// the value it is.
-func (v *Validator) canonical(val *jsonpos.Value, exact bool) any {
+// the value it is. With nullIsAbsent (Azure's output, which prints null for
+// what is not set) a member whose value is null is left out.
+func (v *Validator) canonical(val *jsonpos.Value, exact, nullIsAbsent bool) any {
 	switch val.Kind {
 	case jsonpos.Object:
 		out := make(map[string]any, len(val.Members))
 		for _, m := range val.Members {
-			if !exact && arm.IsExpression(m.Value) {
+			if !exact && arm.IsExpression(m.Value) || nullIsAbsent && m.Value.Kind == jsonpos.Null {
 				continue
 			}
 			key := m.Key
 			if name, ok := v.names[strings.ToLower(key)]; ok {
 				key = name
 			}
-			out[key] = v.canonical(m.Value, exact)
+			out[key] = v.canonical(m.Value, exact, nullIsAbsent)
 		}
 		return out
 	case jsonpos.Array:
 		out := make([]any, len(val.Items))
 		for i, item := range val.Items {
-			out[i] = v.canonical(item, exact)
+			out[i] = v.canonical(item, exact, nullIsAbsent)
 		}
 		return out
 	}

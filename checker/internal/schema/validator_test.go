@@ -94,3 +94,45 @@ func TestInvalidValueIsNotUsedByRules(t *testing.T) {
 		t.Fatalf("patchMode %+v, want invalid", vms[0].Facts.PatchMode)
 	}
 }
+
+// TestAzureOutputNulls: what Azure prints (az vm get-instance-view, REST
+// bodies) has null for every member that is not set; that is no schema
+// error. A literal null in a template is read as written.
+func TestAzureOutputNulls(t *testing.T) {
+	const osProfile = `{"computerName": "v", "windowsConfiguration": null, "linuxConfiguration": {"provisionVMAgent": true, "ssh": null,
+  "patchSettings": {"patchMode": "AutomaticByPlatform", "assessmentMode": "ImageDefault", "automaticByPlatformSettings": null}}}`
+	tests := []struct {
+		name, src string
+		extract   func(*arm.Adapter, *jsonpos.Document) ([]arm.VM, error)
+		want      int // schema errors
+	}{
+		{"az vm get-instance-view", `{"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/v", "name": "v",
+  "osProfile": ` + osProfile + `, "instanceView": {"vmAgent": {"vmAgentVersion": "2.9.1.1"}}}`,
+			func(a *arm.Adapter, d *jsonpos.Document) ([]arm.VM, error) { return a.ExtractInstanceView(d), nil }, 0},
+		{"REST body", `{"type": "Microsoft.Compute/virtualMachines", "name": "v", "properties": {"osProfile": ` + osProfile + `}}`,
+			(*arm.Adapter).ExtractREST, 0},
+		{"template", `{"resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "v", "properties": {"osProfile": ` + osProfile + `}}]}`,
+			func(a *arm.Adapter, d *jsonpos.Document) ([]arm.VM, error) { return a.Extract(d) }, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := jsonpos.Parse("t.json", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := arm.NewAdapter(seedDefaults(t))
+			vms, err := tt.extract(a, doc)
+			if err != nil || len(vms) != 1 {
+				t.Fatalf("%d VMs, %v", len(vms), err)
+			}
+			v, _ := schema.New()
+			v.Check(doc, &vms[0])
+			if got := vms[0].Facts.SchemaErrors; len(got) != tt.want {
+				t.Errorf("got %d schema errors %+v, want %d", len(got), got, tt.want)
+			}
+			if vms[0].Facts.OS.Value != "linux" || vms[0].Facts.PatchMode.Value != "AutomaticByPlatform" {
+				t.Errorf("OS %+v, patch mode %+v; want linux, AutomaticByPlatform", vms[0].Facts.OS, vms[0].Facts.PatchMode)
+			}
+		})
+	}
+}
