@@ -150,16 +150,8 @@ func isParameterValues(root *jsonpos.Value) bool {
 // of objects (az vm list, az vmss list, Search-AzGraph rows), or one under
 // value (a REST list) or data (az graph query).
 func isExportList(root *jsonpos.Value) bool {
-	list := root
-	if root != nil && root.Kind == jsonpos.Object {
-		list = nil
-		for _, key := range []string{"value", "data"} {
-			if v := root.Get(key); v != nil && v.Kind == jsonpos.Array {
-				list = v
-			}
-		}
-	}
-	if list == nil || list.Kind != jsonpos.Array || len(list.Items) == 0 || list.Items[0].Kind != jsonpos.Object {
+	list, _ := deployedList(root)
+	if list == nil || len(list.Items) == 0 || list.Items[0].Kind != jsonpos.Object {
 		return false
 	}
 	first := list.Items[0]
@@ -359,12 +351,12 @@ func (w *walker) resource(r *jsonpos.Value, ptr, symbolic, parentType string, de
 		// ARM does not deploy it, but a condition does not cascade: child
 		// resources written inside it are deployed on their own conditions.
 		if m := r.GetMember("resources"); m != nil {
-			w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), w.resourceType(r, parentType), depth)
+			w.resources(m.Value, ptr+"/"+schemas.EscapePointer(m.Key), fullType(r, parentType), depth)
 		}
 		return
 	}
 	// A child resource may give its type relative to its parent.
-	typ := w.resourceType(r, parentType)
+	typ := fullType(r, parentType)
 	switch strings.ToLower(typ) {
 	case "microsoft.compute/virtualmachines":
 		w.vms = append(w.vms, w.vm(r, ptr, symbolic, typ, model.KindVM))
@@ -417,13 +409,10 @@ func (w *walker) notDeployed(r *jsonpos.Value) bool {
 	return false
 }
 
-// resourceType is the resource's full type, a child's short type prefixed
+// fullType is the resource's full type, a child's short type prefixed
 // with its parent's.
-func (w *walker) resourceType(r *jsonpos.Value, parentType string) string {
-	typ := ""
-	if t := r.Get("type"); t != nil && t.Kind == jsonpos.String {
-		typ = t.Str
-	}
+func fullType(r *jsonpos.Value, parentType string) string {
+	typ := resourceType(r)
 	if parentType != "" && typ != "" && !strings.Contains(typ, "/") {
 		typ = parentType + "/" + typ
 	}

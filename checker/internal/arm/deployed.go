@@ -21,23 +21,7 @@ var ErrWhatIfBaseline = errors.New("a what-if result is not a baseline: lint it 
 // can fail: see Extract.
 func (a *Adapter) ExtractDeployed(doc *jsonpos.Document) ([]VM, error) {
 	root := doc.Root
-	var list *jsonpos.Value
-	ptr := ""
-	switch {
-	case root != nil && root.Kind == jsonpos.Array:
-		list = root
-	case root != nil && root.Kind == jsonpos.Object:
-		// A REST list ({"value": [...]}), or Azure Resource Graph results:
-		// az graph query prints {"count", "data": [...], "skip_token"},
-		// Search-AzGraph | ConvertTo-Json a bare array or {"Data": [...]}.
-		// Member names are matched ignoring case, as ARM does.
-		for _, key := range []string{"value", "data"} {
-			if m := root.GetMember(key); m != nil && m.Value.Kind == jsonpos.Array {
-				list, ptr = m.Value, "/"+m.Key
-				break
-			}
-		}
-	}
+	list, ptr := deployedList(root)
 	if list == nil {
 		kind, _ := Classify(doc)
 		switch kind {
@@ -77,4 +61,24 @@ func (a *Adapter) flatVM(doc *jsonpos.Document, v *jsonpos.Value, ptr string) VM
 		kind, typ = model.KindVMS, t.Str
 	}
 	return w.vm(v, ptr, "", typ, kind)
+}
+
+// deployedList is the list of resources a file of deployed state holds, and
+// its pointer: the file itself when it is a list (az vm list,
+// Search-AzGraph | ConvertTo-Json), a REST list's value, or Azure Resource
+// Graph's data (az graph query prints {"count", "data": [...],
+// "skip_token"}, PowerShell {"Data": [...]}). Member names are matched
+// ignoring case, as ARM does. nil when the file holds no such list.
+func deployedList(root *jsonpos.Value) (*jsonpos.Value, string) {
+	switch {
+	case root != nil && root.Kind == jsonpos.Array:
+		return root, ""
+	case root != nil && root.Kind == jsonpos.Object:
+		for _, key := range []string{"value", "data"} {
+			if m := root.GetMember(key); m != nil && m.Value.Kind == jsonpos.Array {
+				return m.Value, "/" + m.Key
+			}
+		}
+	}
+	return nil, ""
 }
