@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/patchcheck/patchcheck/plugins/simulator"
 )
 
 // The package has a type named flag.
@@ -77,6 +79,21 @@ func TestImportGolden(t *testing.T) {
 	}
 }
 
+// writeAndLoad writes im in format and loads the result as a fleet,
+// failing the test when either fails.
+func writeAndLoad(t *testing.T, im *Imported, format string) simulator.Fleet {
+	t.Helper()
+	var out bytes.Buffer
+	if err := im.Write(&out, format); err != nil {
+		t.Fatal(err)
+	}
+	f, err := load("imported."+format, out.Bytes())
+	if err != nil {
+		t.Fatalf("the imported fleet does not load: %v\n%s", err, out.String())
+	}
+	return f
+}
+
 // TestImportedValues: what each shape says reaches the fleet, and what it
 // leaves out is assumed as documented.
 func TestImportedValues(t *testing.T) {
@@ -85,14 +102,7 @@ func TestImportedValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out bytes.Buffer
-		if err := im.Write(&out, "json"); err != nil {
-			t.Fatal(err)
-		}
-		f, err := load("imported.json", out.Bytes())
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := writeAndLoad(t, im, "json")
 		got := map[string]vmSummary{}
 		for _, v := range f.VMs {
 			s := vmSummary{v.Subscription, v.Region, v.Zone, v.AvailabilitySet, v.UpdateDomain, v.OS, v.Image.Sku, v.CustomImage, v.PatchMode, v.EnableAutomaticUpdates, v.AgentVersion, v.TimeZone, len(v.PowerOff)}
@@ -188,14 +198,7 @@ func TestImportShapes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var out bytes.Buffer
-			if err := im.Write(&out, "yaml"); err != nil {
-				t.Fatal(err)
-			}
-			f, err := load("imported.yaml", out.Bytes())
-			if err != nil {
-				t.Fatalf("the imported fleet does not load: %v\n%s", err, out.String())
-			}
+			f := writeAndLoad(t, im, "yaml")
 			got := map[string]string{}
 			for _, v := range f.VMs {
 				got[v.Name] = v.Zone
